@@ -1,0 +1,257 @@
+"""``derive check``: is a student's answer equal to the expected one under the stated assumptions?
+
+Two independent deciders: the randomized one (exact evaluation on random instances, which can only
+*refute*, or lend evidence) and the symbolic normal form (which can only *prove*). A verdict of
+"equivalent" comes from the normal form, or, with the method saying so, from agreement on every
+random instance; "not-equivalent" always comes with a counterexample; "unknown" is an honest answer.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+
+from derive.errors import DeriveError, LimitError, ParseError
+from derive.limits import DEFAULT, Limits
+
+EXIT = {"equivalent": 0, "not-equivalent": 1, "invalid": 2, "unknown": 3}
+MIN_AGREEMENTS = 4
+
+
+@dataclass
+class CheckResult:
+    verdict: str  # equivalent | not-equivalent | unknown | invalid
+    method: str
+    expected: str | None = None  # as read, in LaTeX
+    answer: str | None = None
+    counterexample: dict | None = None
+    hint: str | None = None
+    error: dict | None = None
+    reason: str | None = None
+    details: dict = field(default_factory=dict)
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT[self.verdict]
+
+    def to_dict(self) -> dict:
+        out = {"verdict": self.verdict, "method": self.method, "expected": self.expected,
+               "answer": self.answer}
+        for key in ("counterexample", "hint", "error", "reason"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False)
+
+    def to_text(self) -> str:
+        lines = [f"verdict: {self.verdict}", f"method:  {self.method}"]
+        if self.expected is not None:
+            lines.append(f"expected (as read): {self.expected}")
+        if self.answer is not None:
+            lines.append(f"answer   (as read): {self.answer}")
+        if self.reason:
+            lines.append(f"reason:  {self.reason}")
+        if self.error:
+            lines.append(f"error in the {self.error['input']}: {self.error['message']}")
+        if self.counterexample:
+            ce = self.counterexample
+            sizes = ", ".join(f"{k} = {v}" for k, v in ce["sizes"].items())
+            lines.append("counterexample" + (f" ({sizes})" if sizes else "") + ":")
+            for name, val in ce["instance"].items():
+                lines.append(f"  {name} = {val['latex']}")
+            lines.append(f"  expected = {ce['expected']['latex']}")
+            lines.append(f"  answer   = {ce['answer']['latex']}")
+        if self.hint:
+            lines.append(f"hint:    {self.hint}")
+        return "\n".join(lines)
+
+    def _repr_markdown_(self) -> str:
+        parts = [f"**{self.verdict}** ({self.method})"]
+        if self.expected is not None:
+            parts.append(f"expected: ${self.expected}$, answer: ${self.answer}$")
+        if self.counterexample:
+            ce = self.counterexample
+            inst = ", ".join(f"${k} = {v['latex']}$" for k, v in ce["instance"].items())
+            parts.append(f"counterexample: {inst}; expected ${ce['expected']['latex']}$, "
+                         f"answer ${ce['answer']['latex']}$")
+        for text in (self.hint, self.reason):
+            if text:
+                parts.append(text)
+        if self.error:
+            parts.append(f"error in the {self.error['input']}: `{self.error['message']}`")
+        return "\n\n".join(parts)
+
+
+def _invalid(which: str, exc: DeriveError, expected=None, answer=None) -> CheckResult:
+    err = {"input": which, "message": str(exc)}
+    if isinstance(exc, ParseError):
+        err.update(position=exc.position + 1, reason=exc.reason)
+    elif isinstance(exc, LimitError):
+        err.update(reason=str(exc), limit=True)
+    else:
+        err.update(reason=str(exc))
+    return CheckResult("invalid", "front end", expected, answer, error=err)
+
+
+def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT,
+          seed: int = 20261125, hints: bool = True) -> CheckResult:
+    """Decide whether ``answer`` equals ``expected`` under the ``assume`` clauses.
+
+    >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
+    'equivalent'
+    >>> check("(AB)^T", "A^TB^T").verdict
+    'not-equivalent'
+    >>> check("A^{-1}", "A^{-1").verdict
+    'invalid'
+    """
+    from derive.frontend import build_env, parse, parse_assumptions, typecheck
+    from derive.render import latex
+
+    try:
+        assumptions = parse_assumptions(assume)
+    except DeriveError as exc:
+        return _invalid("assumptions", exc)
+    parsed = []
+    for which, text in (("expected answer", expected), ("answer", answer)):
+        try:
+            parsed.append(parse(text, limits=limits))
+        except DeriveError as exc:
+            return _invalid(which, exc)
+    try:
+        env = build_env(assumptions, parsed)
+        if len(env.symbols) > limits.max_symbols:
+            raise LimitError(f"{len(env.symbols)} symbols are over the cap of {limits.max_symbols}")
+    except DeriveError as exc:
+        return _invalid("assumptions", exc)
+    typed = []
+    for which, p in zip(("expected answer", "answer"), parsed):
+        try:
+            typed.append(typecheck([p], env, limits)[0])
+        except DeriveError as exc:
+            return _invalid(which, exc)
+    left, right = typed
+    vectors = {n for n, t in env.symbols if t.kind == "vector"}
+    shown = (latex(left.expr, vectors), latex(right.expr, vectors))
+    return decide(left, right, env, shown, limits, seed, hints)
+
+
+def _shapes_fit(a, b) -> bool:
+    one = (None, (1, 1))
+    return a == b or (a in one and b in one)
+
+
+def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 20261125,
+           hints: bool = True) -> CheckResult:
+    """The verdict for two typed expressions in one environment."""
+    from derive.randomized import run_trials
+
+    if not _shapes_fit(left.shape, right.shape):
+        return CheckResult("not-equivalent", "shapes", *shown,
+                           reason=f"the expected answer is {_shape_words(left.shape)}, "
+                                  f"the answer is {_shape_words(right.shape)}")
+    try:
+        report = run_trials(left.expr, right.expr, env, seed=seed, limits=limits)
+    except LimitError as exc:
+        return CheckResult("unknown", "randomized evaluation", *shown,
+                           reason=f"evaluation stopped: {exc}")
+    if report.counterexample is not None:
+        result = CheckResult("not-equivalent", "counterexample (exact evaluation)"
+                             if report.exact else "counterexample (60-digit evaluation)",
+                             *shown, counterexample=_counterexample(report, env))
+        if hints:
+            result.hint = _hint(left.expr, right.expr, env, limits, seed)
+        return result
+    from derive.normal import equal_normal_forms
+
+    proved = False
+    try:
+        proved = equal_normal_forms(left.expr, right.expr, env)
+    except (LimitError, RecursionError):
+        proved = False
+    if proved:
+        return CheckResult("equivalent", "normal form", *shown,
+                           details={"trials": report.agreed})
+    if report.agreed >= MIN_AGREEMENTS:
+        sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
+        kind = "exactly" if report.exact else "to 40 digits"
+        return CheckResult(
+            "equivalent", "random trials", *shown,
+            reason=f"no symbolic derivation; the two sides agree {kind} on {report.agreed} random "
+                   f"instances satisfying the assumptions (sizes "
+                   f"{_sizes_words(sizes)})")
+    return CheckResult("unknown", "randomized evaluation", *shown,
+                       reason=f"only {report.agreed} random instances had both sides defined, "
+                              "and the normal forms differ")
+
+
+def _shape_words(shape) -> str:
+    if shape is None or shape == (1, 1):
+        return "a scalar"
+    r, c = shape
+    if c == 1:
+        return f"a vector ({r}×1)"
+    return f"a {r}×{c} matrix"
+
+
+def _sizes_words(sizes) -> str:
+    parts = []
+    for s in sizes:
+        parts.append(", ".join(f"{k}={v}" for k, v in s) or "none")
+    return "; ".join(parts[:8])
+
+
+def _counterexample(report, env) -> dict:
+    from derive.randomized import value_data, value_latex
+
+    trial = report.counterexample
+    complex_ = any(t.complex for _, t in env.symbols) or _complex_value(trial)
+    return {
+        "sizes": trial.sizes,
+        "instance": {name: {"latex": value_latex(v, complex_), "value": value_data(v, complex_)}
+                     for name, v in trial.values.items()},
+        "expected": {"latex": value_latex(trial.left, complex_),
+                     "value": value_data(trial.left, complex_)},
+        "answer": {"latex": value_latex(trial.right, complex_),
+                   "value": value_data(trial.right, complex_)},
+    }
+
+
+def _complex_value(trial) -> bool:
+    v = trial.left.val
+    return v.__class__.__name__ == "GaussianRational" or "QQ_I" in str(getattr(v, "domain", ""))
+
+
+HINT_PROPERTIES = ("symmetric", "invertible", "orthogonal", "diagonal")
+
+
+def _hint(left, right, env, limits, seed) -> str | None:
+    """A standard property under which the answer would be right, if one is found."""
+    from derive.frontend import MATRIX
+    from derive.randomized import run_trials
+
+    mats = [n for n, t in env.symbols if t.kind == MATRIX and t.rows == t.cols]
+    if len(mats) > 4:
+        return None
+
+    def holds(new_env) -> bool:
+        try:
+            r = run_trials(left, right, new_env, seed=seed + 1, limits=limits)
+        except (LimitError, DeriveError):
+            return False
+        return r.counterexample is None and r.agreed >= MIN_AGREEMENTS
+
+    for a in mats:
+        for b in mats:
+            if a < b and holds(env.with_commuting(frozenset({a, b}))):
+                return (f"the answer would be right if {a} and {b} commuted "
+                        f"({a}{b} = {b}{a}), which the assumptions do not give")
+    for name in mats:
+        for prop in HINT_PROPERTIES:
+            if env[name].has(prop):
+                continue
+            if holds(env.with_props(name, {prop})):
+                return (f"the answer would be right if {name} were {prop}, "
+                        "which the assumptions do not give")
+    return None

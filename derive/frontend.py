@@ -1,0 +1,1174 @@
+"""The front end: LaTeX in the notation of NOTATION.md, and ``--assume`` clauses, to typed expressions.
+
+Reading happens in three steps, each of which rejects what it does not know with a position and a
+reason: lark's LALR parser (with a post-lexer that classifies LaTeX commands and tells opening bars
+from closing ones) builds the tree; clauses and the default conventions give each symbol a type and a
+shape; typing checks every product, sum and operation against those shapes. Nothing the user wrote is
+ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from fractions import Fraction
+from functools import cache
+from pathlib import Path
+
+from derive.errors import AssumptionError, LimitError, ParseError, ShapeError
+from derive.expr import (
+    Abs,
+    Add,
+    Conj,
+    ConjTranspose,
+    Const,
+    Det,
+    Expr,
+    Factorial,
+    Frac,
+    Func,
+    Identity,
+    Inverse,
+    MatrixLit,
+    Mul,
+    Norm,
+    Num,
+    Pow,
+    Rank,
+    Relation,
+    Sym,
+    Trace,
+    Transpose,
+    Zero,
+    Dim,
+    size,
+)
+from derive.limits import DEFAULT, Limits
+
+GREEK = (
+    "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+    "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma Upsilon "
+    "Phi Psi Omega"
+).split()
+FUNCS = {"exp", "sin", "cos", "tan", "log", "ln", "sinh", "cosh", "tanh"}
+OPNAMES = {"tr": "tr", "trace": "tr", "Tr": "tr", "det": "det", "rank": "rank", "rk": "rank"}
+SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits"}
+RELATIONS = {"ne": "!=", "neq": "!=", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
+             "lt": "<", "gt": ">"}
+COMMANDS = {
+    "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "sqrt": "SQRT", "det": "DET",
+    "operatorname": "OPNAME", "mathrm": "OPNAME", "text": "OPNAME", "textrm": "OPNAME",
+    "cdot": "TIMES", "times": "TIMES", "mathbf": "BOLD", "boldsymbol": "BOLD", "vec": "BOLD",
+    "bm": "BOLD", "bar": "BAR", "overline": "BAR", "top": "TOP", "intercal": "TOP",
+    "dagger": "DAGGER", "ast": "DAGGER",
+    **{f: "FUNC" for f in FUNCS}, **{g: "GREEK" for g in GREEK},
+}
+MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix"}
+OPERAND_END = {"LETTER", "NUMBER", "GREEK", "RPAR", "RBRACE", "RSQB", "ABS_CLOSE", "NORM_CLOSE",
+               "TOP", "DAGGER", "END", "BANG", "STAR"}
+READABLE = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
+            "LSQB": "'['", "$END": "the end of the input", "ABS_CLOSE": "a closing '|'",
+            "NORM_CLOSE": "a closing '\\|'", "END": "\\end{...}", "CIRCUMFLEX": "'^'",
+            "AMPERSAND": "'&'", "ROWSEP": "'\\\\'"}
+
+
+# ---------------------------------------------------------------- the parser
+
+class _LexFail(Exception):
+    def __init__(self, position: int, reason: str):
+        self.position, self.reason = position, reason
+
+
+class _PostLex:
+    """Classifies LaTeX commands and bars into the terminals the grammar declares."""
+
+    always_accept = ("CMD", "BARTOK", "RELTOK", "BEGINENV", "ENDENV")
+
+    def process(self, stream):
+        from lark import Token
+
+        stack: list[str] = []  # open delimiters: "(", "{", "[", "|", "||"
+        prev = None
+        pending = None  # "left" or "right" after \left / \right
+        for tok in stream:
+            kind, value = tok.type, str(tok)
+            out = tok
+            if kind == "CMD":
+                name = value[1:]
+                if name in SPACING or name.isspace():
+                    continue
+                if name in ("left", "right", "big", "Big", "bigl", "bigr", "Bigl", "Bigr"):
+                    pending = "left" if name in ("left", "big", "Big", "bigl", "Bigl") else "right"
+                    continue
+                if name == "|" or name in ("lVert", "rVert", "Vert"):
+                    forced = {"lVert": "open", "rVert": "close"}.get(name, None)
+                    out = self._bar(tok, "||", stack, prev, forced or self._forced(pending))
+                elif name in ("lvert", "rvert", "vert"):
+                    forced = {"lvert": "open", "rvert": "close"}.get(name, None)
+                    out = self._bar(tok, "|", stack, prev, forced or self._forced(pending))
+                elif name == "\\":
+                    out = Token.new_borrow_pos("ROWSEP", value, tok)
+                elif name in RELATIONS:
+                    out = Token.new_borrow_pos("REL", RELATIONS[name], tok)
+                elif name in COMMANDS:
+                    out = Token.new_borrow_pos(COMMANDS[name], name, tok)
+                elif name in ("{", "}"):
+                    raise _LexFail(tok.start_pos,
+                                     f"'\\{name}' (a literal brace) is not in the notation")
+                else:
+                    raise _LexFail(tok.start_pos,
+                                     f"unknown command '\\{name}': it is not in the notation")
+                pending = None if out.type not in ("ABS_OPEN", "ABS_CLOSE") else None
+            elif kind == "BARTOK":
+                out = self._bar(tok, "|", stack, prev, self._forced(pending))
+                pending = None
+            elif kind == "RELTOK":
+                out = Token.new_borrow_pos("REL", value, tok)
+            elif kind in ("BEGINENV", "ENDENV"):
+                env = value[value.index("{") + 1 : -1].strip()
+                if env not in MATRIX_ENVS:
+                    raise _LexFail(tok.start_pos,
+                                     f"environment '{env}' is not in the notation "
+                                     "(bmatrix and pmatrix are)")
+                out = Token.new_borrow_pos("BEGIN" if kind == "BEGINENV" else "END", env, tok)
+            else:
+                if pending is not None and kind not in ("LPAR", "RPAR", "LSQB", "RSQB"):
+                    raise _LexFail(tok.start_pos,
+                                     "\\left and \\right must be followed by a delimiter")
+                pending = None
+                if kind in ("LPAR", "LBRACE", "LSQB"):
+                    stack.append(kind)
+                elif kind in ("RPAR", "RBRACE", "RSQB") and stack:
+                    stack.pop()
+            prev = out.type
+            yield out
+
+    @staticmethod
+    def _forced(pending):
+        return {"left": "open", "right": "close"}.get(pending)
+
+    def _bar(self, tok, bar, stack, prev, forced):
+        from lark import Token
+
+        opening = "ABS_OPEN" if bar == "|" else "NORM_OPEN"
+        closing = "ABS_CLOSE" if bar == "|" else "NORM_CLOSE"
+        if forced == "close" or (forced is None and stack and stack[-1] == bar
+                                 and prev in OPERAND_END):
+            if not stack or stack[-1] != bar:
+                raise _LexFail(tok.start_pos, "a closing bar with no opening bar")
+            stack.pop()
+            return Token.new_borrow_pos(closing, str(tok), tok)
+        stack.append(bar)
+        return Token.new_borrow_pos(opening, str(tok), tok)
+
+
+@cache
+def _parser():
+    from lark import Lark
+
+    grammar = (Path(__file__).with_name("grammar.lark")).read_text()
+    return Lark(grammar, parser="lalr", lexer="basic", start=["start_expr", "start_relation"],
+                postlex=_PostLex(), propagate_positions=True, maybe_placeholders=False)
+
+
+def _prescan(source: str, limits: Limits) -> None:
+    """Length, characters, and balance of braces, before the parser sees anything."""
+    if len(source) > limits.max_length:
+        raise LimitError(f"input of {len(source)} characters is over the cap of {limits.max_length}")
+    if not source.strip():
+        raise ParseError(source, 0, "the input is empty")
+    for i, ch in enumerate(source):
+        if ord(ch) < 32 and ch not in "\t\n\r" or ch == "\x7f":
+            raise ParseError(source, i, f"control character U+{ord(ch):04X} is not allowed")
+        if ord(ch) > 126:
+            raise ParseError(source, i, f"character {ch!r} is not in the notation (write LaTeX)")
+        if ch in "$#%~\"`@?":
+            raise ParseError(source, i, f"character {ch!r} is not in the notation")
+    depth, opened = 0, []
+    pairs = {"}": "{", ")": "(", "]": "["}
+    escaped = False
+    for i, ch in enumerate(source):
+        if escaped:
+            escaped = False
+            continue
+        if ch == "\\":
+            escaped = True
+            continue
+        if ch in "{([":
+            opened.append((ch, i))
+            depth = max(depth, len(opened))
+            if depth > limits.max_depth:
+                raise LimitError(f"nesting deeper than {limits.max_depth} levels at position {i + 1}")
+        elif ch in "})]":
+            if not opened:
+                raise ParseError(source, i, f"'{ch}' closes nothing")
+            want, at = opened.pop()
+            if want != pairs[ch] and (want == "{" or ch == "}"):
+                raise ParseError(source, i, f"'{ch}' does not match the '{want}' at position {at + 1}")
+    for ch, at in opened:
+        if ch == "{":
+            raise ParseError(source, at, "unbalanced braces: this '{' is never closed")
+    if opened:
+        ch, at = opened[-1]
+        raise ParseError(source, at, f"this '{ch}' is never closed")
+
+
+def _lark_error(source: str, exc) -> ParseError:
+    from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
+
+    if isinstance(exc, UnexpectedCharacters):
+        ch = source[exc.pos_in_stream] if exc.pos_in_stream < len(source) else ""
+        return ParseError(source, exc.pos_in_stream, f"character {ch!r} is not in the notation")
+    if isinstance(exc, UnexpectedToken):
+        tok = exc.token
+        if tok.type == "$END":
+            return ParseError(source, len(source), "the input ends too early")
+        expected = sorted(READABLE.get(t, t.lower()) for t in exc.expected)
+        hint = f" (expected {', '.join(expected[:4])})" if 0 < len(expected) <= 4 else ""
+        what = {"REL": "a relation here"}.get(tok.type, repr(str(tok)))
+        return ParseError(source, tok.start_pos or 0, f"unexpected {what}{hint}")
+    if isinstance(exc, UnexpectedEOF):
+        return ParseError(source, len(source), "the input ends too early")
+    return ParseError(source, 0, str(exc))
+
+
+@dataclass
+class Parsed:
+    """A raw parse: the tree, and what the writing itself says about types (bold letters)."""
+
+    tree: Expr
+    source: str
+    bold: set[str] = field(default_factory=set)
+
+
+def parse(source: str, relation: bool = False, limits: Limits = DEFAULT) -> Parsed:
+    """Parse LaTeX into an untyped tree; raise ParseError with a position and a reason.
+
+    >>> parse("(AB)^T").tree
+    Transpose(arg=Mul(factors=(Sym(name='A'), Sym(name='B'))))
+    >>> parse("A^{-1").tree
+    Traceback (most recent call last):
+    derive.errors.ParseError: at position 3: unbalanced braces: this '{' is never closed
+      A^{-1
+        ^
+    """
+    from lark.exceptions import LarkError
+
+    if not isinstance(source, str):
+        raise ParseError(str(source), 0, "the input is not text")
+    _prescan(source, limits)
+    start = "start_relation" if relation else "start_expr"
+    try:
+        tree = _parser().parse(source, start=start)
+    except _LexFail as fail:
+        raise ParseError(source, fail.position, fail.reason) from None
+    except LarkError as exc:
+        inner = getattr(exc, "orig_exc", None)
+        if isinstance(inner, _LexFail):
+            raise ParseError(source, inner.position, inner.reason) from None
+        raise _lark_error(source, exc) from None
+    builder = _Builder(source)
+    expr = builder.build(tree)
+    if size(expr) > limits.max_nodes:
+        raise LimitError(f"the expression has {size(expr)} parts, over the cap of {limits.max_nodes}")
+    return Parsed(expr, source, builder.bold)
+
+
+MINUS_ONE = Num(Fraction(-1))
+
+
+def _flatten(cls, items):
+    out = []
+    for it in items:
+        if isinstance(it, cls) and cls is Add:
+            out.extend(it.terms)
+        elif isinstance(it, cls) and cls is Mul:
+            out.extend(it.factors)
+        else:
+            out.append(it)
+    return tuple(out)
+
+
+class _Builder:
+    """Turns lark's tree into an untyped ``Expr``; knows LaTeX, not types."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.bold: set[str] = set()
+
+    def fail(self, pos: int, reason: str):
+        raise ParseError(self.source, pos, reason)
+
+    def build(self, node) -> Expr:
+        from lark import Token
+
+        if isinstance(node, Token):
+            return self.token(node)
+        method = getattr(self, "r_" + node.data, None)
+        if method is None:
+            self.fail(self.start(node), f"'{node.data}' is not in the notation")
+        return method(node, node.children)
+
+    def start(self, node) -> int:
+        from lark import Token
+
+        if isinstance(node, Token):
+            return node.start_pos or 0
+        meta = node.meta
+        return getattr(meta, "start_pos", 0) if not meta.empty else 0
+
+    def token(self, tok) -> Expr:
+        pos = tok.start_pos or 0
+        if tok.type == "NUMBER":
+            return Num(Fraction(str(tok)), pos=pos)
+        if tok.type == "LETTER":
+            return Sym(str(tok), pos=pos)
+        if tok.type == "GREEK":
+            return Sym("\\" + str(tok), pos=pos)
+        self.fail(pos, f"unexpected {str(tok)!r}")
+
+    # structure
+    def r_start_expr(self, node, ch):
+        return self.build(ch[0])
+
+    def r_start_relation(self, node, ch):
+        if len(ch) == 1:
+            return self.build(ch[0])
+        if len(ch) > 3:
+            self.fail(ch[3].start_pos, "only one relation is allowed")
+        op = str(ch[1])
+        op = {"=": "=", "<": "<", ">": ">"}.get(op, op)
+        return Relation(op, self.build(ch[0]), self.build(ch[2]), pos=ch[1].start_pos)
+
+    def r_add(self, node, ch):
+        return Add(_flatten(Add, [self.build(c) for c in ch]), pos=self.start(node))
+
+    def r_sub(self, node, ch):
+        a, b = self.build(ch[0]), self.build(ch[1])
+        return Add(_flatten(Add, [a, Mul((MINUS_ONE, b), pos=b.pos)]), pos=self.start(node))
+
+    def r_neg(self, node, ch):
+        inner = self.build(ch[0])
+        if isinstance(inner, Num):
+            return Num(-inner.value, pos=self.start(node))
+        return Mul((MINUS_ONE, inner), pos=self.start(node))
+
+    def r_mul(self, node, ch):
+        return Mul(_flatten(Mul, [self.build(c) for c in ch]), pos=self.start(node))
+
+    def r_mul_explicit(self, node, ch):
+        return Mul(_flatten(Mul, [self.build(ch[0]), self.build(ch[2])]), pos=self.start(node))
+
+    def r_paren(self, node, ch):
+        return self.build(ch[0])
+
+    r_group_atom = r_paren
+    r_group = r_paren
+    r_farg_paren = r_paren
+
+    def r_farg(self, node, ch):
+        return self.build(ch[0])
+
+    def r_number(self, node, ch):
+        return self.token(ch[0])
+
+    r_letter = r_number
+    r_greek = r_number
+
+    def r_bold(self, node, ch):
+        tok = ch[1]
+        self.bold.add(str(tok))
+        return Sym(str(tok), pos=ch[0].start_pos)
+
+    def r_bold_number(self, node, ch):
+        if str(ch[1]) != "0":
+            self.fail(ch[1].start_pos, f"\\mathbf{{{ch[1]}}} is not in the notation (\\mathbf{{0}} is)")
+        return Zero("?", 1, pos=ch[0].start_pos)
+
+    def r_bar(self, node, ch):
+        return Conj(self.build(ch[1]), pos=ch[0].start_pos)
+
+    def r_bar_letter(self, node, ch):
+        return Conj(self.token(ch[1]), pos=ch[0].start_pos)
+
+    def r_abs(self, node, ch):
+        return Abs(self.build(ch[1]), pos=ch[0].start_pos)
+
+    def r_norm(self, node, ch):
+        return Norm(self.build(ch[1]), pos=ch[0].start_pos)
+
+    def r_factorial(self, node, ch):
+        return Factorial(self.build(ch[0]), pos=self.start(node))
+
+    def r_frac(self, node, ch):
+        return Frac(self.build(ch[1]), self.build(ch[2]), pos=ch[0].start_pos)
+
+    def r_sqrt(self, node, ch):
+        return Func("sqrt", self.build(ch[1]), pos=ch[0].start_pos)
+
+    def r_matrix(self, node, ch):
+        begin, rows_node, end = ch
+        if str(begin) != str(end):
+            self.fail(end.start_pos, f"\\begin{{{begin}}} is closed by \\end{{{end}}}")
+        rows = []
+        for row in rows_node.children:
+            if getattr(row, "data", None) != "matrix_row":
+                continue
+            rows.append(tuple(self.build(c) for c in row.children))
+        width = len(rows[0])
+        for i, row in enumerate(rows):
+            if len(row) != width:
+                self.fail(begin.start_pos, f"row {i + 1} of the matrix has {len(row)} entries, "
+                          f"row 1 has {width}")
+        return MatrixLit(tuple(rows), pos=begin.start_pos)
+
+    # functions and operators, with an optional superscript on the name (\sin^2 x)
+    def _applied(self, node, ch, make):
+        head = ch[0]
+        sup = next((c for c in ch if getattr(c, "data", None) == "fsup"), None)
+        arg = self.build(ch[-1])
+        out = make(arg, head.start_pos)
+        if sup is not None:
+            out = self._superscript(out, sup.children[0], head.start_pos, on_function=True)
+        return out
+
+    def r_func(self, node, ch):
+        name = str(ch[0])
+        name = "log" if name == "ln" else name
+        return self._applied(node, ch, lambda a, p: Func(name, a, pos=p))
+
+    def r_det(self, node, ch):
+        return self._applied(node, ch, lambda a, p: Det(a, pos=p))
+
+    def r_opname(self, node, ch):
+        letters = [c for c in ch[1:] if getattr(c, "type", None) == "LETTER"]
+        word = "".join(str(c) for c in letters)
+        op = OPNAMES.get(word)
+        if op is None:
+            self.fail(ch[0].start_pos, f"unknown operator '{word}' (tr, trace, det and rank are known)")
+        rest = [c for c in ch if getattr(c, "type", None) not in ("LETTER", "OPNAME")]
+        make = {"tr": Trace, "det": Det, "rank": Rank}[op]
+        return self._applied(node, [ch[0], *rest], lambda a, p: make(a, pos=p))
+
+    # superscripts and subscripts
+    def r_sup(self, node, ch):
+        return self._superscript(self.build(ch[0]), ch[1].children[0], self.start(ch[1]))
+
+    def _superscript(self, base: Expr, val, pos: int, on_function: bool = False) -> Expr:
+        from lark import Token
+
+        kind = val.type if isinstance(val, Token) else val.data
+        if kind in ("sup_top", "TOP"):
+            return Transpose(base, pos=pos)
+        if kind in ("sup_dagger", "sup_star", "DAGGER"):
+            return ConjTranspose(base, pos=pos)
+        if kind == "sup_neg_top":
+            return Inverse(Transpose(base, pos=pos), pos=pos)
+        if kind == "sup_number":
+            text = str(val.children[0])
+            if len(text) > 1:
+                self.fail(pos, f"'^{text}': LaTeX raises only the first character; "
+                          f"write ^{{{text}}} or ^{{{text[0]}}}{text[1:]}")
+            exp: Expr = Num(Fraction(text), pos=pos)
+        elif kind == "sup_letter":
+            exp = Sym(str(val.children[0]), pos=pos)
+        elif kind == "sup_greek":
+            exp = Sym("\\" + str(val.children[0]), pos=pos)
+        else:
+            exp = self.build(val)
+        if exp == Sym("T"):
+            return Transpose(base, pos=pos)
+        if exp in (Sym("H"), Sym("*")):
+            return ConjTranspose(base, pos=pos)
+        if exp == Mul((MINUS_ONE, Sym("T"))) or exp == Mul((MINUS_ONE, Sym("H"))):
+            return Inverse(Transpose(base, pos=pos), pos=pos)
+        if on_function and exp == Num(Fraction(-1)):
+            self.fail(pos, "a function to the power -1 is ambiguous (inverse function or reciprocal)")
+        return Pow(base, exp, pos=pos)
+
+    def r_sub_script(self, node, ch):
+        base = self.build(ch[0])
+        parts = [str(t) if t.type != "GREEK" else "\\" + str(t) for t in ch[1].children[0].children
+                 if hasattr(t, "type")]
+        sub = "".join(parts)
+        if not isinstance(base, Sym):
+            self.fail(self.start(ch[1]), "a subscript may only follow a symbol")
+        name = f"{base.name}_{sub}" if len(sub) == 1 else f"{base.name}_{{{sub}}}"
+        if base.name in self.bold:
+            self.bold.add(name)
+        return Sym(name, pos=base.pos)
+
+
+# ---------------------------------------------------------------- symbols, clauses and types
+
+SCALAR, VECTOR, MATRIX = "scalar", "vector", "matrix"
+PROPERTIES = {
+    "matrix", "vector", "scalar", "real", "complex", "nonzero", "symmetric", "orthogonal",
+    "invertible", "positive_definite", "positive_semidefinite", "hermitian", "unitary", "diagonal",
+    # extensions of NOTATION.md
+    "positive", "integer", "commute",
+}
+MATRIX_PROPS = {"symmetric", "orthogonal", "invertible", "positive_definite",
+                "positive_semidefinite", "hermitian", "unitary", "diagonal"}
+SQUARE_PROPS = MATRIX_PROPS
+SCALAR_PROPS = {"positive", "integer"}
+NAME_RE = re.compile(r"^(\\mathbf\{|\\boldsymbol\{|\\vec\{|\\bm\{)?(\\[A-Za-z]+|[A-Za-z])\}?"
+                     r"(_(\{[A-Za-z0-9,]+\}|[A-Za-z0-9]))?$")
+SHAPE_RE = re.compile(r"^\s*([A-Za-z]|[0-9]+)\s*(?:x|×|\\times)\s*([A-Za-z]|[0-9]+)\s*$")
+
+
+@dataclass(frozen=True)
+class SymbolType:
+    """What one symbol is: its kind, its shape (rows, cols) and its closed set of properties."""
+
+    kind: str
+    rows: Dim = 1
+    cols: Dim = 1
+    props: frozenset[str] = frozenset()
+
+    @property
+    def complex(self) -> bool:
+        return "complex" in self.props
+
+    def has(self, prop: str) -> bool:
+        return prop in self.props
+
+
+@dataclass(frozen=True)
+class Assumptions:
+    """The clauses as written: properties per name, declared shapes, commuting groups."""
+
+    props: tuple[tuple[str, frozenset[str]], ...] = ()
+    shapes: tuple[tuple[str, tuple], ...] = ()
+    commuting: tuple[frozenset[str], ...] = ()
+    text: str = ""
+
+    def props_of(self, name: str) -> frozenset[str]:
+        return dict(self.props).get(name, frozenset())
+
+    def shape_of(self, name: str):
+        return dict(self.shapes).get(name)
+
+    def names(self) -> set[str]:
+        return {n for n, _ in self.props} | {n for n, _ in self.shapes}
+
+    def dims(self) -> set[str]:
+        return {d for _, shp in self.shapes for d in shp if isinstance(d, str)}
+
+
+def _normal_name(raw: str, clause: str) -> str:
+    m = NAME_RE.match(raw.strip())
+    if not m:
+        raise AssumptionError(f"in the clause '{clause}': '{raw.strip()}' is not a symbol name")
+    base = m.group(2)
+    sub = m.group(4)
+    if sub:
+        sub = sub.strip("{}")
+        return f"{base}_{sub}" if len(sub) == 1 else f"{base}_{{{sub}}}"
+    return base
+
+
+def parse_assumptions(text: str | None) -> Assumptions:
+    """Read ``--assume`` clauses: ``NAMES PROPERTY`` separated by ``;``.
+
+    >>> a = parse_assumptions("A, B invertible; x vector; A m x n")
+    >>> sorted(a.props_of("A")), a.shape_of("A")
+    (['invertible'], ('m', 'n'))
+    >>> parse_assumptions("A weird")
+    Traceback (most recent call last):
+    derive.errors.AssumptionError: in the clause 'A weird': unknown property 'weird' (known: commute, complex, diagonal, integer, invertible, matrix, nonzero, orthogonal, positive, positive_definite, positive_semidefinite, real, scalar, symmetric, unitary, vector, hermitian)
+    """
+    props: dict[str, set[str]] = {}
+    shapes: dict[str, tuple] = {}
+    commuting: list[frozenset[str]] = []
+    text = text or ""
+    if len(text) > 1000:
+        raise AssumptionError("the assumptions are over 1000 characters")
+    for clause in text.split(";"):
+        clause = clause.strip()
+        if not clause:
+            continue
+        m = re.match(r"^(.*?[^,\s])\s+(is\s+|are\s+)?(.+)$", clause)
+        if not m:
+            raise AssumptionError(f"in the clause '{clause}': expected NAMES PROPERTY")
+        names_part, prop_part = m.group(1), m.group(3).strip()
+        # a shape clause: "A m x n"; the names part then ends before the first size
+        shape_m = re.match(r"^(.*?)\s+(\S+\s*(?:x|×|\\times)\s*\S+)$", clause)
+        if shape_m and SHAPE_RE.match(shape_m.group(2)):
+            names_part = shape_m.group(1)
+            r, c = SHAPE_RE.match(shape_m.group(2)).groups()
+            shape = tuple(int(d) if d.isdigit() else d for d in (r, c))
+            if any(isinstance(d, int) and not 1 <= d <= 20 for d in shape):
+                raise AssumptionError(f"in the clause '{clause}': sizes must be from 1 to 20")
+            for raw in names_part.split(","):
+                shapes[_normal_name(raw, clause)] = shape
+            continue
+        prop = prop_part.lower().replace("-", "_").replace(" ", "_")
+        prop = {"positive_semi_definite": "positive_semidefinite", "pd": "positive_definite",
+                "psd": "positive_semidefinite", "nonsingular": "invertible",
+                "non_zero": "nonzero", "commuting": "commute"}.get(prop, prop)
+        if prop not in PROPERTIES:
+            known = ", ".join(sorted(PROPERTIES - {"hermitian"}) + ["hermitian"])
+            raise AssumptionError(f"in the clause '{clause}': unknown property '{prop_part}' "
+                                  f"(known: {known})")
+        names = [_normal_name(raw, clause) for raw in names_part.split(",")]
+        if prop == "commute":
+            if len(names) < 2:
+                raise AssumptionError(f"in the clause '{clause}': 'commute' needs two or more names")
+            commuting.append(frozenset(names))
+            continue
+        for name in names:
+            props.setdefault(name, set()).add(prop)
+    return Assumptions(
+        tuple(sorted((k, frozenset(v)) for k, v in props.items())),
+        tuple(sorted(shapes.items())),
+        tuple(commuting),
+        text,
+    )
+
+
+def close_properties(props: set[str]) -> frozenset[str]:
+    """Our own table of implications (never SymPy's ``ask``): see NOTATION.md.
+
+    >>> sorted(close_properties({"orthogonal"}))
+    ['invertible', 'nonzero', 'orthogonal', 'real']
+    >>> "positive_definite" in close_properties({"orthogonal"})
+    False
+    >>> sorted(close_properties({"positive_definite", "complex"}))
+    ['complex', 'hermitian', 'invertible', 'nonzero', 'positive_definite', 'positive_semidefinite']
+    """
+    p = set(props)
+    if p & {"unitary", "hermitian"}:
+        p.add("complex")
+    if "orthogonal" in p:
+        p |= {"invertible", "real"}
+    if "unitary" in p:
+        p.add("invertible")
+    if "positive_definite" in p:
+        p |= {"invertible", "positive_semidefinite"}
+    if "positive_semidefinite" in p:
+        p.add("hermitian" if "complex" in p else "symmetric")
+    if "diagonal" in p and "complex" not in p:
+        p.add("symmetric")
+    if "invertible" in p or "positive" in p:
+        p.add("nonzero")
+    if "complex" not in p:
+        p.add("real")
+    if "real" in p and "complex" in p:
+        p.discard("real")
+    return frozenset(p)
+
+
+def default_kind(name: str, bold: bool) -> str:
+    """The kind a symbol has when no clause speaks of it (NOTATION.md, 'Symbols and their types')."""
+    base = name.split("_")[0]
+    if bold:
+        return MATRIX if base.isupper() and len(base) == 1 else VECTOR
+    if len(base) == 1 and base.isupper():
+        return MATRIX
+    return SCALAR
+
+
+CONSTANTS = {"e": "e", "i": "i", "\\pi": "pi"}
+
+
+@dataclass(frozen=True)
+class Env:
+    """The typing environment of one check: every symbol's type, the sizes in scope, and more."""
+
+    symbols: tuple[tuple[str, SymbolType], ...]
+    dims: frozenset[str] = frozenset()
+    commuting: tuple[frozenset[str], ...] = ()
+
+    def __getitem__(self, name: str) -> SymbolType:
+        return dict(self.symbols)[name]
+
+    def get(self, name: str) -> SymbolType | None:
+        return dict(self.symbols).get(name)
+
+    def names(self) -> list[str]:
+        return [n for n, _ in self.symbols]
+
+    @property
+    def complex(self) -> bool:
+        return any(t.complex for _, t in self.symbols)
+
+    def with_props(self, name: str, extra: set[str]) -> Env:
+        """A copy in which ``name`` has more properties (used for hints)."""
+        items = []
+        for n, t in self.symbols:
+            if n == name:
+                t = replace(t, props=close_properties(set(t.props) | extra))
+            items.append((n, t))
+        return replace(self, symbols=tuple(items))
+
+    def with_commuting(self, group: frozenset[str]) -> Env:
+        return replace(self, commuting=self.commuting + (group,))
+
+
+def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
+    """Give every symbol of the inputs (and of the clauses) its type."""
+    bold = set().union(*(p.bold for p in parsed)) if parsed else set()
+    used: set[str] = set()
+    for p in parsed:
+        for node in _walk(p.tree):
+            if isinstance(node, Sym):
+                used.add(node.name)
+    dims = assumptions.dims()
+    names = sorted((used | assumptions.names()) - (dims - assumptions.names()))
+    out = []
+    for name in names:
+        if name in dims and name not in assumptions.names():
+            continue
+        declared = set(assumptions.props_of(name))
+        shape = assumptions.shape_of(name)
+        if name not in assumptions.names() and name not in bold:
+            if name == "I" or name in CONSTANTS:
+                continue  # the identity, or a constant
+        kinds = declared & {MATRIX, VECTOR, SCALAR}
+        if len(kinds) > 1:
+            raise AssumptionError(f"'{name}' is declared both {' and '.join(sorted(kinds))}")
+        if kinds:
+            kind = kinds.pop()
+        elif shape is not None:
+            kind = VECTOR if shape[1] == 1 and shape[0] != 1 and not name[0].isupper() else MATRIX
+        elif declared & MATRIX_PROPS:
+            kind = MATRIX
+        else:
+            kind = default_kind(name, name in bold)
+        if name in bold and kind == SCALAR:
+            raise AssumptionError(f"'{name}' is declared a scalar but written in bold as a vector")
+        if declared & MATRIX_PROPS and kind != MATRIX:
+            bad = sorted(declared & MATRIX_PROPS)[0]
+            if not (bad == "invertible" and kind == SCALAR):
+                raise AssumptionError(f"'{name}' is a {kind}, so it cannot be {bad}")
+        if declared & SCALAR_PROPS and kind != SCALAR:
+            raise AssumptionError(f"'{name}' is a {kind}: 'positive' and 'integer' are for scalars")
+        if kind == SCALAR:
+            rows = cols = 1
+            if "invertible" in declared:
+                declared = (declared - {"invertible"}) | {"nonzero"}
+        elif kind == VECTOR:
+            rows, cols = (shape if shape is not None else ("n", 1))
+        else:
+            rows, cols = shape if shape is not None else ("n", "n")
+        if declared & SQUARE_PROPS and rows != cols:
+            bad = sorted(declared & SQUARE_PROPS)[0]
+            raise AssumptionError(f"'{name}' is {rows}×{cols}, but '{bad}' needs a square matrix")
+        props = close_properties(declared - {MATRIX, VECTOR, SCALAR})
+        out.append((name, SymbolType(kind, rows, cols, props)))
+    in_scope = frozenset(d for d in dims if d not in assumptions.names())
+    return Env(tuple(out), in_scope, assumptions.commuting)
+
+
+def _walk(e: Expr):
+    yield e
+    for c in e.children():
+        yield from _walk(c)
+
+
+# ---------------------------------------------------------------- typing and shapes
+
+Shape = tuple | None  # (rows, cols), or None for a scalar
+
+
+class _Typer:
+    """Checks shapes and resolves the reading of each node; dims of I and 0 are inferred."""
+
+    def __init__(self, env: Env, source: str, limits: Limits):
+        self.env, self.source, self.limits = env, source, limits
+        self.parent: dict = {}
+        self.fresh = 0
+
+    def fail(self, node: Expr, reason: str):
+        raise ShapeError(self.source, max(node.pos, 0), reason)
+
+    # dims: ints, names ("n"), or variables ("?3")
+    def var(self) -> str:
+        self.fresh += 1
+        return f"?{self.fresh}"
+
+    def find(self, d):
+        while isinstance(d, str) and d in self.parent:
+            d = self.parent[d]
+        return d
+
+    def fits(self, a, b) -> bool:
+        a, b = self.find(a), self.find(b)
+        return a == b or (isinstance(a, str) and a.startswith("?")) or (
+            isinstance(b, str) and b.startswith("?"))
+
+    def unify(self, a, b, node, what: str):
+        a, b = self.find(a), self.find(b)
+        if a == b:
+            return
+        if isinstance(a, str) and a.startswith("?"):
+            self.parent[a] = b
+        elif isinstance(b, str) and b.startswith("?"):
+            self.parent[b] = a
+        else:
+            self.fail(node, f"{what}: sizes {a} and {b} do not match")
+
+    def show(self, shape) -> str:
+        if shape is None:
+            return "a scalar"
+        r, c = (self.find(d) for d in shape)
+        r, c = ("n" if isinstance(r, str) and r.startswith("?") else r,
+                "n" if isinstance(c, str) and c.startswith("?") else c)
+        if c == 1 and r != 1:
+            return f"a vector ({r}×1)"
+        return f"a {r}×{c} matrix"
+
+    def one(self, shape) -> bool:
+        return shape is not None and self.find(shape[0]) == 1 and self.find(shape[1]) == 1
+
+    def square(self, shape, node, what):
+        if shape is None:
+            return
+        if not self.fits(shape[0], shape[1]):
+            self.fail(node, f"{what} needs a square matrix, not {self.show(shape)}")
+        self.unify(shape[0], shape[1], node, what)
+
+    # the rules
+    def infer(self, e: Expr) -> tuple[Expr, Shape]:
+        method = getattr(self, "t_" + type(e).__name__)
+        return method(e)
+
+    def t_Num(self, e):
+        return e, None
+
+    def t_Const(self, e):
+        return e, None
+
+    def t_Sym(self, e):
+        t = self.env.get(e.name)
+        if t is None:
+            if e.name == "I":
+                v = self.var()
+                return Identity(v, pos=e.pos), (v, v)
+            if e.name in CONSTANTS:
+                return Const(CONSTANTS[e.name], pos=e.pos), None
+            if e.name in self.env.dims:
+                return e, None
+            self.fail(e, f"unknown symbol {e.name}")  # pragma: no cover (build_env covers all)
+        if t.kind == SCALAR:
+            return e, None
+        return e, (t.rows, t.cols)
+
+    def t_Identity(self, e):
+        return e, (e.dim, e.dim)
+
+    def t_Zero(self, e):
+        rows = self.var() if e.rows == "?" else e.rows
+        cols = self.var() if e.cols == "?" else e.cols
+        return Zero(rows, cols, pos=e.pos), (rows, cols)
+
+    def t_Add(self, e):
+        typed = [self.infer(t) for t in e.terms]
+        shapes = [s for _, s in typed if s is not None]
+        if not shapes:
+            return Add(tuple(t for t, _ in typed), pos=e.pos), None
+        target = shapes[0]
+        for (t, s) in typed:
+            if s is not None:
+                if not (self.fits(s[0], target[0]) and self.fits(s[1], target[1])):
+                    self.fail(t, f"cannot add {self.show(s)} to {self.show(target)}")
+                self.unify(s[0], target[0], t, "a sum")
+                self.unify(s[1], target[1], t, "a sum")
+        terms = []
+        for t, s in typed:
+            if s is None and not self.one(target):
+                if isinstance(t, Num) and t.value == 0:
+                    t = Zero(target[0], target[1], pos=t.pos)
+                else:
+                    self.fail(t, f"cannot add a scalar to {self.show(target)}")
+            terms.append(t)
+        scalar_terms = any(s is None for _, s in typed) and self.one(target)
+        return Add(tuple(terms), pos=e.pos), (None if scalar_terms else target)
+
+    def t_Mul(self, e):
+        typed = [self.infer(f) for f in e.factors]
+        front: list[Expr] = []  # 1×1 segments moved to the front, used as scalars
+        out: list[tuple[Expr, Shape]] = []
+        acc: Shape = None
+        i = 0
+        while i < len(typed):
+            f, s = typed[i]
+            if s is None:
+                out.append((f, s))
+            elif acc is None:
+                acc = s
+                out.append((f, s))
+            elif self.fits(acc[1], s[0]):
+                self.unify(acc[1], s[0], f, "a product")
+                acc = (acc[0], s[1])
+                out.append((f, s))
+            elif self.one(acc):
+                # the product so far is 1×1: it is a scalar factor of what follows
+                segment = [g for g, gs in out if gs is not None]
+                rest = [(g, gs) for g, gs in out if gs is None]
+                seg = segment[0] if len(segment) == 1 else Mul(tuple(segment), pos=segment[0].pos)
+                out = rest + [(seg, None), (f, s)]
+                acc = s
+            elif self.one(s):
+                out.append((f, None))
+            else:
+                end = self._scalar_segment(typed, i)
+                if end is None:
+                    self.fail(f, f"cannot multiply {self.show(acc)} by {self.show(s)}: "
+                              "the inner sizes do not match")
+                seg_items = [g for g, _ in typed[i:end]]
+                front.append(seg_items[0] if len(seg_items) == 1
+                             else Mul(tuple(seg_items), pos=seg_items[0].pos))
+                i = end
+                continue
+            i += 1
+        factors = tuple(front) + tuple(f for f, _ in out)
+        return Mul(factors, pos=e.pos), acc
+
+    def _scalar_segment(self, typed, start):
+        """The end of the shortest run of factors from ``start`` whose product is 1×1, or None."""
+        s0 = typed[start][1]
+        if s0 is None or self.find(s0[0]) != 1:
+            return None
+        acc = s0
+        for j in range(start + 1, len(typed)):
+            s = typed[j][1]
+            if s is None:
+                continue
+            if not self.fits(acc[1], s[0]):
+                return None
+            acc = (acc[0], s[1])
+            if self.find(acc[1]) == 1:
+                return j + 1
+        return None
+
+    def t_Frac(self, e):
+        num, ns = self.infer(e.num)
+        den, ds = self.infer(e.den)
+        if ds is not None and not self.one(ds):
+            self.fail(e.den, f"cannot divide by {self.show(ds)}")
+        return Frac(num, den, pos=e.pos), ns
+
+    def t_Pow(self, e):
+        if isinstance(e.base, Sym) and e.base.name == "e" and self.env.get("e") is None:
+            arg, s = self.infer(e.exp)
+            if s is not None and not self.one(s):
+                self.square(s, e, "the exponential of a matrix")
+                return Func("exp", arg, pos=e.pos), s
+            return Pow(Const("e", pos=e.base.pos), arg, pos=e.pos), None
+        base, bs = self.infer(e.base)
+        exp, es = self.infer(e.exp)
+        if es is not None and not self.one(es):
+            self.fail(e.exp, f"an exponent must be a scalar, not {self.show(es)}")
+        self._check_exponent(base, exp)
+        if bs is None or self.one(bs):
+            return Pow(base, exp, pos=e.pos), bs if bs is None else None
+        self.square(bs, e.base, "a matrix power")
+        k = _integer(exp)
+        if k is None:
+            t = self.env.get(exp.name) if isinstance(exp, Sym) else None
+            if t is not None and t.has("integer"):
+                return Pow(base, exp, pos=e.pos), bs
+            self.fail(e.exp, "a matrix power needs an integer exponent (declare it: 'k integer')")
+        if k == -1:
+            return Inverse(base, pos=e.pos), bs
+        if k < 0:
+            return Pow(Inverse(base, pos=e.pos), Num(Fraction(-k)), pos=e.pos), bs
+        return Pow(base, exp, pos=e.pos), bs
+
+    def _check_exponent(self, base: Expr, exp: Expr):
+        """Refuse powers whose exact value would be too large to compute (``9^{9^9}``)."""
+        k = _magnitude(exp)
+        if k is None:
+            return
+        b = _magnitude(base)
+        if b is None:
+            if k > self.limits.max_exponent:
+                raise LimitError(f"the exponent {_shown(exp)} is over the cap of "
+                                 f"{self.limits.max_exponent}")
+            return
+        import math
+
+        if k > 10**6 or math.log2(b + 2) * k > self.limits.max_number_bits:
+            raise LimitError(f"the power at position {exp.pos + 1} would have more than "
+                             f"{self.limits.max_number_bits} bits")
+
+    def t_Transpose(self, e):
+        arg, s = self.infer(e.arg)
+        return type(e)(arg, pos=e.pos), (None if s is None else (s[1], s[0]))
+
+    t_ConjTranspose = t_Transpose
+
+    def t_Conj(self, e):
+        arg, s = self.infer(e.arg)
+        return Conj(arg, pos=e.pos), s
+
+    def t_Inverse(self, e):
+        arg, s = self.infer(e.arg)
+        if s is None or self.one(s):
+            return Pow(arg, Num(Fraction(-1)), pos=e.pos), s
+        self.square(s, e, "an inverse")
+        return Inverse(arg, pos=e.pos), s
+
+    def t_Det(self, e):
+        arg, s = self.infer(e.arg)
+        if s is not None and self.find(s[1]) == 1 and self.find(s[0]) != 1:
+            self.fail(e, "the determinant of a vector is not defined")
+        self.square(s, e, "a determinant")
+        return Det(arg, pos=e.pos), None
+
+    def t_Trace(self, e):
+        arg, s = self.infer(e.arg)
+        if s is not None and self.find(s[1]) == 1 and self.find(s[0]) != 1:
+            self.fail(e, "the trace of a vector is not defined")
+        self.square(s, e, "a trace")
+        return Trace(arg, pos=e.pos), None
+
+    def t_Rank(self, e):
+        arg, _ = self.infer(e.arg)
+        return Rank(arg, pos=e.pos), None
+
+    def t_Abs(self, e):
+        arg, s = self.infer(e.arg)
+        if s is None or self.one(s):
+            return Abs(arg, pos=e.pos), None
+        if self.find(s[1]) == 1 or self.find(s[0]) == 1:
+            self.fail(e, "|x| of a vector is not in the notation: write \\|x\\| for its norm")
+        self.square(s, e, "|A| (a determinant)")
+        return Det(arg, pos=e.pos), None
+
+    def t_Norm(self, e):
+        arg, s = self.infer(e.arg)
+        if s is None or self.one(s):
+            return Norm(arg, pos=e.pos), None
+        if self.find(s[1]) != 1 and self.find(s[0]) != 1:
+            self.fail(e, f"\\|...\\| is the Euclidean norm of a vector, not of {self.show(s)}")
+        return Norm(arg, pos=e.pos), None
+
+    def t_Factorial(self, e):
+        arg, s = self.infer(e.arg)
+        if s is not None:
+            self.fail(e, "a factorial needs a scalar")
+        if isinstance(arg, Num) and arg.value > self.limits.max_factorial:
+            raise LimitError(f"{arg.value}! is over the cap of {self.limits.max_factorial}!")
+        return Factorial(arg, pos=e.pos), None
+
+    def t_Func(self, e):
+        arg, s = self.infer(e.arg)
+        if s is None or self.one(s):
+            return Func(e.name, arg, pos=e.pos), s
+        if e.name not in ("exp", "sin", "cos", "sqrt", "sinh", "cosh"):
+            self.fail(e, f"\\{e.name} of a matrix is not in the notation")
+        self.square(s, e, f"the matrix function {e.name}")
+        return Func(e.name, arg, pos=e.pos), s
+
+    def t_MatrixLit(self, e):
+        n_rows, n_cols = len(e.rows), len(e.rows[0])
+        if n_rows * n_cols > self.limits.max_matrix_entries:
+            raise LimitError(f"a {n_rows}×{n_cols} matrix is over the cap of "
+                             f"{self.limits.max_matrix_entries} entries")
+        rows = []
+        for row in e.rows:
+            new = []
+            for entry in row:
+                t, s = self.infer(entry)
+                if s is not None and not self.one(s):
+                    self.fail(entry, f"a matrix entry must be a scalar, not {self.show(s)}")
+                new.append(t)
+            rows.append(tuple(new))
+        return MatrixLit(tuple(rows), pos=e.pos), (n_rows, n_cols)
+
+    def t_Relation(self, e):
+        both, s = self.t_Add(Add((e.lhs, e.rhs), pos=e.pos))
+        return Relation(e.op, both.terms[0], both.terms[1], pos=e.pos), s
+
+    # after inference: put the solved sizes into I and 0
+    def resolve(self, e: Expr) -> Expr:
+        if isinstance(e, Identity):
+            return Identity(self._dim(e.dim), pos=e.pos)
+        if isinstance(e, Zero):
+            return Zero(self._dim(e.rows), self._dim(e.cols), pos=e.pos)
+        kids = e.children()
+        if not kids:
+            return e
+        return e.rebuild(tuple(self.resolve(k) for k in kids))
+
+    def _dim(self, d):
+        d = self.find(d)
+        return "n" if isinstance(d, str) and d.startswith("?") else d
+
+    def resolve_shape(self, s: Shape) -> Shape:
+        return None if s is None else (self._dim(s[0]), self._dim(s[1]))
+
+
+def _magnitude(e: Expr) -> float | None:
+    """An upper bound of |e| for an expression of numbers alone (inf when huge), else None."""
+    if isinstance(e, Num):
+        return float(abs(e.value.numerator) + abs(e.value.denominator))
+    if isinstance(e, (Add, Mul)):
+        parts = [_magnitude(c) for c in e.children()]
+        if any(p is None for p in parts):
+            return None
+        total = 1.0
+        for p in parts:
+            total = total + p if isinstance(e, Add) else total * p
+        return total
+    if isinstance(e, Frac):
+        a, b = _magnitude(e.num), _magnitude(e.den)
+        return None if a is None or b is None else a * b
+    if isinstance(e, Pow):
+        a, b = _magnitude(e.base), _magnitude(e.exp)
+        if a is None or b is None:
+            return None
+        try:
+            return float(a + 1) ** min(b, 1e6)
+        except OverflowError:
+            return float("inf")
+    return None
+
+
+def _shown(e: Expr) -> str:
+    return str(e.value) if isinstance(e, Num) else "given"
+
+
+def _integer(e: Expr) -> int | None:
+    if isinstance(e, Num) and e.value.denominator == 1:
+        return int(e.value)
+    return None
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A typed expression with its shape (None for a scalar) and the source it was read from."""
+
+    expr: Expr
+    shape: Shape
+    source: str
+
+
+def typecheck(parsed: list[Parsed], env: Env, limits: Limits = DEFAULT) -> list[Typed]:
+    """Type several inputs in one environment, so that I and 0 take consistent sizes."""
+    out = []
+    for p in parsed:
+        typer = _Typer(env, p.source, limits)
+        expr, shape = typer.infer(p.tree)
+        out.append(Typed(typer.resolve(expr), typer.resolve_shape(shape), p.source))
+    return out
+
+
+def read(source: str, assume: str | Assumptions = "", relation: bool = False,
+         limits: Limits = DEFAULT) -> tuple[Typed, Env]:
+    """Parse and type one input under the given clauses.
+
+    >>> typed, env = read("(AB)^{-1}", "A, B invertible")
+    >>> typed.expr, typed.shape
+    (Inverse(arg=Mul(factors=(Sym(name='A'), Sym(name='B')))), ('n', 'n'))
+    >>> read("\\\\mathbf{x}A")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    derive.errors.ShapeError: at position 11: cannot multiply a vector (n×1) by a n×n matrix: ...
+    """
+    assumptions = assume if isinstance(assume, Assumptions) else parse_assumptions(assume)
+    p = parse(source, relation=relation, limits=limits)
+    env = build_env(assumptions, [p])
+    return typecheck([p], env, limits)[0], env

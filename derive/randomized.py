@@ -1,0 +1,771 @@
+"""The randomized decider: exact evaluation on random instances that satisfy the assumptions.
+
+Instances are drawn over the rationals (Gaussian rationals where anything is complex) for several
+sizes of every symbolic dimension, and evaluated exactly with SymPy's ``DomainMatrix``. Only where an
+expression leaves the rationals (square roots, norms, exp, trig, pi) does evaluation switch to
+``mpmath`` at 60 significant digits, and two such values count as equal within a relative 1e-40.
+
+A disagreement on any instance is a counterexample: the two sides differ. Agreement on every instance
+is evidence, not proof, and the verdict says so.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass
+from fractions import Fraction
+
+from derive.errors import LimitError
+from derive.expr import (
+    Abs,
+    Add,
+    Conj,
+    ConjTranspose,
+    Const,
+    Det,
+    Expr,
+    Factorial,
+    Frac,
+    Func,
+    Identity,
+    Inverse,
+    MatrixLit,
+    Mul,
+    Norm,
+    Num,
+    Pow,
+    Rank,
+    Sym,
+    Trace,
+    Transpose,
+    Zero,
+    walk,
+)
+from derive.frontend import MATRIX, SCALAR, Env, SymbolType
+from derive.limits import DEFAULT, Limits
+
+DPS = 60
+TOLERANCE = Fraction(1, 10**40)
+
+
+class Undefined(Exception):
+    """The expression has no value on this instance (a singular inverse, a division by zero)."""
+
+
+# ---------------------------------------------------------------- values
+
+@dataclass
+class Value:
+    """A scalar or a matrix, exact (a domain element or DomainMatrix) or numeric (mpmath)."""
+
+    val: object
+    matrix: bool
+    exact: bool
+
+    @property
+    def shape(self):
+        if not self.matrix:
+            return None
+        return self.val.shape if self.exact else (self.val.rows, self.val.cols)
+
+
+class Arith:
+    """Exact arithmetic over one domain (QQ or QQ_I), with a numeric fallback."""
+
+    def __init__(self, complex_: bool, limits: Limits = DEFAULT):
+        from sympy.polys.domains import QQ, QQ_I
+
+        import mpmath
+
+        mpmath.mp.dps = DPS
+        self.K = QQ_I if complex_ else QQ
+        self.complex = complex_
+        self.limits = limits
+
+    # conversions
+    def q(self, x: Fraction):
+        return self.K.convert_from(self.K.__class__ and _qq(x), _qq_domain())
+
+    def scalar(self, x) -> Value:
+        return Value(x, False, True)
+
+    def to_mp(self, v: Value):
+        import mpmath
+
+        if not v.exact:
+            return v.val
+        if not v.matrix:
+            return self._elem_mp(v.val)
+        rows, cols = v.val.shape
+        lst = v.val.to_list()
+        return mpmath.matrix([[self._elem_mp(lst[i][j]) for j in range(cols)] for i in range(rows)])
+
+    def _elem_mp(self, x):
+        import mpmath
+
+        if self.complex:
+            return mpmath.mpc(mpmath.mpf(int(x.x.numerator)) / int(x.x.denominator),
+                              mpmath.mpf(int(x.y.numerator)) / int(x.y.denominator))
+        return mpmath.mpf(int(x.numerator)) / int(x.denominator)
+
+    def numeric(self, v: Value) -> Value:
+        return Value(self.to_mp(v), v.matrix, False)
+
+    def identity(self, n: int) -> Value:
+        from sympy.polys.matrices import DomainMatrix
+
+        return Value(DomainMatrix.eye(n, self.K), True, True)
+
+    def zeros(self, r: int, c: int) -> Value:
+        from sympy.polys.matrices import DomainMatrix
+
+        return Value(DomainMatrix.zeros((r, c), self.K), True, True)
+
+    def check_size(self, v: Value) -> Value:
+        if v.exact:
+            bits = self.limits.max_number_bits
+            items = _flat(v.val) if v.matrix else [v.val]
+            for x in items:
+                for part in ((x.x, x.y) if self.complex else (x,)):
+                    if int(part.numerator).bit_length() > bits or int(
+                            part.denominator).bit_length() > bits:
+                        raise LimitError(f"a number in the evaluation grew over {bits} bits")
+        return v
+
+    # operations
+    def add(self, a: Value, b: Value) -> Value:
+        a, b = self._as_like(a, b)
+        if a.matrix != b.matrix:
+            a, b = self._unwrap(a), self._unwrap(b)
+        if a.exact and b.exact:
+            return Value(a.val + b.val, a.matrix, True)
+        return Value(self.to_mp(a) + self.to_mp(b), a.matrix, False)
+
+    def _unwrap(self, v: Value) -> Value:
+        """A 1×1 matrix as a scalar."""
+        if not v.matrix:
+            return v
+        if v.shape != (1, 1):
+            raise Undefined("a matrix where a scalar is needed")
+        return Value(v.val.to_list()[0][0] if v.exact else v.val[0, 0], False, v.exact)
+
+    def _as_like(self, a, b):
+        if a.exact and not b.exact:
+            a = self.numeric(a)
+        elif b.exact and not a.exact:
+            b = self.numeric(b)
+        return a, b
+
+    def mul(self, a: Value, b: Value) -> Value:
+        a, b = self._as_like(a, b)
+        if a.matrix and b.matrix:
+            if a.shape[1] != b.shape[0]:
+                if a.shape == (1, 1):
+                    a = self._unwrap(a)
+                elif b.shape == (1, 1):
+                    b = self._unwrap(b)
+                else:
+                    raise Undefined(f"cannot multiply {a.shape} by {b.shape}")
+        if a.matrix and b.matrix:
+            if a.exact:
+                return self.check_size(Value(a.val * b.val, True, True))
+            return Value(a.val * b.val, True, False)
+        if a.matrix or b.matrix:
+            m, s = (a, b) if a.matrix else (b, a)
+            if m.exact:
+                return self.check_size(Value(m.val * s.val if False else m.val.mul(s.val), True, True))
+            return Value(m.val * s.val, True, False)
+        if a.exact:
+            return self.check_size(Value(a.val * b.val, False, True))
+        return Value(a.val * b.val, False, False)
+
+    def reciprocal(self, a: Value) -> Value:
+        a = self._unwrap(a)
+        if a.exact:
+            if a.val == self.K.zero:
+                raise Undefined("division by zero")
+            return Value(self.K.one / a.val, False, True)
+        if abs(a.val) < 1e-45:
+            raise Undefined("division by (nearly) zero")
+        return Value(1 / a.val, False, False)
+
+    def inverse(self, a: Value) -> Value:
+        if not a.matrix:
+            return self.reciprocal(a)
+        if a.exact:
+            if a.val.det() == self.K.zero:
+                raise Undefined("a singular matrix has no inverse")
+            return self.check_size(Value(a.val.inv(), True, True))
+        import mpmath
+
+        if abs(mpmath.det(a.val)) < 1e-40:
+            raise Undefined("a singular matrix has no inverse")
+        return Value(a.val ** -1, True, False)
+
+    def transpose(self, a: Value) -> Value:
+        if not a.matrix:
+            return a
+        return Value(a.val.transpose() if a.exact else a.val.T, True, a.exact)
+
+    def conj(self, a: Value) -> Value:
+        if not self.complex:
+            return a
+        if a.exact:
+            K = self.K
+            if a.matrix:
+                return Value(a.val.applyfunc(lambda x: K(x.x, -x.y), K), True, True)
+            return Value(K(a.val.x, -a.val.y), False, True)
+        import mpmath
+
+        if a.matrix:
+            return Value(a.val.apply(mpmath.conj), True, False)
+        return Value(mpmath.conj(a.val), False, False)
+
+    def det(self, a: Value) -> Value:
+        if not a.matrix:
+            return a
+        if a.exact:
+            return Value(a.val.det(), False, True)
+        import mpmath
+
+        return Value(mpmath.det(a.val), False, False)
+
+    def trace(self, a: Value) -> Value:
+        if not a.matrix:
+            return a
+        n = a.shape[0]
+        if a.exact:
+            lst = a.val.to_list()
+            total = self.K.zero
+            for i in range(n):
+                total += lst[i][i]
+            return Value(total, False, True)
+        return Value(sum(a.val[i, i] for i in range(n)), False, False)
+
+    def rank(self, a: Value) -> Value:
+        if not a.matrix:
+            return Value(self.K.zero if a.val == self.K.zero else self.K.one, False, True)
+        if not a.exact:
+            raise Undefined("the rank of a numeric matrix is not computed")
+        return Value(self.K(a.val.rank()) if not self.complex else self.K(a.val.rank(), 0),
+                     False, True)
+
+    def power(self, a: Value, k: Value) -> Value:
+        k = self._unwrap(k)
+        kint = self._as_integer(k)
+        if a.matrix:
+            if kint is None:
+                raise Undefined("a matrix power needs an integer exponent")
+            if abs(kint) > self.limits.max_exponent:
+                raise LimitError(f"the exponent {kint} is over the cap")
+            base = self.inverse(a) if kint < 0 else a
+            out = self.identity(a.shape[0]) if a.exact else self.numeric(self.identity(a.shape[0]))
+            for _ in range(abs(kint)):
+                out = self.mul(out, base)
+            return out
+        if kint is not None and a.exact:
+            if abs(kint) > 10**5:
+                raise LimitError(f"the exponent {kint} is over the cap")
+            base = self.reciprocal(a) if kint < 0 else a
+            bits = _bits(base.val, self.complex) * abs(kint)
+            if bits > self.limits.max_number_bits:
+                raise LimitError(f"a power with about {bits} bits is over the cap")
+            return self.check_size(Value(base.val ** abs(kint), False, True))
+        if a.exact and k.exact and not self.complex and k.val.denominator == 2 and a.val >= 0:
+            root = _exact_sqrt(a.val)
+            if root is not None:
+                return self.power(Value(self.K(root), False, True),
+                                  Value(self.K(k.val.numerator), False, True))
+        import mpmath
+
+        x, y = self.to_mp(a), self.to_mp(k)
+        if x == 0 and mpmath.re(y) <= 0:
+            raise Undefined("zero to a non-positive power")
+        return Value(mpmath.power(x, y), False, False)
+
+    def _as_integer(self, k: Value):
+        if not k.exact:
+            return None
+        if self.complex:
+            if k.val.y != 0 or k.val.x.denominator != 1:
+                return None
+            return int(k.val.x.numerator)
+        return int(k.val.numerator) if k.val.denominator == 1 else None
+
+    def func(self, name: str, a: Value) -> Value:
+        import mpmath
+
+        if name == "sqrt" and not a.matrix:
+            return self.power(a, Value(self.K(Fraction(1, 2)) if not self.complex
+                                       else self.K.convert_from(self.K.dom(1) / 2, self.K.dom),
+                                       False, True))
+        x = self.to_mp(a)
+        if a.matrix:
+            fn = {"exp": mpmath.expm, "sin": mpmath.sinm, "cos": mpmath.cosm,
+                  "sqrt": mpmath.sqrtm}.get(name)
+            if fn is None:
+                raise Undefined(f"the matrix function {name}")
+            try:
+                return Value(fn(x), True, False)
+            except (ZeroDivisionError, ValueError) as exc:
+                raise Undefined(str(exc)) from None
+        if name == "log" and x == 0:
+            raise Undefined("log of zero")
+        fn = {"exp": mpmath.exp, "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
+              "log": mpmath.log, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
+              "tanh": mpmath.tanh}[name]
+        return Value(fn(x), False, False)
+
+    def norm(self, a: Value) -> Value:
+        if not a.matrix:
+            return self.abs(a)
+        sq = self.mul(self.conj_transpose(a) if a.shape[1] == 1 else a,
+                      a if a.shape[1] == 1 else self.conj_transpose(a))
+        sq = self._unwrap(sq)
+        if self.complex and sq.exact:
+            sq = Value(sq.val.x, False, True)
+            half = Fraction(1, 2)
+            return self._real_power(sq, half)
+        return self.func("sqrt", sq)
+
+    def _real_power(self, v: Value, half: Fraction) -> Value:
+        import mpmath
+
+        root = _exact_sqrt(v.val)
+        if root is not None:
+            return Value(self.K(root, 0), False, True)
+        return Value(mpmath.sqrt(mpmath.mpf(int(v.val.numerator)) / int(v.val.denominator)),
+                     False, False)
+
+    def conj_transpose(self, a: Value) -> Value:
+        return self.conj(self.transpose(a))
+
+    def abs(self, a: Value) -> Value:
+        a = self._unwrap(a)
+        if a.exact and not self.complex:
+            return Value(abs(a.val), False, True)
+        if a.exact and self.complex:
+            sq = a.val.x * a.val.x + a.val.y * a.val.y
+            return self._real_power(Value(sq, False, True), Fraction(1, 2))
+        import mpmath
+
+        return Value(mpmath.mpf(abs(a.val)), False, False)
+
+    def equal(self, a: Value, b: Value) -> bool:
+        if a.matrix != b.matrix:
+            a, b = self._unwrap(a), self._unwrap(b)
+        if a.matrix and a.shape != b.shape:
+            return False
+        if a.exact and b.exact:
+            if a.matrix:
+                return (a.val - b.val).is_zero_matrix
+            return a.val == b.val
+        import mpmath
+
+        x, y = self.to_mp(a), self.to_mp(b)
+        if a.matrix:
+            diff = mpmath.mnorm(x - y, 1)
+            scale = mpmath.mnorm(x, 1) + mpmath.mnorm(y, 1) + 1
+        else:
+            diff, scale = abs(x - y), abs(x) + abs(y) + 1
+        return diff <= scale * mpmath.mpf(10) ** -40
+
+
+def _qq(x):
+    return x
+
+
+def _qq_domain():
+    from sympy.polys.domains import QQ
+
+    return QQ
+
+
+def _flat(m):
+    return [x for row in m.to_list() for x in row]
+
+
+def _bits(x, complex_: bool) -> int:
+    parts = (x.x, x.y) if complex_ else (x,)
+    return max(max(int(p.numerator).bit_length(), int(p.denominator).bit_length()) for p in parts)
+
+
+def _exact_sqrt(q):
+    """The rational square root of a non-negative rational, or None."""
+    if q < 0:
+        return None
+    n, d = int(q.numerator), int(q.denominator)
+    rn, rd = math.isqrt(n), math.isqrt(d)
+    if rn * rn == n and rd * rd == d:
+        return Fraction(rn, rd)
+    return None
+
+
+# ---------------------------------------------------------------- evaluation
+
+class Evaluator:
+    """Evaluates a typed expression on one instance."""
+
+    def __init__(self, arith: Arith, values: dict[str, Value], sizes: dict[str, int]):
+        self.a, self.values, self.sizes = arith, values, sizes
+
+    def dim(self, d) -> int:
+        return d if isinstance(d, int) else self.sizes[d]
+
+    def num(self, x: Fraction) -> Value:
+        K = self.a.K
+        if self.a.complex:
+            return Value(K.convert_from(K.dom.convert(x), K.dom) if False else K(x, 0), False, True)
+        return Value(K.convert(x) if False else K(x.numerator) / K(x.denominator), False, True)
+
+    def ev(self, e: Expr) -> Value:
+        return getattr(self, "e_" + type(e).__name__)(e)
+
+    def e_Num(self, e):
+        return self.num(e.value)
+
+    def e_Const(self, e):
+        import mpmath
+
+        if e.name == "i":
+            if not self.a.complex:
+                raise Undefined("the imaginary unit in a real evaluation")
+            return Value(self.a.K(0, 1), False, True)
+        return Value(mpmath.e if e.name == "e" else mpmath.pi, False, False)
+
+    def e_Sym(self, e):
+        if e.name in self.values:
+            return self.values[e.name]
+        return self.num(Fraction(self.sizes[e.name]))  # a size in scope, such as n
+
+    def e_Identity(self, e):
+        return self.a.identity(self.dim(e.dim))
+
+    def e_Zero(self, e):
+        return self.a.zeros(self.dim(e.rows), self.dim(e.cols))
+
+    def e_Add(self, e):
+        out = self.ev(e.terms[0])
+        for t in e.terms[1:]:
+            out = self.a.add(out, self.ev(t))
+        return out
+
+    def e_Mul(self, e):
+        out = self.ev(e.factors[0])
+        for f in e.factors[1:]:
+            out = self.a.mul(out, self.ev(f))
+        return out
+
+    def e_Frac(self, e):
+        return self.a.mul(self.ev(e.num), self.a.reciprocal(self.ev(e.den)))
+
+    def e_Pow(self, e):
+        return self.a.power(self.ev(e.base), self.ev(e.exp))
+
+    def e_Transpose(self, e):
+        return self.a.transpose(self.ev(e.arg))
+
+    def e_ConjTranspose(self, e):
+        return self.a.conj_transpose(self.ev(e.arg))
+
+    def e_Conj(self, e):
+        return self.a.conj(self.ev(e.arg))
+
+    def e_Inverse(self, e):
+        return self.a.inverse(self.ev(e.arg))
+
+    def e_Det(self, e):
+        return self.a.det(self.ev(e.arg))
+
+    def e_Trace(self, e):
+        return self.a.trace(self.ev(e.arg))
+
+    def e_Rank(self, e):
+        return self.a.rank(self.ev(e.arg))
+
+    def e_Norm(self, e):
+        return self.a.norm(self.ev(e.arg))
+
+    def e_Abs(self, e):
+        return self.a.abs(self.ev(e.arg))
+
+    def e_Factorial(self, e):
+        v = self.a._unwrap(self.ev(e.arg))
+        k = self.a._as_integer(v)
+        if k is None or k < 0:
+            raise Undefined("a factorial needs a non-negative integer")
+        if k > self.a.limits.max_factorial:
+            raise LimitError(f"{k}! is over the cap")
+        return self.num(Fraction(math.factorial(k)))
+
+    def e_Func(self, e):
+        return self.a.func(e.name, self.ev(e.arg))
+
+    def e_MatrixLit(self, e):
+        from sympy.polys.matrices import DomainMatrix
+
+        vals = [[self.a._unwrap(self.ev(x)) for x in row] for row in e.rows]
+        if all(v.exact for row in vals for v in row):
+            return Value(DomainMatrix([[v.val for v in row] for row in vals],
+                                      (len(vals), len(vals[0])), self.a.K), True, True)
+        import mpmath
+
+        return Value(mpmath.matrix([[self.a.to_mp(v) for v in row] for row in vals]), True, False)
+
+
+def evaluate(e: Expr, values: dict[str, Value], sizes: dict[str, int], arith: Arith) -> Value:
+    """The value of ``e`` on one instance; raises Undefined where it has none."""
+    try:
+        return Evaluator(arith, values, sizes).ev(e)
+    except (ZeroDivisionError, ArithmeticError) as exc:
+        raise Undefined(str(exc)) from None
+
+
+# ---------------------------------------------------------------- instances
+
+class Sampler:
+    """Draws random instances that satisfy the declared properties, from a seeded generator."""
+
+    def __init__(self, arith: Arith, rng: random.Random):
+        self.a, self.rng = arith, rng
+
+    def entry(self, spread: int = 4):
+        K, r = self.a.K, self.rng
+        def real():
+            x = Fraction(r.randint(-spread, spread))
+            if r.random() < 0.15:
+                x = Fraction(r.randint(-spread * 2, spread * 2), r.randint(2, 3))
+            return x
+        if self.a.complex:
+            return K(real(), real())
+        return K(real())
+
+    def matrix(self, rows: int, cols: int, spread: int = 4):
+        from sympy.polys.matrices import DomainMatrix
+
+        return DomainMatrix([[self.entry(spread) for _ in range(cols)] for _ in range(rows)],
+                            (rows, cols), self.a.K)
+
+    def scalar(self, t: SymbolType):
+        r, K = self.rng, self.a.K
+        for _ in range(50):
+            if t.has("integer"):
+                x = K(r.randint(-2, 4)) if not self.a.complex else K(r.randint(-2, 4), 0)
+            elif t.complex:
+                x = self.entry(6)
+            else:
+                x = Fraction(r.randint(-9, 9), r.choice((1, 1, 2, 3, 5)))
+                if t.has("positive"):
+                    x = abs(x)
+                x = K(x.numerator) / K(x.denominator) if not self.a.complex else K(x, 0)
+            if t.has("nonzero") and x == K.zero:
+                continue
+            if t.has("positive") and x == K.zero:
+                continue
+            return Value(x, False, True)
+        raise Undefined("no scalar could be drawn")
+
+    def householder(self, n: int):
+        """I - 2vv*/(v*v): a reflection (unitary where complex) with exact rational entries."""
+        from sympy.polys.matrices import DomainMatrix
+
+        v = self.matrix(n, 1, 3)
+        while all(x == self.a.K.zero for x in _flat(v)):
+            v = self.matrix(n, 1, 3)
+        vh = self.a.conj_transpose(Value(v, True, True)).val
+        vv = (vh * v).to_list()[0][0]
+        return DomainMatrix.eye(n, self.a.K) - (v * vh).mul(self.a.K(2) / vv if not self.a.complex
+                                                             else self.a.K(2, 0) / vv)
+
+    def square(self, n: int, t: SymbolType, base=None):
+        from sympy.polys.matrices import DomainMatrix
+
+        K, a = self.a.K, self.a
+        if base is not None:  # a commuting partner: a polynomial in the base
+            c = [self.entry(3) for _ in range(3)]
+            eye = DomainMatrix.eye(n, K)
+            return eye.mul(c[0]) + base.mul(c[1]) + (base * base).mul(c[2])
+        if t.has("orthogonal") or t.has("unitary"):
+            q = DomainMatrix.eye(n, K)
+            for _ in range(self.rng.randint(1, max(1, n))):
+                q = q * self.householder(n)
+            if t.has("unitary") and self.a.complex:
+                units = [K(1, 0), K(-1, 0), K(0, 1), K(0, -1)]
+                d = DomainMatrix.diag([self.rng.choice(units) for _ in range(n)], K, (n, n))
+                q = q * d
+            return q
+        if t.has("positive_definite") or t.has("positive_semidefinite"):
+            r = n if t.has("positive_definite") else self.rng.randint(1, n)
+            m = self.matrix(n, r, 3)
+            g = m * a.conj_transpose(Value(m, True, True)).val
+            return g + DomainMatrix.eye(n, K) if t.has("positive_definite") else g
+        if t.has("diagonal"):
+            return DomainMatrix.diag([self.entry() for _ in range(n)], K, (n, n))
+        m = self.matrix(n, n)
+        if t.has("hermitian"):
+            return m + a.conj_transpose(Value(m, True, True)).val
+        if t.has("symmetric"):
+            return m + m.transpose()
+        return m
+
+    def symbol(self, t: SymbolType, sizes: dict[str, int], base=None) -> Value:
+        rows = t.rows if isinstance(t.rows, int) else sizes[t.rows]
+        cols = t.cols if isinstance(t.cols, int) else sizes[t.cols]
+        for _ in range(60):
+            if t.kind == MATRIX and rows == cols:
+                m = self.square(rows, t, base)
+            else:
+                m = self.matrix(rows, cols)
+            if t.has("invertible") and m.det() == self.a.K.zero:
+                continue
+            if t.has("nonzero") and all(x == self.a.K.zero for x in _flat(m)):
+                continue
+            return Value(m, True, True)
+        raise Undefined("no instance with the declared properties could be drawn")
+
+    def instance(self, env: Env, sizes: dict[str, int]) -> dict[str, Value]:
+        values: dict[str, Value] = {}
+        partner_of: dict[str, str] = {}
+        for group in env.commuting:
+            members = sorted(group)
+            for m in members[1:]:
+                partner_of[m] = members[0]
+        order = sorted(env.names(), key=lambda n: n in partner_of)
+        for name in order:
+            t = env[name]
+            if t.kind == SCALAR:
+                values[name] = self.scalar(t)
+                continue
+            base = None
+            if name in partner_of and partner_of[name] in values:
+                base = values[partner_of[name]].val
+            values[name] = self.symbol(t, sizes, base)
+        return values
+
+
+# ---------------------------------------------------------------- trials
+
+def dims_of(env: Env, exprs: list[Expr]) -> list[str]:
+    names = set()
+    for _, t in env.symbols:
+        names |= {d for d in (t.rows, t.cols) if isinstance(d, str)}
+    names |= set(env.dims)
+    for e in exprs:
+        for node in walk(e):
+            if isinstance(node, Identity) and isinstance(node.dim, str):
+                names.add(node.dim)
+            if isinstance(node, Zero):
+                names |= {d for d in (node.rows, node.cols) if isinstance(d, str)}
+    return sorted(names)
+
+
+def size_plan(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
+    """The sizes to try: every n from 1 to 5 for one dimension; a spread of pairs for more."""
+    if not dims:
+        return [{}] * 6
+    if len(dims) == 1:
+        return [{dims[0]: n} for n in (1, 2, 2, 3, 3, 4, 4, 5, 1, 3, 5, 2)]
+    pairs = [(1, 1), (1, 2), (2, 1), (2, 3), (3, 2), (3, 3), (2, 4), (4, 3), (3, 5), (5, 2),
+             (1, 3), (4, 4)]
+    plan = []
+    for p in pairs:
+        sizes = {d: (p[i] if i < 2 else rng.randint(1, 4)) for i, d in enumerate(dims)}
+        plan.append(sizes)
+    return plan
+
+
+@dataclass
+class Trial:
+    sizes: dict[str, int]
+    values: dict[str, Value]
+    left: Value
+    right: Value
+
+
+@dataclass
+class TrialReport:
+    agreed: int  # trials on which both sides were defined and equal
+    undefined: int  # trials skipped because a side had no value
+    counterexample: Trial | None
+    exact: bool  # whether every comparison was exact
+    sizes_tried: list[dict[str, int]]
+
+
+def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
+               limits: Limits = DEFAULT, extra_rounds: int = 0) -> TrialReport:
+    """Evaluate both sides on random instances; stop at the first disagreement."""
+    complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
+                                  for e in (left, right) for n in walk(e))
+    arith = Arith(complex_, limits)
+    rng = random.Random(seed)
+    sampler = Sampler(arith, rng)
+    plan = size_plan(dims_of(env, [left, right]), rng)
+    plan = plan + plan[: extra_rounds]
+    agreed = undefined = 0
+    exact = True
+    for sizes in plan:
+        try:
+            values = sampler.instance(env, sizes)
+            lv = evaluate(left, values, sizes, arith)
+            rv = evaluate(right, values, sizes, arith)
+        except Undefined:
+            undefined += 1
+            continue
+        exact = exact and lv.exact and rv.exact
+        if not arith.equal(lv, rv):
+            return TrialReport(agreed, undefined, Trial(sizes, values, lv, rv), exact, plan)
+        agreed += 1
+    return TrialReport(agreed, undefined, None, exact, plan)
+
+
+def value_latex(v: Value, complex_: bool) -> str:
+    """A value as LaTeX (``bmatrix`` for matrices)."""
+    if v.matrix:
+        rows = v.val.to_list() if v.exact else v.val.tolist()
+        body = r" \\ ".join(" & ".join(_elem_latex(x, v.exact, complex_) for x in row)
+                            for row in rows)
+        return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
+    return _elem_latex(v.val, v.exact, complex_)
+
+
+def value_data(v: Value, complex_: bool):
+    """A value as JSON-ready numbers (strings for exact rationals, floats otherwise)."""
+    def one(x):
+        if not v.exact:
+            import mpmath
+
+            if isinstance(x, mpmath.mpc):
+                return [float(x.real), float(x.imag)] if x.imag else float(x.real)
+            return float(x)
+        if complex_:
+            return str(x.x) if x.y == 0 else [str(x.x), str(x.y)]
+        return str(x)
+    if v.matrix:
+        rows = v.val.to_list() if v.exact else v.val.tolist()
+        return [[one(x) for x in row] for row in rows]
+    return one(v.val)
+
+
+def _elem_latex(x, exact: bool, complex_: bool) -> str:
+    if not exact:
+        import mpmath
+
+        return mpmath.nstr(x, 12)
+    if complex_:
+        re, im = Fraction(int(x.x.numerator), int(x.x.denominator)), Fraction(
+            int(x.y.numerator), int(x.y.denominator))
+        if im == 0:
+            return _frac_latex(re)
+        im_part = ("" if abs(im) == 1 else _frac_latex(abs(im))) + "i"
+        if re == 0:
+            return ("-" if im < 0 else "") + im_part
+        return f"{_frac_latex(re)} {'-' if im < 0 else '+'} {im_part}"
+    return _frac_latex(Fraction(int(x.numerator), int(x.denominator)))
+
+
+def _frac_latex(q: Fraction) -> str:
+    if q.denominator == 1:
+        return str(q.numerator)
+    sign = "-" if q < 0 else ""
+    return f"{sign}\\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
