@@ -23,6 +23,7 @@ from derive.expr import (
     ConjTranspose,
     Const,
     Det,
+    Dim,
     Expr,
     Factorial,
     Frac,
@@ -40,7 +41,6 @@ from derive.expr import (
     Trace,
     Transpose,
     Zero,
-    Dim,
     size,
 )
 from derive.limits import DEFAULT, Limits
@@ -1172,3 +1172,10 @@ def read(source: str, assume: str | Assumptions = "", relation: bool = False,
     p = parse(source, relation=relation, limits=limits)
     env = build_env(assumptions, [p])
     return typecheck([p], env, limits)[0], env
+
+
+def shape_of(e: Expr, env: Env) -> Shape:
+    """The shape of an already typed expression (None for a scalar)."""
+    typer = _Typer(env, "", DEFAULT)
+    _, shape = typer.infer(e)
+    return typer.resolve_shape(shape)

@@ -18,27 +18,9 @@ from fractions import Fraction
 
 from derive.errors import LimitError
 from derive.expr import (
-    Abs,
-    Add,
-    Conj,
-    ConjTranspose,
     Const,
-    Det,
     Expr,
-    Factorial,
-    Frac,
-    Func,
     Identity,
-    Inverse,
-    MatrixLit,
-    Mul,
-    Norm,
-    Num,
-    Pow,
-    Rank,
-    Sym,
-    Trace,
-    Transpose,
     Zero,
     walk,
 )
@@ -74,9 +56,8 @@ class Arith:
     """Exact arithmetic over one domain (QQ or QQ_I), with a numeric fallback."""
 
     def __init__(self, complex_: bool, limits: Limits = DEFAULT):
-        from sympy.polys.domains import QQ, QQ_I
-
         import mpmath
+        from sympy.polys.domains import QQ, QQ_I
 
         mpmath.mp.dps = DPS
         self.K = QQ_I if complex_ else QQ

@@ -9,7 +9,6 @@ from derive.expr import (
     Abs,
     Add,
     Conj,
-    ConjTranspose,
     Const,
     Det,
     Expr,
