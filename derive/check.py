@@ -126,7 +126,7 @@ def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT
     except DeriveError as exc:
         return _invalid("assumptions", exc)
     typed = []
-    for which, p in zip(("expected answer", "answer"), parsed):
+    for which, p in zip(("expected answer", "answer"), parsed, strict=True):
         try:
             typed.append(typecheck([p], env, limits)[0])
         except DeriveError as exc:
