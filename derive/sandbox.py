@@ -28,12 +28,19 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from derive.errors import DeriveError
+
 DEFAULT_TIMEOUT = 5.0  # seconds of wall clock for one task
 DEFAULT_MEMORY_MB = 1024  # address space of one worker
 STARTUP_TIMEOUT = 120.0  # seconds for a new worker to import the engine
 SANDBOX_METHOD = "sandbox"
+MAX_FAILED_STARTS = 3  # consecutive workers that die before they are ready: the pool gives up
 
 Job = Callable[[dict], dict]
+
+
+class SandboxError(DeriveError):
+    """The sandbox cannot run checks at all (workers die before they are ready)."""
 
 
 def check_job(task: dict) -> dict:
@@ -53,13 +60,12 @@ def warm_engine() -> None:
         pass
 
 
-def unknown(reason: str, task: dict | None = None) -> dict:
+def unknown(reason: str) -> dict:
     """The result for a task that the sandbox stopped: verdict ``unknown`` with the reason.
 
-    >>> unknown("the check took longer than 5 s", {"expected": "A", "answer": "B"})["verdict"]
-    'unknown'
+    >>> unknown("the check took longer than 5 s")["reason"]
+    'the check took longer than 5 s'
     """
-    task = task or {}
     return {"verdict": "unknown", "method": SANDBOX_METHOD, "expected": None, "answer": None,
             "reason": reason}
 
@@ -94,15 +100,15 @@ def _worker_main(conn: Connection, job: Job, memory_mb: int | None, warm: Callab
             result = job(task)
             fatal = False
         except MemoryError:
-            result, fatal = unknown("the check ran out of memory (over the memory limit)"), True
+            result, fatal = unknown(f"the check ran out of memory (the memory limit is {memory_mb} MB)"), True
         except RecursionError:
             result, fatal = unknown("the check ran out of stack (the expression nests too deeply)"), False
         except Exception as exc:  # noqa: BLE001 - a bug in the engine must still give a verdict
             result = unknown(f"internal error in the checker: {type(exc).__name__}: {exc}")
             fatal = False
         try:
-            payload = json.dumps({"result": result, "peak_mb": _peak_mb()}, ensure_ascii=False,
-                                 default=str)
+            payload = json.dumps({"result": result, "peak_mb": _peak_mb(), "exit": fatal},
+                                 ensure_ascii=False, default=str)
             conn.send_bytes(payload.encode())
         except MemoryError:
             os._exit(3)
@@ -156,6 +162,7 @@ class CheckPool:
         self.stats = PoolStats()
         self._ctx = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
+        self._failed_starts = 0
 
     def __enter__(self) -> CheckPool:
         return self
@@ -234,10 +241,10 @@ class CheckPool:
                 how = f"killed by signal {-code}"
         else:
             how = f"exit status {code}"
-        limit = f" (memory limit {self.memory_mb} MB)" if self.memory_mb else ""
+        limit = f"; the memory limit is {self.memory_mb} MB" if self.memory_mb else ""
         if code == 3:
             return f"the check ran out of memory{limit}; the worker was replaced"
-        return f"the worker process died ({how}){limit}; it was replaced"
+        return f"the worker process died ({how}{limit}); it was replaced"
 
     def imap_unordered(self, tasks: Iterable[tuple[Any, dict]]) -> Iterator[tuple[Any, dict]]:
         """Run every ``(key, task)``; yield ``(key, result)`` as each finishes, exactly once each."""
@@ -272,10 +279,15 @@ class CheckPool:
                 yield from self._replace(worker, self._death_reason(worker), died=True)
             elif message.get("ready"):
                 worker.ready, worker.deadline = True, 0.0
+                self._failed_starts = 0
                 self.stats.peak_mb = max(self.stats.peak_mb, message.get("peak_mb", 0.0))
             elif "result" in message and worker.task is not None:
                 self.stats.peak_mb = max(self.stats.peak_mb, message.get("peak_mb", 0.0))
+                retire = bool(message.get("exit"))
                 yield self._finish(worker, message["result"])
+                if retire:  # the worker exits after a MemoryError: replace it before reuse
+                    self._kill(worker)
+                    self._start()
         now = time.monotonic()
         for worker in list(self._workers):
             busy = worker.task is not None or not worker.ready
@@ -290,6 +302,11 @@ class CheckPool:
     def _replace(self, worker: _Worker, reason: str, died: bool) -> Iterator[tuple[Any, dict]]:
         """Kill ``worker``, start another, and give its task (if any) ``unknown`` with ``reason``."""
         self._kill(worker)
+        if not worker.ready:
+            self._failed_starts += 1
+            if self._failed_starts >= MAX_FAILED_STARTS:
+                raise SandboxError(f"{self._failed_starts} workers failed to start ({reason}); "
+                                   f"is the memory limit of {self.memory_mb} MB too low?")
         if died:
             self.stats.died += 1
         else:
@@ -297,7 +314,7 @@ class CheckPool:
         self._start()
         if worker.task is not None:
             self.stats.reasons.append(reason)
-            yield self._finish(worker, unknown(reason, worker.task))
+            yield self._finish(worker, unknown(reason))
 
     def _receive(self, worker: _Worker) -> dict | None:
         try:
