@@ -366,6 +366,11 @@ class NormalForm:
                 return self.const(out)
         return self.const(self.atom(f"det({_poly_key(p)})", self._real_poly(p)))
 
+    def _real_poly(self, p: dict) -> bool:
+        """Whether a polynomial is surely real: real coefficients and real letters only."""
+        return all(c.is_real is True and all("real" in self.props(x.base) for x in w)
+                   for w, c in p.items())
+
     def _square_dim(self, e: Expr):
         """The size n of a square matrix expression, or None for a scalar (or 1×1) one."""
         from derive.frontend import shape_of
