@@ -1,0 +1,349 @@
+"""The proof kernel: checks that each step of a derivation follows from the rule it cites.
+
+A step ``prev ~ next by RULE`` is accepted when RULE, applied at one place of ``prev`` (forward) or of
+``next`` (backward), turns one into the other, up to associativity, commutativity of sums, and scalar
+arithmetic (``same``). A place is any subterm, or any run of consecutive factors of a product. Rules
+are base rules (small functions in ``derive.rules``), earlier catalogue entries (used as patterns
+whose symbols are instantiated), or hypotheses of the theorem (used as they stand). Relational steps
+(``>``, ``\\ge``, ``\\ne``, ``\\le``) apply their rule at the whole expression only.
+
+This module imports only the expression tree, the base rules, and SymPy for scalar arithmetic: it
+knows nothing of how proofs are searched for or printed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+
+from derive.expr import Add, Expr, Frac, Identity, Mul, Num, Pow, Relation, Sym, Zero
+from derive.frontend import SCALAR, Env, shape_of
+
+RootRule = Callable[[Expr, Env], list]  # an expression -> [rewritten] or [(relation, rewritten)]
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    apply: RootRule
+    relational: bool = False  # applies at the root, giving (relation, expr) pairs
+
+
+# ---------------------------------------------------------------- "the same, up to arithmetic"
+
+def same(a: Expr, b: Expr, env: Env) -> bool:
+    """Equal up to associativity, commutativity of +, and scalar arithmetic."""
+    return canon(a, env) == canon(b, env)
+
+
+def canon(e: Expr, env: Env):
+    """A hashable canonical key: sums of (scalar coefficient, ordered matrix factors)."""
+    return _Canon(env).key(e)
+
+
+class _Canon:
+    def __init__(self, env: Env):
+        import sympy
+
+        self.sp, self.env = sympy, env
+        self.atoms: dict[str, object] = {}
+
+    def is_scalar(self, e: Expr) -> bool:
+        try:
+            s = shape_of(e, self.env)
+        except Exception:  # noqa: BLE001 (an ill-typed step is simply not the same)
+            return False
+        return s is None or s == (1, 1) and not _has_matrix_factor(e, self.env)
+
+    def key(self, e: Expr):
+        terms = self.terms(e)
+        return tuple(sorted((str(c), m) for m, c in terms.items() if c != 0))
+
+    def terms(self, e: Expr) -> dict:
+        """matrix part (tuple of factor keys) -> sympy coefficient."""
+        sp = self.sp
+        if isinstance(e, Add):
+            out: dict = {}
+            for t in e.terms:
+                for m, c in self.terms(t).items():
+                    out[m] = sp.expand(out.get(m, 0) + c)
+            return out
+        if isinstance(e, Zero):
+            return {}
+        if isinstance(e, Identity):
+            return {("I",): sp.Integer(1)}
+        if self.is_scalar(e):
+            return {(): self.scalar(e)}
+        if isinstance(e, Mul):
+            coef, mats = sp.Integer(1), []
+            for f in e.factors:
+                sub = self.terms(f)
+                if len(sub) == 1:
+                    (m, c), = sub.items()
+                    coef *= c
+                    mats.extend(x for x in m if x != "I")
+                else:
+                    mats.append(("sum", tuple(sorted((str(c), m) for m, c in sub.items()))))
+            return {tuple(mats) or ("I",): sp.expand(coef)}
+        if isinstance(e, Frac):
+            return {m: c / self.scalar(e.den) for m, c in self.terms(e.num).items()}
+        kids = tuple(self.key(k) for k in e.children())
+        return {((type(e).__name__, getattr(e, "name", None), kids),): self.sp.Integer(1)}
+
+    def scalar(self, e: Expr):
+        sp = self.sp
+        if isinstance(e, Num):
+            return sp.Rational(e.value.numerator, e.value.denominator)
+        if isinstance(e, Sym) and self.env.get(e.name) is not None or isinstance(e, Sym) and (
+                e.name in self.env.dims):
+            return sp.Symbol(e.name)
+        if isinstance(e, Add):
+            return sp.Add(*[self.scalar(t) for t in e.terms])
+        if isinstance(e, Mul) and all(self.is_scalar(f) for f in e.factors):
+            return sp.Mul(*[self.scalar(f) for f in e.factors])
+        if isinstance(e, Frac):
+            return self.scalar(e.num) / self.scalar(e.den)
+        if isinstance(e, Pow) and self.is_scalar(e.base):
+            return self.scalar(e.base) ** self.scalar(e.exp)
+        key = repr((type(e).__name__, getattr(e, "name", None),
+                    tuple(self.key(k) for k in e.children())))
+        if key not in self.atoms:
+            self.atoms[key] = sp.Symbol(f"atom{len(self.atoms)}_{abs(hash(key))}")
+        return self.atoms[key]
+
+
+def _has_matrix_factor(e: Expr, env: Env) -> bool:
+    """A 1×1 product of vectors and matrices (x^TAy) is kept as a product, not a scalar atom."""
+    if isinstance(e, Mul):
+        for f in e.factors:
+            s = shape_of(f, env)
+            if s is not None and s != (1, 1):
+                return True
+    return False
+
+
+# ---------------------------------------------------------------- places
+
+def places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
+    """Every (subterm, plug) where ``plug(new)`` rebuilds ``e`` with the subterm replaced."""
+    yield e, lambda new: new
+    if isinstance(e, Mul):
+        fs = e.factors
+        for i in range(len(fs)):
+            for j in range(i + 2, len(fs) + 1):
+                if (i, j) == (0, len(fs)):
+                    continue
+                seg = Mul(fs[i:j])
+                yield seg, (lambda new, i=i, j=j: Mul(fs[:i] + (new,) + fs[j:]))
+    if isinstance(e, Add) and len(e.terms) > 2:
+        ts = e.terms
+        for i in range(len(ts)):
+            for j in range(i + 2, len(ts) + 1):
+                if (i, j) == (0, len(ts)):
+                    continue
+                seg = Add(ts[i:j])
+                yield seg, (lambda new, i=i, j=j: Add(ts[:i] + (new,) + ts[j:]))
+    kids = e.children()
+    for k, child in enumerate(kids):
+        for sub, plug in places(child):
+            def rebuild(new, k=k, plug=plug):
+                return e.rebuild(kids[:k] + (plug(new),) + kids[k + 1 :])
+            yield sub, rebuild
+
+
+def rewrites(e: Expr, rule: Rule, env: Env) -> Iterator[Expr]:
+    """Every expression that one application of ``rule`` at one place of ``e`` gives."""
+    for sub, plug in places(e):
+        try:
+            results = rule.apply(sub, env)
+        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+            continue
+        for new in results:
+            yield plug(new)
+
+
+# ---------------------------------------------------------------- steps and chains
+
+@dataclass
+class StepCheck:
+    ok: bool
+    message: str = ""
+
+
+def check_step(prev: Expr, nxt: Expr, rule: Rule, relation: str, env: Env) -> StepCheck:
+    """Does ``prev RELATION nxt`` follow from one application of ``rule``?"""
+    if rule.relational:
+        for rel, new in _safe(rule.apply, prev, env):
+            if rel == relation and same(new, nxt, env):
+                return StepCheck(True)
+        return StepCheck(False, f"{rule.name} does not give this {relation} at the whole expression")
+    if relation != "=":
+        return StepCheck(False, f"{rule.name} is an equation; it cannot justify '{relation}'")
+    target = canon(nxt, env)
+    for new in rewrites(prev, rule, env):
+        if _key(new, env) == target:
+            return StepCheck(True)
+    source = canon(prev, env)
+    for new in rewrites(nxt, rule, env):
+        if _key(new, env) == source:
+            return StepCheck(True)
+    return StepCheck(False, f"{rule.name}, applied at any one place in either direction, does not "
+                     "turn the one expression into the other")
+
+
+def _key(e: Expr, env: Env):
+    try:
+        return canon(e, env)
+    except Exception:  # noqa: BLE001 (an ill-formed rewrite matches nothing)
+        return None
+
+
+def _safe(fn, e, env):
+    try:
+        return fn(e, env)
+    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+        return []
+
+
+COMPOSE = {
+    ("=", "="): "=", ("=", ">"): ">", (">", "="): ">", (">", ">"): ">", ("=", ">="): ">=",
+    (">=", "="): ">=", (">=", ">="): ">=", (">", ">="): ">", (">=", ">"): ">",
+    ("=", "<="): "<=", ("<=", "="): "<=", ("<=", "<="): "<=", ("=", "<"): "<", ("<", "="): "<",
+    ("<", "<"): "<", ("<", "<="): "<", ("<=", "<"): "<", ("=", "!="): "!=", ("!=", "="): "!=",
+}
+
+
+def compose(a: str, b: str) -> str | None:
+    """The relation of a chain ``x a y b z``, or None when it proves nothing."""
+    return COMPOSE.get((a, b))
+
+
+def weaker_or_equal(got: str, wanted: str) -> bool:
+    """Whether proving ``got`` proves ``wanted`` (``>`` proves ``\\ge`` and ``\\ne``)."""
+    return got == wanted or (got, wanted) in {(">", ">="), ("<", "<="), (">", "!="), ("<", "!=")}
+
+
+# ---------------------------------------------------------------- catalogue entries as rules
+
+def pattern_rule(name: str, statement: Relation, conditions: dict[str, set[str]],
+                 pattern_env: Env, hypothesis: bool = False) -> Rule:
+    """An earlier entry ``L = R`` as a rule: its symbols are instantiated by matching.
+
+    A hypothesis (``hypothesis=True``) is used as it stands: nothing is instantiated.
+    """
+    from derive.rules import has_property
+
+    metas = set() if hypothesis else {n for n, _ in pattern_env.symbols}
+
+    def apply(e: Expr, env: Env) -> list:
+        out = []
+        for lhs, rhs in ((statement.lhs, statement.rhs), (statement.rhs, statement.lhs)):
+            for binding in match(lhs, e, metas, pattern_env, env):
+                if all(has_property(binding.get(n, Sym(n)), p, env)
+                       for n, props in conditions.items() for p in props):
+                    out.append(substitute(rhs, binding))
+        return out
+
+    if statement.op != "=":
+        def apply_rel(e: Expr, env: Env) -> list:
+            out = []
+            for binding in match(statement.lhs, e, metas, pattern_env, env):
+                if all(has_property(binding.get(n, Sym(n)), p, env)
+                       for n, props in conditions.items() for p in props):
+                    out.append((statement.op, substitute(statement.rhs, binding)))
+            return out
+        return Rule(name, apply_rel, relational=True)
+    return Rule(name, apply)
+
+
+def substitute(e: Expr, binding: dict[str, Expr]) -> Expr:
+    if isinstance(e, Sym) and e.name in binding:
+        return binding[e.name]
+    kids = e.children()
+    if not kids:
+        return e
+    new = tuple(substitute(k, binding) for k in kids)
+    if isinstance(e, Mul):
+        flat: list[Expr] = []
+        for f in new:
+            flat.extend(f.factors if isinstance(f, Mul) else (f,))
+        return Mul(tuple(flat))
+    return e.rebuild(new)
+
+
+def match(pattern: Expr, subject: Expr, metas: set[str], penv: Env, env: Env,
+          binding: dict | None = None) -> Iterator[dict]:
+    """Every binding of the metavariables that makes ``pattern`` the same as ``subject``."""
+    binding = dict(binding or {})
+    if isinstance(pattern, Sym) and pattern.name in metas:
+        if not _kind_fits(pattern.name, subject, penv, env):
+            return
+        bound = binding.get(pattern.name)
+        if bound is None:
+            binding[pattern.name] = subject
+            yield binding
+        elif same(bound, subject, env):
+            yield binding
+        return
+    if isinstance(pattern, Mul) and isinstance(subject, Mul):
+        yield from _match_seq(pattern.factors, subject.factors, metas, penv, env, binding)
+        return
+    if isinstance(pattern, Mul) and len(pattern.factors) == 1:
+        yield from match(pattern.factors[0], subject, metas, penv, env, binding)
+        return
+    if type(pattern) is not type(subject):
+        return
+    if isinstance(pattern, (Num, Identity, Zero)) or not pattern.children():
+        if pattern == subject or isinstance(pattern, (Identity, Zero)):
+            yield binding
+        return
+    if getattr(pattern, "name", None) != getattr(subject, "name", None):
+        return
+    pk, sk = pattern.children(), subject.children()
+    if len(pk) != len(sk):
+        return
+    yield from _match_all(list(pk), list(sk), metas, penv, env, binding)
+
+
+def _match_all(ps, ss, metas, penv, env, binding):
+    if not ps:
+        yield binding
+        return
+    for b in match(ps[0], ss[0], metas, penv, env, binding):
+        yield from _match_all(ps[1:], ss[1:], metas, penv, env, b)
+
+
+def _match_seq(ps, ss, metas, penv, env, binding):
+    """Associative matching: a matrix metavariable may take a run of consecutive factors."""
+    if not ps:
+        if not ss:
+            yield binding
+        return
+    p = ps[0]
+    is_meta = isinstance(p, Sym) and p.name in metas and penv[p.name].kind != SCALAR
+    longest = len(ss) - (len(ps) - 1) if is_meta else 1
+    for k in range(1, max(longest, 0) + 1):
+        chunk = ss[0] if k == 1 else Mul(tuple(ss[:k]))
+        for b in match(p, chunk, metas, penv, env, binding):
+            yield from _match_seq(ps[1:], ss[k:], metas, penv, env, b)
+
+
+def _kind_fits(name: str, subject: Expr, penv: Env, env: Env) -> bool:
+    want = penv[name]
+    try:
+        s = shape_of(subject, env)
+    except Exception:  # noqa: BLE001
+        return False
+    if want.kind == SCALAR:
+        return s is None or s == (1, 1)
+    if s is None:
+        return False
+    if want.kind == "vector":
+        return s[1] == 1 and s[0] != 1
+    if want.rows == want.cols:
+        return s[0] == s[1] and s[0] != 1
+    return s[0] != 1 or s[1] != 1
+
+
+ONE = Num(Fraction(1))
