@@ -341,3 +341,13 @@ def run_check(expected: str, answer: str, assume: str = "", timeout: float = DEF
     task = {"expected": expected, "answer": answer, "assume": assume or ""}
     with CheckPool(workers=1, timeout=timeout, memory_mb=memory_mb) as pool:
         return pool.run(task)
+
+
+def check_result(data: dict):
+    """A ``CheckResult`` from the dict that ``run_check`` returns (for printing it as ``check`` does)."""
+    from derive.check import CheckResult
+
+    return CheckResult(data.get("verdict", "unknown"), data.get("method", SANDBOX_METHOD),
+                       data.get("expected"), data.get("answer"),
+                       counterexample=data.get("counterexample"), hint=data.get("hint"),
+                       error=data.get("error"), reason=data.get("reason"))

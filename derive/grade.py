@@ -1,0 +1,673 @@
+"""``derive grade``: grade a class's answers against a question bank, in bounded time and memory.
+
+Main contents:
+
+- Question banks (TOML): ``load_bank(path)`` reads and validates a bank into frozen ``Question``s;
+  ``load_bank(None)`` is the course's bank shipped in ``derive/data/course-questions.toml``.
+- Answers (CSV or JSON lines): ``read_answers(path)`` yields one ``InputRow`` per record, readable
+  or not; ``task_for(row, bank)`` turns it into a sandbox task, or into an ``invalid`` result.
+- ``grade_job(task)``: what a worker runs for one answer: the check against the expected answer,
+  then the other accepted forms, then the known wrong answers (matched by equivalence, not by text).
+- ``grade_file(...)``: every input row gets exactly one result row, written and flushed as it
+  finishes; a rerun with the same output resumes (rows are keyed by the ``row`` field).
+- ``format_summary(summary)``: per question, how many answers were right, wrong, invalid, unknown.
+
+The parent process never imports SymPy or the engine: the checks run in ``derive.sandbox`` workers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import re
+import tomllib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from derive.errors import DeriveError
+from derive.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, CheckPool
+
+BANK_RESOURCE = "data/course-questions.toml"
+RESULT_FIELDS = ("row", "verdict", "feedback", "method", "counterexample", "reason", "time")
+VERDICTS = ("equivalent", "not-equivalent", "invalid", "unknown")
+QUESTION_KEYS = {"id", "prompt", "expected", "assume", "accepted", "feedback"}
+FEEDBACK_KEYS = {"answer", "message"}
+BANK_KEYS = {"title", "description", "question"}
+csv.field_size_limit(1 << 24)
+
+
+class BankError(DeriveError):
+    """A question bank that cannot be loaded; names the file, the line and the reason."""
+
+
+class AnswersError(DeriveError):
+    """An answers or results file that cannot be read at all; names the file and the reason."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Question banks
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """A known wrong answer and the message for a student whose answer is equivalent to it."""
+
+    answer: str
+    message: str
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question of a bank: the expected answer, its assumptions, accepted forms, feedback."""
+
+    id: str
+    prompt: str
+    expected: str
+    assume: str = ""
+    accepted: tuple[str, ...] = ()
+    feedback: tuple[Feedback, ...] = ()
+
+
+@dataclass(frozen=True)
+class Bank:
+    """A loaded question bank: its source (file name) and its questions by id, in file order."""
+
+    source: str
+    title: str
+    questions: dict[str, Question]
+
+    def __len__(self) -> int:
+        return len(self.questions)
+
+
+def _line_of(text: str, qid: object) -> int | None:
+    """The line of ``id = "qid"`` in a bank's text, to name it in errors.
+
+    >>> _line_of('title = "x"\\n[[question]]\\nid = "a-b"\\n', "a-b")
+    3
+    """
+    pattern = re.compile(r"^\s*id\s*=\s*[\"']" + re.escape(str(qid)) + r"[\"']", re.M)
+    match = pattern.search(text)
+    return text.count("\n", 0, match.start()) + 1 if match else None
+
+
+def _string(value: object, what: str, where: str, required: bool = True) -> str:
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str):
+        kind = "missing" if value is None else f"a {type(value).__name__}, not a string"
+        raise BankError(f"{where}: {what} is {kind}")
+    return value
+
+
+def _question(raw: object, index: int, text: str, source: str) -> Question:
+    """Validate one ``[[question]]`` table of a bank (``index`` counts from 1)."""
+    if not isinstance(raw, dict):
+        raise BankError(f"{source}: question {index} is not a table")
+    line = _line_of(text, raw.get("id"))
+    where = f"{source}, line {line}" if line else f"{source}, question {index}"
+    unknown = sorted(set(raw) - QUESTION_KEYS)
+    if unknown:
+        raise BankError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(QUESTION_KEYS))})")
+    qid = _string(raw.get("id"), "the id", where)
+    if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", qid):
+        raise BankError(f"{where}: the id {qid!r} must be letters, digits and - _ . :")
+    where = f"{where} (question {qid!r})"
+    accepted = raw.get("accepted", [])
+    if not isinstance(accepted, list):
+        raise BankError(f"{where}: accepted must be a list of strings")
+    feedback = raw.get("feedback", [])
+    if not isinstance(feedback, list):
+        raise BankError(f"{where}: feedback must be a list of [[question.feedback]] tables")
+    entries = []
+    for k, fb in enumerate(feedback, 1):
+        if not isinstance(fb, dict):
+            raise BankError(f"{where}: feedback {k} is not a table")
+        extra = sorted(set(fb) - FEEDBACK_KEYS)
+        if extra:
+            raise BankError(f"{where}: feedback {k} has unknown key {extra[0]!r} (known: answer, message)")
+        entries.append(Feedback(_string(fb.get("answer"), f"feedback {k}'s answer", where),
+                                _string(fb.get("message"), f"feedback {k}'s message", where)))
+    return Question(
+        id=qid,
+        prompt=_string(raw.get("prompt"), "the prompt", where),
+        expected=_string(raw.get("expected"), "the expected answer", where),
+        assume=_string(raw.get("assume"), "assume", where, required=False),
+        accepted=tuple(_string(a, f"accepted form {k}", where) for k, a in enumerate(accepted, 1)),
+        feedback=tuple(entries),
+    )
+
+
+def parse_bank(text: str, source: str = "<bank>") -> Bank:
+    """Read a bank from TOML text; raise ``BankError`` naming ``source``, the line and the reason.
+
+    >>> bank = parse_bank("[[question]]\\nid = 'q'\\nprompt = 'p'\\nexpected = 'A^T'\\n")
+    >>> bank.questions["q"].expected
+    'A^T'
+    >>> parse_bank("[[question]]\\nid = 'q'\\nprompt = 'p'\\n", "b.toml")
+    Traceback (most recent call last):
+    derive.grade.BankError: b.toml, line 2 (question 'q'): the expected answer is missing
+    """
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise BankError(f"{source}: not valid TOML: {exc}") from None
+    extra = sorted(set(data) - BANK_KEYS)
+    if extra:
+        raise BankError(f"{source}: unknown top-level key {extra[0]!r} (known: title, description, question)")
+    raw = data.get("question", [])
+    if not isinstance(raw, list) or not raw:
+        raise BankError(f"{source}: no [[question]] tables")
+    questions: dict[str, Question] = {}
+    for index, item in enumerate(raw, 1):
+        q = _question(item, index, text, source)
+        if q.id in questions:
+            raise BankError(f"{source}, line {_line_of(text, q.id)}: duplicate question id {q.id!r}")
+        questions[q.id] = q
+    title = data.get("title", "")
+    return Bank(source, title if isinstance(title, str) else "", questions)
+
+
+def load_bank(path: str | os.PathLike[str] | None = None) -> Bank:
+    """Load a bank from ``path``, or the course's bank shipped with ``derive`` when ``None``."""
+    if path is None:
+        from importlib.resources import files
+
+        resource = files("derive").joinpath(BANK_RESOURCE)
+        return parse_bank(resource.read_text(encoding="utf-8"), "course-questions.toml")
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise BankError(f"{path}: cannot be read: {exc}") from None
+    return parse_bank(text, str(path))
+
+
+# ---------------------------------------------------------------------------------------------
+# Answers
+
+
+@dataclass
+class InputRow:
+    """One input record: its 1-based index, its fields, or the reason it could not be read."""
+
+    index: int
+    fields: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+
+def detect_format(path: str | os.PathLike[str], head: str = "") -> str:
+    """``csv`` or ``jsonl``, from the file name, else from the first character of the text.
+
+    >>> detect_format("answers.csv"), detect_format("a.jsonl"), detect_format("a.txt", ' {"a": 1}')
+    ('csv', 'jsonl', 'jsonl')
+    """
+    suffix = Path(path).suffix.lower()
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    return "jsonl" if head.lstrip()[:1] in ("{", "[") else "csv"
+
+
+def _json_rows(data: bytes) -> Iterator[InputRow]:
+    text_head = data[:64].decode("utf-8", "replace").lstrip("\ufeff").lstrip()
+    if text_head.startswith("["):  # a JSON array of objects, accepted too
+        try:
+            items = json.loads(data.decode("utf-8-sig"))
+        except (UnicodeDecodeError, ValueError) as exc:
+            yield InputRow(1, error=f"the file is not a JSON array or JSON lines: {exc}")
+            return
+        for index, item in enumerate(items, 1):
+            yield _json_row(index, item)
+        return
+    index = 0
+    for raw in data.splitlines():
+        if not raw.strip():
+            continue
+        index += 1
+        try:
+            item = json.loads(raw.decode("utf-8-sig" if index == 1 else "utf-8"))
+        except UnicodeDecodeError as exc:
+            yield InputRow(index, error=f"the line is not UTF-8 text ({exc.reason} at byte {exc.start})")
+            continue
+        except ValueError as exc:
+            yield InputRow(index, error=f"the line is not a JSON object: {exc}")
+            continue
+        yield _json_row(index, item)
+
+
+def _json_row(index: int, item: object) -> InputRow:
+    if not isinstance(item, dict):
+        return InputRow(index, error=f"the record is a JSON {type(item).__name__}, not an object")
+    return InputRow(index, {str(k): v for k, v in item.items()})
+
+
+def _csv_rows(data: bytes) -> Iterator[InputRow]:
+    text = data.decode("utf-8-sig", errors="replace")
+    reader = csv.DictReader(io.StringIO(text, newline=""), restkey="\0extra")
+    index = 0
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            index += 1
+            yield InputRow(index, error=f"the CSV record cannot be read: {exc}")
+            continue
+        index += 1
+        extra = record.pop("\0extra", None)
+        fields = {k: v for k, v in record.items() if k is not None}
+        if extra:
+            yield InputRow(index, fields, error=f"the record has {len(extra)} more cells than the header")
+        elif any(v is None for v in fields.values()):
+            yield InputRow(index, {k: v for k, v in fields.items() if v is not None},
+                           error="the record has fewer cells than the header")
+        else:
+            yield InputRow(index, fields)
+
+
+def read_answers(path: str | os.PathLike[str]) -> list[InputRow]:
+    """Every record of an answers file (CSV or JSON lines), each readable or with its reason."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        raise AnswersError(f"{path}: cannot be read: {exc.strerror or exc}") from None
+    fmt = detect_format(path, data[:64].decode("utf-8", "replace").lstrip("\ufeff"))
+    return list(_json_rows(data) if fmt == "jsonl" else _csv_rows(data))
+
+
+def _text(value: object) -> str | None:
+    """A cell as text: strings as they are, integers as digits, anything else is not an answer."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return None
+
+
+def task_for(row: InputRow, bank: Bank | None) -> dict:
+    """The sandbox task for a row, or ``{"invalid": reason}`` when the row cannot be graded.
+
+    >>> task_for(InputRow(1, {"expected": "A", "answer": "A^T"}), None)["answer"]
+    'A^T'
+    >>> task_for(InputRow(2, {"answer": "A"}), None)["invalid"]
+    'the row has neither a question id nor an expected answer'
+    """
+    if row.error:
+        return {"invalid": row.error}
+    answer = _text(row.fields.get("answer"))
+    if answer is None:
+        if "answer" not in row.fields:
+            return {"invalid": "the row has no answer field"}
+        return {"invalid": "the answer is not text"}
+    qid = row.fields.get("question")
+    if qid not in (None, ""):
+        qid = str(qid)
+        if bank is None or qid not in bank.questions:
+            where = f"the bank {bank.source}" if bank else "the question bank"
+            return {"invalid": f"unknown question id {qid!r}: it is not in {where}"}
+        q = bank.questions[qid]
+        return {"expected": q.expected, "assume": q.assume, "answer": answer,
+                "accepted": list(q.accepted),
+                "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback]}
+    expected = _text(row.fields.get("expected"))
+    if expected is None or not expected.strip():
+        return {"invalid": "the row has neither a question id nor an expected answer"}
+    assume = _text(row.fields.get("assume")) or ""
+    return {"expected": expected, "assume": assume, "answer": answer, "accepted": [], "feedback": []}
+
+
+def question_key(fields: dict[str, Any]) -> str:
+    """The summary line a row counts toward: its question id, else its expected answer.
+
+    >>> question_key({"question": "det-of-product"}), question_key({"expected": "A^T"})
+    ('det-of-product', 'expected: A^T')
+    """
+    qid = fields.get("question")
+    if qid not in (None, ""):
+        return str(qid)
+    expected = fields.get("expected")
+    if isinstance(expected, str) and expected.strip():
+        shown = expected if len(expected) <= 40 else expected[:37] + "..."
+        return f"expected: {shown}"
+    return "(rows without a question)"
+
+
+# ---------------------------------------------------------------------------------------------
+# The job a worker runs
+
+
+def _error_words(error: dict | None) -> str:
+    if not error:
+        return "it could not be read"
+    where = f" at position {error['position']}" if "position" in error else ""
+    return f"{where.strip() + ': ' if where else ''}{error.get('reason') or error.get('message')}"
+
+
+def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> dict:
+    """The grading fields of one check's dict: verdict, feedback, method, counterexample, reason.
+
+    >>> outcome({"verdict": "invalid", "method": "front end",
+    ...          "error": {"input": "answer", "position": 3, "reason": "unbalanced braces"}})["feedback"]
+    'the answer could not be read at position 3: unbalanced braces'
+    """
+    verdict = check_dict.get("verdict", "unknown")
+    reason = check_dict.get("reason")
+    if verdict == "invalid":
+        error = check_dict.get("error") or {}
+        which = error.get("input", "input")
+        reason = f"the {which} could not be read: {_error_words(error)}"
+        if not feedback:
+            where = f" at position {error['position']}" if "position" in error else ""
+            feedback = f"the {which} could not be read{where}: {error.get('reason') or error.get('message')}"
+    elif verdict == "not-equivalent" and not feedback:
+        feedback = check_dict.get("hint") or check_dict.get("reason") or ""
+    return {"verdict": verdict, "feedback": feedback, "method": method or check_dict.get("method", ""),
+            "counterexample": check_dict.get("counterexample"), "reason": reason}
+
+
+def grade_job(task: dict) -> dict:
+    """Grade one answer (runs in a worker): expected, then accepted forms, then known wrong answers."""
+    from derive.check import check
+
+    assume = task.get("assume") or ""
+    answer = task["answer"]
+    first = check(task["expected"], answer, assume=assume).to_dict()
+    if first["verdict"] in ("equivalent", "invalid"):
+        return outcome(first)
+    for k, form in enumerate(task.get("accepted") or (), 1):
+        other = check(form, answer, assume=assume, hints=False).to_dict()
+        if other["verdict"] == "equivalent":
+            return outcome(other, method=f"accepted form {k}: {other['method']}")
+    for known in task.get("feedback") or ():
+        match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
+        if match["verdict"] == "equivalent":
+            return outcome(first, feedback=known["message"])
+    return outcome(first)
+
+
+# ---------------------------------------------------------------------------------------------
+# Results files
+
+
+def result_columns(rows: Iterable[InputRow]) -> list[str]:
+    """The CSV header: the input's columns in order of appearance (renamed where they clash), then
+    the result fields.
+
+    >>> result_columns([InputRow(1, {"student": "s1", "verdict": "x"})])[:2]
+    ['student', 'input_verdict']
+    """
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row.fields:
+            seen.setdefault(input_name(key), None)
+    return [k for k in seen if k not in RESULT_FIELDS] + list(RESULT_FIELDS)
+
+
+def input_name(key: str) -> str:
+    """An input column's name in the results: ``input_<name>`` where it clashes with a result field."""
+    return f"input_{key}" if key in RESULT_FIELDS else key
+
+
+def result_row(row: InputRow, graded: dict, elapsed: float) -> dict[str, Any]:
+    """One result: the input row's fields, then ``row`` and the grading fields."""
+    out: dict[str, Any] = {input_name(k): v for k, v in row.fields.items()}
+    out.update(row=row.index, verdict=graded.get("verdict", "unknown"),
+               feedback=graded.get("feedback") or "", method=graded.get("method") or "",
+               counterexample=graded.get("counterexample"), reason=graded.get("reason"),
+               time=round(elapsed, 4))
+    return out
+
+
+def _existing_results(path: Path, fmt: str) -> list[dict[str, Any]]:
+    """The complete result rows already in ``path`` (a torn last line is dropped), first per row."""
+    if not path.exists():
+        return []
+    try:
+        text = path.read_bytes().decode("utf-8", errors="replace")
+    except OSError as exc:
+        raise AnswersError(f"{path}: cannot be read to resume: {exc.strerror or exc}") from None
+    found: dict[int, dict[str, Any]] = {}
+    if fmt == "jsonl":
+        records: Iterable[Any] = []
+        parsed = []
+        for line in text.splitlines():
+            try:
+                parsed.append(json.loads(line))
+            except ValueError:
+                continue
+        records = parsed
+    else:
+        records = list(csv.DictReader(io.StringIO(text, newline="")))
+    for record in records:
+        if not isinstance(record, dict) or record.get("verdict") not in VERDICTS:
+            continue
+        try:
+            index = int(record.get("row"))
+        except (TypeError, ValueError):
+            continue
+        if fmt == "csv" and (None in record or any(v is None for v in record.values())):
+            continue  # a torn last record
+        found.setdefault(index, record)
+    return [found[k] for k in sorted(found)]
+
+
+class ResultWriter:
+    """Writes result rows as JSON lines or CSV, flushing each; CSV counterexamples as JSON text."""
+
+    def __init__(self, stream: TextIO, fmt: str, columns: list[str]):
+        self.stream, self.fmt, self.columns = stream, fmt, columns
+        self._csv = csv.DictWriter(stream, columns, extrasaction="ignore") if fmt == "csv" else None
+
+    def header(self) -> None:
+        if self._csv is not None:
+            self._csv.writeheader()
+            self.stream.flush()
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self._csv is not None:
+            flat = {k: _cell(record.get(k)) for k in self.columns}
+            self._csv.writerow(flat)
+        else:
+            self.stream.write(json.dumps(record, ensure_ascii=False, default=str) + "\n")
+        self.stream.flush()
+
+
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False)
+    return value
+
+
+# ---------------------------------------------------------------------------------------------
+# Grading a file
+
+
+@dataclass
+class Summary:
+    """Counts per question and verdict, and how many rows were graded now or found from before."""
+
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    graded: int = 0
+    resumed: int = 0
+    seconds: float = 0.0
+
+    def add(self, key: str, verdict: str) -> None:
+        row = self.counts.setdefault(key, dict.fromkeys(VERDICTS, 0))
+        row[verdict if verdict in VERDICTS else "unknown"] += 1
+
+
+def grade_rows(rows: list[InputRow], bank: Bank | None, workers: int = 2,
+               timeout: float = DEFAULT_TIMEOUT, memory_mb: int | None = DEFAULT_MEMORY_MB,
+               pool: CheckPool | None = None) -> Iterator[dict[str, Any]]:
+    """Grade ``rows``; yield one result row per input row, in the order they finish."""
+    runnable: list[tuple[InputRow, dict]] = []
+    for row in rows:
+        task = task_for(row, bank)
+        if "invalid" in task:
+            graded = {"verdict": "invalid", "method": "input", "reason": task["invalid"],
+                      "feedback": f"the row could not be graded: {task['invalid']}"}
+            yield result_row(row, graded, 0.0)
+        else:
+            runnable.append((row, task))
+    if not runnable:
+        return
+    own = pool is None
+    pool = pool or CheckPool(workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job)
+    by_index = {row.index: row for row, _ in runnable}
+    try:
+        for index, graded in pool.imap_unordered((row.index, task) for row, task in runnable):
+            elapsed = graded.get("time", 0.0)
+            if graded.get("method") == "sandbox":
+                graded = outcome(graded)
+            yield result_row(by_index[index], graded, elapsed)
+    finally:
+        if own:
+            pool.close()
+
+
+def grade_file(answers: str | os.PathLike[str], bank: Bank | None = None,
+               output: str | os.PathLike[str] | None = None, stream: TextIO | None = None,
+               workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
+               memory_mb: int | None = DEFAULT_MEMORY_MB,
+               on_result: Callable[[dict[str, Any]], None] | None = None,
+               on_start: Callable[[int], None] | None = None) -> Summary:
+    """Grade an answers file into ``output`` (resuming it if it exists) or into ``stream``.
+
+    ``on_start(n)`` is called with the number of rows still to grade, ``on_result(row)`` after each.
+    """
+    import time
+
+    started = time.monotonic()
+    rows = read_answers(answers)
+    fmt = "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
+    columns = result_columns(rows)
+    summary = Summary()
+    fields_of = {row.index: row.fields for row in rows}
+    for row in rows:  # the summary lists questions in the order the input first names them
+        summary.counts.setdefault(question_key(row.fields), dict.fromkeys(VERDICTS, 0))
+    done: list[dict[str, Any]] = []
+    if output is not None:
+        done = [r for r in _existing_results(Path(output), fmt) if r["row"] is not None]
+        done = [r for r in done if int(r["row"]) in fields_of]
+    skip = {int(r["row"]) for r in done}
+    for record in done:
+        summary.add(question_key(fields_of[int(record["row"])]), record["verdict"])
+    summary.resumed = len(done)
+    todo = [row for row in rows if row.index not in skip]
+    if on_start is not None:
+        on_start(len(todo))
+    handle: TextIO
+    if output is not None:
+        handle = _rewrite(Path(output), fmt, columns, done)
+    else:
+        handle = stream if stream is not None else __import__("sys").stdout
+    writer = ResultWriter(handle, fmt, columns)
+    try:
+        for record in grade_rows(todo, bank, workers=workers, timeout=timeout, memory_mb=memory_mb):
+            writer.write(record)
+            summary.graded += 1
+            summary.add(question_key(fields_of[record["row"]]), record["verdict"])
+            if on_result is not None:
+                on_result(record)
+    finally:
+        if output is not None:
+            handle.close()
+    summary.seconds = time.monotonic() - started
+    return summary
+
+
+def _rewrite(path: Path, fmt: str, columns: list[str], done: list[dict[str, Any]]) -> TextIO:
+    """Rewrite ``path`` with the complete rows found in it, and return it open for appending."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        with tmp.open("w", encoding="utf-8", newline="") as out:
+            writer = ResultWriter(out, fmt, columns)
+            writer.header()
+            for record in done:
+                writer.write(_restore(record, fmt))
+        os.replace(tmp, path)
+        return path.open("a", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise AnswersError(f"{path}: cannot be written: {exc.strerror or exc}") from None
+
+
+def _restore(record: dict[str, Any], fmt: str) -> dict[str, Any]:
+    """A CSV row read back: the counterexample cell is JSON text again, kept as it was."""
+    if fmt == "csv" and isinstance(record.get("counterexample"), str) and record["counterexample"]:
+        try:
+            return {**record, "counterexample": json.loads(record["counterexample"])}
+        except ValueError:
+            return record
+    return record
+
+
+def format_summary(summary: Summary) -> str:
+    """The table printed after grading: per question, right, wrong, invalid, unknown, total.
+
+    >>> s = Summary(); s.add("q1", "equivalent"); s.add("q1", "invalid")
+    >>> print(format_summary(s).splitlines()[2])
+    q1        1      0        1        0      2
+    """
+    names = list(summary.counts)
+    width = max([len("question"), len("total")] + [len(n) for n in names])
+    head = f"{'question':<{width}}  right  wrong  invalid  unknown  total"
+    lines = [head, "-" * len(head)]
+    totals = dict.fromkeys(VERDICTS, 0)
+    for name in names:
+        c = summary.counts[name]
+        for v in VERDICTS:
+            totals[v] += c[v]
+        lines.append(_summary_line(name, c, width))
+    lines.append("-" * len(head))
+    lines.append(_summary_line("total", totals, width))
+    return "\n".join(lines)
+
+
+def _summary_line(name: str, c: dict[str, int], width: int) -> str:
+    total = sum(c.values())
+    return (f"{name:<{width}}  {c['equivalent']:>5}  {c['not-equivalent']:>5}  {c['invalid']:>7}  "
+            f"{c['unknown']:>7}  {total:>5}")
+
+
+def cli_grade(answers: str, questions: str | None, output: str | None, workers: int,
+              timeout: float, memory_mb: int) -> int:
+    """The body of ``derive grade``: a progress bar on a terminal, results, then the summary table."""
+    import sys
+
+    import click
+
+    try:
+        bank = load_bank(questions)
+        bar: list[Any] = []
+
+        def start(n: int) -> None:
+            if sys.stderr.isatty() and n:
+                bar.append(click.progressbar(length=n, file=sys.stderr, label="grading"))
+                bar[0].__enter__()
+
+        def step(_: dict[str, Any]) -> None:
+            if bar:
+                bar[0].update(1)
+
+        try:
+            summary = grade_file(answers, bank, output=output, workers=workers, timeout=timeout,
+                                 memory_mb=memory_mb, on_start=start, on_result=step)
+        finally:
+            if bar:
+                bar[0].__exit__(None, None, None)
+    except DeriveError as exc:
+        click.echo(f"error: {exc}", err=True)
+        return 1
+    click.echo(format_summary(summary), err=True)
+    resumed = f", {summary.resumed} found from before" if summary.resumed else ""
+    click.echo(f"{summary.graded} answers graded in {summary.seconds:.1f} s{resumed}"
+               + (f"; results in {output}" if output else ""), err=True)
+    return 0
