@@ -510,6 +510,7 @@ class Sampler:
 
     def __init__(self, arith: Arith, rng: random.Random):
         self.a, self.rng = arith, rng
+        self.complex = arith.complex  # whether the symbol being drawn may have complex entries
 
     def entry(self, spread: int = 4):
         K, r = self.a.K, self.rng
@@ -518,9 +519,9 @@ class Sampler:
             if r.random() < 0.15:
                 x = Fraction(r.randint(-spread * 2, spread * 2), r.randint(2, 3))
             return x
-        if self.a.complex:
+        if self.complex:
             return K(real(), real())
-        return K(real())
+        return K(real(), 0) if self.a.complex else K(real())
 
     def matrix(self, rows: int, cols: int, spread: int = 4):
         from sympy.polys.matrices import DomainMatrix
@@ -530,6 +531,7 @@ class Sampler:
 
     def scalar(self, t: SymbolType):
         r, K = self.rng, self.a.K
+        self.complex = self.a.complex and t.complex
         for _ in range(50):
             if t.has("integer"):
                 x = K(r.randint(-2, 4)) if not self.a.complex else K(r.randint(-2, 4), 0)
@@ -593,6 +595,7 @@ class Sampler:
     def symbol(self, t: SymbolType, sizes: dict[str, int], base=None) -> Value:
         rows = t.rows if isinstance(t.rows, int) else sizes[t.rows]
         cols = t.cols if isinstance(t.cols, int) else sizes[t.cols]
+        self.complex = self.a.complex and t.complex  # a real symbol gets real entries
         for _ in range(60):
             if t.kind == MATRIX and rows == cols:
                 m = self.square(rows, t, base)
