@@ -69,5 +69,94 @@ def grade_command(answers: str, questions: str | None, output: str | None, worke
     sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb))
 
 
+def _catalogue(dirs: tuple[str, ...]):
+    from derive.catalogue import load
+    from derive.errors import CatalogueError
+
+    try:
+        return load(list(dirs))
+    except CatalogueError as exc:
+        raise click.ClickException(str(exc)) from None
+
+
+catalogue_option = click.option(
+    "--catalogue", "dirs", multiple=True, envvar="DERIVE_CATALOGUE_DIRS",
+    help="An extra catalogue folder (also DERIVE_CATALOGUE, separated by ':').")
+
+
+@main.command("list")
+@click.option("--tag", "-t", default=None, help="Only entries with this tag.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list.")
+@catalogue_option
+def list_command(tag: str | None, as_json: bool, dirs: tuple[str, ...]) -> None:
+    """List the catalogue's entries (id, title, tags, status)."""
+    from derive.verify import verify_entry
+
+    cat = _catalogue(dirs)
+    rows = []
+    for e in cat.ordered():
+        if tag and tag not in e.tags:
+            continue
+        status = verify_entry(e, cat).status
+        rows.append({"id": e.id, "title": e.title, "tags": list(e.tags), "status": status,
+                     "section": e.section, "statement": e.statement})
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    for r in rows:
+        click.echo(f"{r['id']:<36} {r['status']:<8} {r['title']}")
+
+
+@main.command("show")
+@click.argument("entry_id")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown"]), default="text")
+@catalogue_option
+def show_command(entry_id: str, fmt: str, dirs: tuple[str, ...]) -> None:
+    """Print the checked walkthrough of ENTRY_ID."""
+    from derive.catalogue import suggestions
+    from derive.render import walkthrough_latex, walkthrough_markdown, walkthrough_text
+    from derive.verify import verify_entry
+
+    cat = _catalogue(dirs)
+    if entry_id not in cat.entries:
+        close = suggestions(cat, entry_id)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise click.ClickException(f"no entry '{entry_id}' in the catalogue.{hint}")
+    report = verify_entry(cat.entries[entry_id], cat)
+    render = {"text": walkthrough_text, "latex": walkthrough_latex,
+              "markdown": walkthrough_markdown}[fmt]
+    click.echo(render(report))
+    if report.status == "failed":
+        sys.exit(1)
+
+
+@main.command("verify")
+@click.argument("ids", nargs=-1)
+@catalogue_option
+def verify_command(ids: tuple[str, ...], dirs: tuple[str, ...]) -> None:
+    """Re-check every proof (or the given ones) with the kernel; exit 1 on any failure."""
+    from derive.verify import verify_all
+
+    cat = _catalogue(dirs)
+    unknown = [i for i in ids if i not in cat.entries]
+    if unknown:
+        raise click.ClickException(f"no entry {', '.join(unknown)} in the catalogue")
+    reports = verify_all(cat, list(ids) or None)
+    failed = 0
+    checked = total = 0
+    for r in reports:
+        c, t = r.counts()
+        checked, total = checked + c, total + t
+        if r.status == "failed":
+            failed += 1
+            click.echo(f"FAIL {r.entry.id}")
+            for err in r.errors:
+                click.echo(f"  {err}")
+    share = 100.0 * checked / total if total else 100.0
+    click.echo(f"{len(reports)} entries, {failed} failed; {checked} of {total} steps "
+               f"machine-checked ({share:.1f}%)")
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -84,15 +84,17 @@ class Bank:
         return len(self.questions)
 
 
-def _line_of(text: str, qid: object) -> int | None:
-    """The line of ``id = "qid"`` in a bank's text, to name it in errors.
+def _line_of(text: str, qid: object, nth: int = 1) -> int | None:
+    """The line of the ``nth`` ``id = "qid"`` in a bank's text, to name it in errors.
 
     >>> _line_of('title = "x"\\n[[question]]\\nid = "a-b"\\n', "a-b")
     3
     """
     pattern = re.compile(r"^\s*id\s*=\s*[\"']" + re.escape(str(qid)) + r"[\"']", re.M)
-    match = pattern.search(text)
-    return text.count("\n", 0, match.start()) + 1 if match else None
+    matches = list(pattern.finditer(text))
+    if len(matches) < nth:
+        return None
+    return text.count("\n", 0, matches[nth - 1].start()) + 1
 
 
 def _string(value: object, what: str, where: str, required: bool = True) -> str:
@@ -166,7 +168,7 @@ def parse_bank(text: str, source: str = "<bank>") -> Bank:
     for index, item in enumerate(raw, 1):
         q = _question(item, index, text, source)
         if q.id in questions:
-            raise BankError(f"{source}, line {_line_of(text, q.id)}: duplicate question id {q.id!r}")
+            raise BankError(f"{source}, line {_line_of(text, q.id, 2)}: duplicate question id {q.id!r}")
         questions[q.id] = q
     title = data.get("title", "")
     return Bank(source, title if isinstance(title, str) else "", questions)

@@ -26,7 +26,6 @@ from derive.expr import (
     Relation,
     Sym,
     Trace,
-    Transpose,
     Zero,
 )
 
@@ -136,8 +135,6 @@ class _Printer:
         return rf"\overline{{{self.p(e.arg)}}}"
 
     def p_Inverse(self, e: Inverse) -> str:
-        if isinstance(e.arg, Transpose):
-            return f"{self._base(e.arg.arg)}^{{-T}}"
         return f"{self._base(e.arg)}^{{-1}}"
 
     def p_Det(self, e: Det) -> str:
@@ -176,3 +173,131 @@ def _number(q: Fraction) -> str:
         return str(q.numerator)
     sign = "-" if q < 0 else ""
     return rf"{sign}\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
+
+
+# ---------------------------------------------------------------- walkthroughs
+
+REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+STATUS_TEXT = {"checked": "checked", "prose": "NOT machine-checked", "failed": "FAILED",
+               "start": ""}
+
+
+def _rule_label(by: str | None) -> str:
+    if by is None:
+        return "explained in prose"
+    if by.startswith("hyp:"):
+        return f"hypothesis {by[4:]}"
+    if by.startswith("fact:"):
+        return f"step '{by[5:]}' above"
+    return by
+
+
+def walkthrough_text(report) -> str:
+    """A walkthrough for the terminal: statement, assumptions, each step with its rule."""
+    e = report.entry
+    lines = [f"{e.id}: {e.title}", "", f"  statement:   {e.statement}"]
+    if e.assume:
+        lines.append(f"  assumptions: {e.assume}")
+    for i, h in enumerate(e.hypotheses, start=1):
+        lines.append(f"  hypothesis {i}: {h}")
+    checked, total = report.counts()
+    lines += ["", f"proof ({checked} of {total} steps checked by the kernel; status: "
+              f"{report.status}):"]
+    for chain in report.chains:
+        if chain.name:
+            lines.append(f"  [{chain.name}]")
+        for k, s in enumerate(chain.steps):
+            if s.status == "start":
+                lines.append(f"      {s.expr}")
+                continue
+            rel = REL_TEXT.get(s.rel, s.rel) if k else ""
+            mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
+            lines.append(f"    {rel} {s.expr}")
+            lines.append(f"        {mark} by {_rule_label(s.by)}"
+                         + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else ""))
+            if s.prose:
+                lines.append(f"          {s.prose}")
+            if s.status == "failed" and s.message:
+                lines.append(f"          {s.message}")
+    deps = sorted({s.by for c in report.chains for s in c.steps
+                   if s.by and not s.by.startswith(("hyp:", "fact:"))})
+    if deps:
+        lines += ["", "uses: " + ", ".join(deps)]
+    refs = ", ".join(f"{k}: {v}" for k, v in e.references)
+    if refs:
+        lines.append("references: " + refs)
+    if e.exercise:
+        lines += ["", f"exercise: {e.exercise}", f"answer:   {e.answer}"]
+    return "\n".join(lines)
+
+
+def _tex_text(s: str) -> str:
+    out = s
+    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
+                 ("_", r"\_")):
+        out = out.replace(a, b)
+    return out
+
+
+def _prose_tex(s: str) -> str:
+    """Prose with $math$ kept as math and the rest escaped."""
+    parts = s.split("$")
+    return "".join(p if i % 2 else _tex_text(p) for i, p in enumerate(parts)).replace(
+        "^", r"\^{}") if len(parts) == 1 else "".join(
+        f"${p}$" if i % 2 else _tex_text(p) for i, p in enumerate(parts))
+
+
+def _statement_tex(report) -> str:
+    vectors = {n for n, t in report.env.symbols if t.kind == "vector"} if report.env else set()
+    return latex(report.statement.expr, vectors) if report.statement else report.entry.statement
+
+
+def walkthrough_latex(report, labels: bool = False) -> str:
+    """LaTeX (amsmath) for one entry: the statement and an aligned chain with justifications."""
+    e = report.entry
+    lines = [rf"\paragraph{{{_tex_text(e.title)}}} (\texttt{{{_tex_text(e.id)}}})"]
+    if e.assume:
+        lines.append(rf"Assume: {_tex_text(e.assume)}.")
+    lines.append(rf"\[ {_statement_tex(report)} \]")
+    for chain in report.chains:
+        rows = []
+        for k, s in enumerate(chain.steps):
+            if s.status == "start":
+                rows.append(rf"  & {s.expr}")
+                continue
+            rel = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}[s.rel]
+            why = _tex_text(_rule_label(s.by))
+            if labels and s.by and not s.by.startswith(("hyp:", "fact:")):
+                why = rf"\hyperref[{_label(s.by)}]{{{why}}}"
+            if s.status != "checked":
+                why += r" (not machine-checked)"
+            rows.append(rf"  {rel}\; & {s.expr} && \text{{{why}}}")
+        lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
+    return "\n".join(lines)
+
+
+def _label(entry_id: str) -> str:
+    return f"id:{entry_id}"
+
+
+def walkthrough_markdown(report) -> str:
+    """Markdown with $...$ math (MathJax or KaTeX) for one entry."""
+    e = report.entry
+    checked, total = report.counts()
+    lines = [f"### {e.title}", "", f"`{e.id}` — $${_statement_tex(report)}$$", ""]
+    if e.assume:
+        lines += [f"*Assume:* {e.assume}", ""]
+    lines += [f"Proof ({checked} of {total} steps checked by the kernel):", ""]
+    for chain in report.chains:
+        rows = []
+        for k, s in enumerate(chain.steps):
+            if s.status == "start":
+                rows.append(rf"& {s.expr}")
+                continue
+            rel = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}[s.rel]
+            why = _rule_label(s.by) + ("" if s.status == "checked" else " (not machine-checked)")
+            rows.append(rf"{rel} & {s.expr} && \text{{{why}}}")
+        lines += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
+    if e.exercise:
+        lines += [f"**Exercise.** {e.exercise}", "", f"**Answer.** {e.answer}", ""]
+    return "\n".join(lines)

@@ -31,7 +31,7 @@ from derive.expr import (
     Transpose,
     Zero,
 )
-from derive.frontend import MATRIX, VECTOR, Env, shape_of
+from derive.frontend import VECTOR, Env, shape_of
 
 ONE = Num(Fraction(1))
 
@@ -86,6 +86,10 @@ def is_nonzero(e: Expr, env: Env) -> bool:
     if isinstance(e, Sym):
         t = env.get(e.name)
         return t is not None and ("nonzero" in t.props or "positive" in t.props)
+    if isinstance(e, Mul) and len(e.factors) == 2 and isinstance(
+            e.factors[0], (Transpose, ConjTranspose)) and e.factors[0].arg == e.factors[1]:
+        hermitian_form = isinstance(e.factors[0], ConjTranspose) or not env.complex
+        return hermitian_form and is_nonzero(e.factors[1], env)
     if isinstance(e, Mul):
         *mats, last = e.factors
         return is_nonzero(last, env) and all(
@@ -256,13 +260,15 @@ def inverse_mul_self(e: Expr, env: Env) -> list[Expr]:
 
     >>> show(inverse_mul_self, "A^{-1}A", "A invertible")
     ['I']
+    >>> show(inverse_mul_self, "(AB)^{-1}AB", "A, B invertible")
+    ['I']
     """
-    if isinstance(e, Mul) and len(e.factors) == 2:
-        a, b = e.factors
-        if isinstance(a, Inverse) and a.arg == b or isinstance(b, Inverse) and b.arg == a:
-            x = b if isinstance(a, Inverse) and a.arg == b else a
-            if has_property(x, "invertible", env):
-                return [Identity(_shape(x, env)[0])]
+    if isinstance(e, Mul) and len(e.factors) >= 2:
+        fs = e.factors
+        for inv, rest in ((fs[0], fs[1:]), (fs[-1], fs[:-1])):
+            if isinstance(inv, Inverse) and _mul(rest) == inv.arg and has_property(
+                    inv.arg, "invertible", env):
+                return [Identity(_shape(inv.arg, env)[0])]
     return []
 
 

@@ -1,0 +1,264 @@
+"""The catalogue: identities (``identities/*.toml``) and their proofs (``proofs/*.toml``).
+
+Loading validates like a plugin registry: a duplicate id, a rule nobody defined, a citation of an entry
+that comes later, or a statement that does not parse fails at load, naming the file and the line.
+Authors add their own folders (``--catalogue DIR`` or ``DERIVE_CATALOGUE``), each with an
+``identities/`` and a ``proofs/`` folder, or TOML files holding both tables.
+
+An identity file holds ``[[section]]`` tables (id, title, order, summary) and ``[[entry]]`` tables::
+
+    [[entry]]
+    id = 'transpose-inverse'
+    title = 'The transpose of the inverse is the inverse of the transpose'
+    section = 'inverse-transpose'
+    statement = '(A^{-1})^T = (A^T)^{-1}'
+    assume = 'A invertible'
+    tags = ['inverse', 'transpose']
+    references = { mathlib = 'Matrix.transpose_nonsing_inv', cookbook = '(5)' }
+    exercise = 'Is the transpose of the inverse the inverse of the transpose?'
+    answer = 'Yes, for every invertible A.'
+
+A proof file holds ``[[proof]]`` tables: ``id`` and ``steps``, a list of ``{ expr, by, rel, prose }``
+(the first step has no ``by``), or ``chains`` for proofs with several facts (see the README).
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field
+from functools import cache
+from importlib import resources
+from pathlib import Path
+
+from derive.errors import CatalogueError, DeriveError
+
+FORMS = {"cancel"}
+
+
+@dataclass(frozen=True)
+class Section:
+    id: str
+    title: str
+    order: int
+    summary: str = ""
+
+
+@dataclass(frozen=True)
+class Step:
+    expr: str
+    by: str | None = None  # a base rule, an earlier entry, hyp:K, fact:NAME; None for prose
+    rel: str = "="
+    prose: str | None = None
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Chain:
+    steps: tuple[Step, ...]
+    name: str = ""
+    cancel: str | None = None  # the inference "cancel a nonzero scalar factor"
+    source: str | None = None  # the fact it starts from (for cancel)
+    result: str | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    id: str
+    title: str
+    statement: str
+    section: str
+    assume: str = ""
+    hypotheses: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    references: tuple[tuple[str, str], ...] = ()
+    exercise: str = ""
+    answer: str = ""
+    explanation: str = ""
+    example: bool = True
+    chains: tuple[Chain, ...] = ()
+    file: str = ""
+    line: int = 0
+    proof_file: str = ""
+
+    def cited(self) -> list[str]:
+        return [s.by for c in self.chains for s in c.steps if s.by]
+
+    def steps(self) -> list[Step]:
+        return [s for c in self.chains for s in c.steps[1:]] + [
+            Step(c.result or "", by="cancel") for c in self.chains if c.cancel]
+
+
+@dataclass
+class Catalogue:
+    sections: dict[str, Section] = field(default_factory=dict)
+    entries: dict[str, Entry] = field(default_factory=dict)  # in order: earlier first
+
+    def ordered(self) -> list[Entry]:
+        order = {s.id: (s.order, i) for i, s in enumerate(self.sections.values())}
+        return sorted(self.entries.values(),
+                      key=lambda e: (order.get(e.section, (999, 0)),
+                                     list(self.entries).index(e.id)))
+
+    def position(self, entry_id: str) -> int:
+        return list(self.entries).index(entry_id)
+
+
+def _line_of(text: str, needle: str, start_line: int = 0) -> int:
+    for i, line in enumerate(text.splitlines()[start_line:], start=start_line + 1):
+        if needle in line:
+            return i
+    return start_line or 1
+
+
+def _read_toml(path: Path) -> tuple[dict, str]:
+    text = path.read_text(encoding="utf-8")
+    try:
+        return tomllib.loads(text), text
+    except tomllib.TOMLDecodeError as exc:
+        raise CatalogueError(f"{path}: {exc}") from None
+
+
+def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
+    """The built-in catalogue, then the author folders, in order."""
+    base = Path(str(resources.files("identities"))).parent
+    dirs = [base]
+    env = os.environ.get("DERIVE_CATALOGUE", "")
+    for d in [*(extra or []), *[x for x in env.split(os.pathsep) if x]]:
+        p = Path(d)
+        if not p.is_dir():
+            raise CatalogueError(f"{d}: the catalogue folder does not exist")
+        dirs.append(p)
+    return dirs
+
+
+def _files(d: Path, sub: str) -> list[Path]:
+    folder = d / sub
+    out = sorted(folder.glob("*.toml")) if folder.is_dir() else []
+    if sub == "identities":
+        out += sorted(p for p in d.glob("*.toml") if p.name != "pyproject.toml")
+    return out
+
+
+def load(extra: list[str] | None = None) -> Catalogue:
+    """Load and validate the catalogue (built-in first, then author folders)."""
+    return _load(tuple(extra or ()), os.environ.get("DERIVE_CATALOGUE", ""))
+
+
+@cache
+def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
+    cat = Catalogue()
+    proofs: dict[str, tuple[dict, Path, str]] = {}
+    for d in catalogue_dirs(list(extra)):
+        for path in _files(d, "identities"):
+            data, text = _read_toml(path)
+            for sec in data.get("section", []):
+                sid = sec.get("id")
+                if not sid:
+                    raise CatalogueError(f"{path}:{_line_of(text, '[[section]]')}: a section "
+                                         "needs an id")
+                cat.sections[sid] = Section(sid, sec.get("title", sid), int(sec.get("order", 99)),
+                                            sec.get("summary", ""))
+            for raw in data.get("entry", []):
+                _add_entry(cat, raw, path, text)
+            for raw in data.get("proof", []):
+                _add_proof(proofs, raw, path, text)
+        for path in _files(d, "proofs"):
+            data, text = _read_toml(path)
+            for raw in data.get("proof", []):
+                _add_proof(proofs, raw, path, text)
+    for pid, (raw, path, text) in proofs.items():
+        if pid not in cat.entries:
+            raise CatalogueError(f"{path}:{_line_of(text, pid)}: a proof of '{pid}', which no "
+                                 "identity file states")
+        entry = cat.entries[pid]
+        chains = _chains(raw, path, text)
+        cat.entries[pid] = Entry(**{**entry.__dict__, "chains": chains, "proof_file": str(path)})
+    _validate(cat)
+    return cat
+
+
+def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
+    eid = raw.get("id", "")
+    line = _line_of(text, f"'{eid}'") if eid else _line_of(text, "[[entry]]")
+    where = f"{path}:{line}"
+    if not eid or not isinstance(eid, str):
+        raise CatalogueError(f"{where}: an entry needs an id")
+    if eid in cat.entries:
+        first = cat.entries[eid]
+        raise CatalogueError(f"{where}: duplicate id '{eid}' (first at {first.file}:{first.line})")
+    for key in ("title", "statement", "section"):
+        if not raw.get(key):
+            raise CatalogueError(f"{where}: entry '{eid}' needs a {key}")
+    cat.entries[eid] = Entry(
+        id=eid, title=raw["title"], statement=raw["statement"], section=raw["section"],
+        assume=raw.get("assume", ""), hypotheses=tuple(raw.get("hypotheses", ())),
+        tags=tuple(raw.get("tags", ())),
+        references=tuple(sorted((str(k), str(v)) for k, v in raw.get("references", {}).items())),
+        exercise=raw.get("exercise", ""), answer=raw.get("answer", ""),
+        explanation=raw.get("explanation", ""), example=bool(raw.get("example", True)),
+        file=str(path), line=line)
+
+
+def _add_proof(proofs: dict, raw: dict, path: Path, text: str) -> None:
+    pid = raw.get("id", "")
+    if not pid:
+        raise CatalogueError(f"{path}:{_line_of(text, '[[proof]]')}: a proof needs an id")
+    if pid in proofs:
+        raise CatalogueError(f"{path}:{_line_of(text, pid)}: a second proof of '{pid}'")
+    proofs[pid] = (raw, path, text)
+
+
+def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
+    start = _line_of(text, f"'{raw['id']}'") - 1
+    specs = raw.get("chains") or [{"steps": raw.get("steps", [])}]
+    chains = []
+    for spec in specs:
+        steps = []
+        for s in spec.get("steps", []):
+            if not isinstance(s, dict) or "expr" not in s:
+                raise CatalogueError(f"{path}:{start + 1}: every step of '{raw['id']}' needs an expr")
+            steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"),
+                              _line_of(text, s["expr"][:40], start)))
+        chains.append(Chain(tuple(steps), spec.get("name", ""), spec.get("cancel"),
+                            spec.get("from"), spec.get("result")))
+    return tuple(chains)
+
+
+def _validate(cat: Catalogue) -> None:
+    from derive.frontend import parse, parse_assumptions
+    from derive.rules import BASE_RULES, RELATIONAL_RULES
+
+    known = set(BASE_RULES) | set(RELATIONAL_RULES)
+    order = list(cat.entries)
+    for entry in cat.entries.values():
+        where = f"{entry.file}:{entry.line}"
+        try:
+            parse(entry.statement, relation=True)
+            parse_assumptions(entry.assume)
+            for h in entry.hypotheses:
+                parse(h, relation=True)
+        except DeriveError as exc:
+            raise CatalogueError(f"{where}: the statement of '{entry.id}' does not parse: {exc}") \
+                from None
+        names = {c.name for c in entry.chains if c.name}
+        for chain in entry.chains:
+            for step in chain.steps:
+                by = step.by
+                if by is None or by in known or by.startswith("hyp:") or by.startswith("fact:"):
+                    if by and by.startswith("fact:") and by[5:] not in names:
+                        raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
+                                             f"an unknown fact '{by[5:]}'")
+                    continue
+                if by not in cat.entries:
+                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites an "
+                                         f"unknown rule '{by}'")
+                if order.index(by) >= order.index(entry.id):
+                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
+                                         f"'{by}', which comes later in the catalogue (no cycles)")
+
+
+def suggestions(cat: Catalogue, wrong: str) -> list[str]:
+    import difflib
+
+    return difflib.get_close_matches(wrong, list(cat.entries), n=3, cutoff=0.4)

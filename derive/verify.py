@@ -1,0 +1,207 @@
+"""Re-checking catalogue proofs with the kernel: from an ``Entry`` to a report of every step."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from derive.catalogue import Catalogue, Entry
+from derive.errors import DeriveError, ProofError
+from derive.expr import Mul, Relation
+from derive.frontend import (
+    Env,
+    Typed,
+    build_env,
+    parse,
+    parse_assumptions,
+    typecheck,
+)
+from derive.kernel import Rule, check_step, compose, pattern_rule, same, weaker_or_equal
+
+
+@dataclass
+class StepReport:
+    expr: str
+    by: str | None
+    rel: str
+    status: str  # checked | prose | failed | start
+    message: str = ""
+    prose: str | None = None
+    typed: object = None
+
+
+@dataclass
+class ChainReport:
+    name: str
+    steps: list[StepReport] = field(default_factory=list)
+    result: str | None = None
+
+
+@dataclass
+class EntryReport:
+    entry: Entry
+    chains: list[ChainReport] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    env: Env | None = None
+    statement: Typed | None = None
+
+    @property
+    def status(self) -> str:
+        if self.errors or any(s.status == "failed" for c in self.chains for s in c.steps):
+            return "failed"
+        if not self.chains:
+            return "unproved"
+        if any(s.status == "prose" for c in self.chains for s in c.steps):
+            return "partial"
+        return "checked"
+
+    def counts(self) -> tuple[int, int]:
+        """(machine-checked steps, all steps)."""
+        steps = [s for c in self.chains for s in c.steps if s.status != "start"]
+        return sum(s.status == "checked" for s in steps), len(steps)
+
+
+def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
+    """The typing environment of an entry, from its clauses and every text it writes."""
+    assumptions = parse_assumptions(entry.assume)
+    texts = {"statement": (entry.statement, True)}
+    for i, h in enumerate(entry.hypotheses, start=1):
+        texts[f"hyp:{i}"] = (h, True)
+    for ci, chain in enumerate(entry.chains):
+        for si, step in enumerate(chain.steps):
+            texts[f"{ci}.{si}"] = (step.expr, False)
+        if chain.cancel:
+            texts[f"{ci}.cancel"] = (chain.cancel, False)
+            texts[f"{ci}.result"] = (chain.result or "", True)
+    parsed = {k: parse(t, relation=rel) for k, (t, rel) in texts.items()}
+    env = build_env(assumptions, list(parsed.values()))
+    typed = {k: typecheck([p], env)[0] for k, p in parsed.items()}
+    return env, typed
+
+
+def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict) -> Rule:
+    from derive.rules import BASE_RULES, RELATIONAL_RULES
+
+    if name in BASE_RULES:
+        return Rule(name, BASE_RULES[name])
+    if name in RELATIONAL_RULES:
+        return Rule(name, RELATIONAL_RULES[name], relational=True)
+    if name.startswith("hyp:"):
+        if name not in typed:
+            raise ProofError(f"there is no hypothesis {name}")
+        return pattern_rule(name, typed[name].expr, {}, env, hypothesis=True)
+    if name.startswith("fact:"):
+        return pattern_rule(name, facts[name[5:]], {}, env, hypothesis=True)
+    cited = cat.entries[name]
+    cenv, ctyped = entry_env(cited)
+    conditions = {}
+    for n, props in parse_assumptions(cited.assume).props:
+        keep = set(props) - {"matrix", "vector", "scalar", "real", "complex"}
+        if keep:
+            conditions[n] = keep
+    return pattern_rule(name, ctyped["statement"].expr, conditions, cenv)
+
+
+def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
+    """Check every step of an entry's proof; never raises for a bad proof, reports it."""
+    from derive.render import latex
+
+    report = EntryReport(entry)
+    try:
+        env, typed = entry_env(entry)
+    except DeriveError as exc:
+        report.errors.append(f"{entry.id}: a formula does not read: {exc}")
+        return report
+    report.env, report.statement = env, typed["statement"]
+    vectors = {n for n, t in env.symbols if t.kind == "vector"}
+    statement = typed["statement"].expr
+    facts: dict[str, Relation] = {}
+    proved: Relation | None = None
+    for ci, chain in enumerate(entry.chains):
+        cr = ChainReport(chain.name)
+        report.chains.append(cr)
+        if chain.cancel:
+            source = facts.get(chain.source or "")
+            result = typed[f"{ci}.result"].expr
+            factor = typed[f"{ci}.cancel"].expr
+            ok, msg = _check_cancel(source, factor, result, env)
+            cr.steps.append(StepReport(latex(result, vectors), "cancel", "=",
+                                       "checked" if ok else "failed", msg))
+            if not ok:
+                report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
+                continue
+            proved = result
+            if chain.name:
+                facts[chain.name] = result
+            continue
+        relation = "="
+        first = typed[f"{ci}.0"].expr
+        cr.steps.append(StepReport(latex(first, vectors), None, "=", "start", typed=first))
+        prev = first
+        for si, step in enumerate(chain.steps[1:], start=1):
+            cur = typed[f"{ci}.{si}"].expr
+            shown = latex(cur, vectors)
+            if step.by is None:
+                cr.steps.append(StepReport(shown, None, step.rel, "prose",
+                                           "not machine-checked", step.prose, typed=cur))
+            else:
+                try:
+                    rule = rule_for(step.by, cat, env, typed, facts)
+                    res = check_step(prev, cur, rule, step.rel, env)
+                except (DeriveError, KeyError) as exc:
+                    res = type("R", (), {"ok": False, "message": str(exc)})()
+                status = "checked" if res.ok else "failed"
+                msg = "" if res.ok else (
+                    f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): rule '{step.by}' "
+                    f"does not take {latex(prev, vectors)} to {shown}: {res.message}")
+                cr.steps.append(StepReport(shown, step.by, step.rel, status, msg, step.prose,
+                                           typed=cur))
+                if not res.ok:
+                    report.errors.append(msg)
+            relation = compose(relation, step.rel) or "?"
+            prev = cur
+        fact = Relation(relation, first, prev)
+        if chain.name:
+            facts[chain.name] = fact
+        proved = fact
+    if proved is not None and not report.errors:
+        if not _establishes(proved, statement, env):
+            report.errors.append(
+                f"{entry.id}: the proof ends with {latex(proved, vectors)}, which is not the "
+                f"statement {latex(statement, vectors)}")
+    elif proved is None and entry.chains:
+        report.errors.append(f"{entry.id}: the proof proves nothing")
+    return report
+
+
+def _establishes(fact: Relation, statement, env: Env) -> bool:
+    if not isinstance(statement, Relation):
+        return False
+    if same(fact.lhs, statement.lhs, env) and same(fact.rhs, statement.rhs, env):
+        return weaker_or_equal(fact.op, statement.op)
+    if fact.op == "=" and statement.op == "=":
+        return same(fact.lhs, statement.rhs, env) and same(fact.rhs, statement.lhs, env)
+    flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!="}.get(fact.op)
+    return bool(flipped) and same(fact.lhs, statement.rhs, env) and same(
+        fact.rhs, statement.lhs, env) and weaker_or_equal(flipped, statement.op)
+
+
+def _check_cancel(source, factor, result, env) -> tuple[bool, str]:
+    """From ``a f = b f`` and ``f ≠ 0`` (f a scalar), conclude ``a = b``."""
+    from derive.rules import is_nonzero
+
+    if source is None or not isinstance(source, Relation) or source.op != "=":
+        return False, "cancel needs an earlier equation (from = 'NAME')"
+    if not isinstance(result, Relation) or result.op != "=":
+        return False, "cancel concludes an equation"
+    if not is_nonzero(factor, env):
+        return False, "the factor to cancel is not known to be nonzero"
+    for a, b in ((Mul((result.lhs, factor)), Mul((result.rhs, factor))),
+                 (Mul((factor, result.lhs)), Mul((factor, result.rhs)))):
+        if same(a, source.lhs, env) and same(b, source.rhs, env):
+            return True, ""
+    return False, "the equation is not (result) × (factor) on both sides"
+
+
+def verify_all(cat: Catalogue, ids: list[str] | None = None) -> list[EntryReport]:
+    entries = [cat.entries[i] for i in ids] if ids else cat.ordered()
+    return [verify_entry(e, cat) for e in entries]
