@@ -7,6 +7,7 @@ every command start quickly.
 
 from __future__ import annotations
 
+import json
 import sys
 
 import click

@@ -261,7 +261,7 @@ def walkthrough_latex(report, labels: bool = False) -> str:
     lines.append(rf"\[ {_statement_tex(report)} \]")
     for chain in report.chains:
         rows = []
-        for k, s in enumerate(chain.steps):
+        for s in chain.steps:
             if s.status == "start":
                 rows.append(rf"  & {s.expr}")
                 continue
@@ -290,7 +290,7 @@ def walkthrough_markdown(report) -> str:
     lines += [f"Proof ({checked} of {total} steps checked by the kernel):", ""]
     for chain in report.chains:
         rows = []
-        for k, s in enumerate(chain.steps):
+        for s in chain.steps:
             if s.status == "start":
                 rows.append(rf"& {s.expr}")
                 continue

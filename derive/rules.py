@@ -195,7 +195,7 @@ def transpose_of_inverse(e: Expr, env: Env) -> list[Expr]:
     """(X^{-1})^T = (X^T)^{-1}, for X invertible.
 
     >>> show(transpose_of_inverse, "(A^{-1})^T", "A invertible")
-    ['A^{-T}']
+    ['(A^{T})^{-1}']
     """
     if isinstance(e, Transpose) and isinstance(e.arg, Inverse) and has_property(
             e.arg.arg, "invertible", env):
