@@ -70,6 +70,22 @@ def grade_command(answers: str, questions: str | None, output: str | None, worke
     sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb))
 
 
+@main.command("prove")
+@click.argument("claim")
+@click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def prove_command(claim: str, assume: str, as_json: bool) -> None:
+    """Find a kernel-checked derivation of CLAIM ("LHS = RHS"), or a counterexample.
+
+    Exit status: 0 proved or checked, 1 refuted, 2 invalid, 3 unknown.
+    """
+    from derive.prove import prove
+
+    result = prove(claim, assume=assume)
+    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.to_text())
+    sys.exit(result.exit_code)
+
+
 def _catalogue(dirs: tuple[str, ...]):
     from derive.catalogue import load
     from derive.errors import CatalogueError

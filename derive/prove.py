@@ -1,0 +1,193 @@
+"""``derive prove``: search for a derivation of ``LHS = RHS``, then let the kernel check it.
+
+The search is a heuristic (and lives apart from the kernel): each side is rewritten with simplifying
+base rules, outermost place first, until nothing applies; if the two ends agree (possibly after one
+"bridge" step such as rotating a trace), the chain is the left side's steps followed by the right
+side's steps reversed. Only a chain whose every step the kernel accepts is reported as ``proved``.
+A claim the randomized decider refutes is ``refuted``, with a counterexample; a claim that survives
+the trials without a derivation is ``checked``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+from derive.errors import DeriveError
+from derive.expr import Expr, Relation
+from derive.frontend import Env, build_env, parse, parse_assumptions, typecheck
+from derive.kernel import Rule, canon, check_step, rewrites
+
+SIMPLIFYING = [
+    "transpose-of-product", "transpose-of-sum", "transpose-of-transpose", "transpose-of-identity",
+    "transpose-of-inverse", "symmetric-transpose", "hermitian-conj-transpose",
+    "conj-transpose-of-product", "inverse-of-product", "inverse-of-inverse", "inverse-of-identity",
+    "inverse-mul-self", "orthogonal-definition", "unitary-definition", "mul-identity", "mul-zero",
+    "norm-squared", "det-of-product", "det-of-transpose", "det-of-inverse", "det-of-identity",
+    "trace-of-sum", "trace-of-transpose", "trace-of-scalar", "trace-of-scalar-multiple",
+    "transpose-of-scalar", "power-definition", "distribute", "arithmetic",
+]
+BRIDGES = ["trace-cyclic", "scalar-commute", "transpose-of-scalar"]
+EXIT = {"proved": 0, "checked": 0, "refuted": 1, "invalid": 2, "unknown": 3}
+
+
+@dataclass
+class ProveResult:
+    status: str
+    claim: str
+    steps: list[tuple[str, str | None]] = field(default_factory=list)  # (latex, rule)
+    counterexample: dict | None = None
+    reason: str | None = None
+    error: dict | None = None
+
+    @property
+    def exit_code(self) -> int:
+        return EXIT[self.status]
+
+    def to_dict(self) -> dict:
+        out = {"status": self.status, "claim": self.claim}
+        if self.steps:
+            out["derivation"] = [{"expr": e, "by": by} for e, by in self.steps]
+        for key in ("counterexample", "reason", "error"):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+    def to_text(self) -> str:
+        lines = [f"claim:  {self.claim}", f"status: {self.status}"]
+        if self.steps:
+            lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):")
+            for i, (e, by) in enumerate(self.steps):
+                lines.append(f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else ""))
+        if self.reason:
+            lines.append(f"reason: {self.reason}")
+        if self.error:
+            lines.append(f"error:  {self.error['message']}")
+        if self.counterexample:
+            ce = self.counterexample
+            sizes = ", ".join(f"{k} = {v}" for k, v in ce["sizes"].items())
+            lines.append("counterexample" + (f" ({sizes})" if sizes else "") + ":")
+            for name, val in ce["instance"].items():
+                lines.append(f"  {name} = {val['latex']}")
+            lines.append(f"  left side  = {ce['expected']['latex']}")
+            lines.append(f"  right side = {ce['answer']['latex']}")
+        return "\n".join(lines)
+
+
+def _rules(names: list[str]) -> list[Rule]:
+    from derive.rules import BASE_RULES
+
+    return [Rule(n, BASE_RULES[n]) for n in names if n in BASE_RULES]
+
+
+def simplify_chain(e: Expr, env: Env, rules: list[Rule], deadline: float,
+                   max_steps: int = 40) -> list[tuple[Expr, str | None]]:
+    """Rewrite greedily with the first rule that changes something, until none does."""
+    chain: list[tuple[Expr, str | None]] = [(e, None)]
+    seen = {canon(e, env)}
+    for _ in range(max_steps):
+        if time.monotonic() > deadline:
+            break
+        step = None
+        for rule in rules:
+            for new in rewrites(chain[-1][0], rule, env):
+                try:
+                    key = canon(new, env)
+                except Exception:  # noqa: BLE001 (an ill-typed rewrite is skipped)
+                    continue
+                if key not in seen:
+                    step = (new, rule.name, key)
+                    break
+            if step:
+                break
+        if step is None:
+            break
+        seen.add(step[2])
+        chain.append((step[0], step[1]))
+    return chain
+
+
+def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0):
+    """A chain of (expression, rule) from lhs to rhs, or None."""
+    deadline = time.monotonic() + seconds
+    rules = _rules(SIMPLIFYING)
+    left = simplify_chain(lhs, env, rules, deadline)
+    right = simplify_chain(rhs, env, rules, deadline)
+    meet = _meet(left, right, env)
+    if meet is None:
+        for bridge in _rules(BRIDGES):
+            for new in rewrites(left[-1][0], bridge, env):
+                tail = simplify_chain(new, env, rules, deadline, 10)
+                tail[0] = (new, bridge.name)
+                meet = _meet(left + tail, right, env)
+                if meet is not None:
+                    left = left + tail
+                    break
+            if meet is not None or time.monotonic() > deadline:
+                break
+    if meet is None:
+        return None
+    i, j = meet
+    chain = list(left[: i + 1])
+    for k in range(j, 0, -1):
+        chain.append((right[k - 1][0], right[k][1]))
+    return chain
+
+
+def _meet(left, right, env):
+    keys = {}
+    for j, (e, _) in enumerate(right):
+        keys.setdefault(canon(e, env), j)
+    for i, (e, _) in enumerate(left):
+        j = keys.get(canon(e, env))
+        if j is not None:
+            return i, j
+    return None
+
+
+def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
+    """Prove, check or refute ``LHS = RHS`` under the clauses."""
+    from derive.check import _counterexample, _shapes_fit
+    from derive.frontend import shape_of
+    from derive.randomized import run_trials
+    from derive.render import latex
+
+    try:
+        assumptions = parse_assumptions(assume)
+        p = parse(claim, relation=True)
+        env = build_env(assumptions, [p])
+        typed = typecheck([p], env)[0].expr
+    except DeriveError as exc:
+        err = {"message": str(exc)}
+        if hasattr(exc, "position"):
+            err.update(position=exc.position + 1, reason=exc.reason)
+        return ProveResult("invalid", claim, error=err)
+    if not isinstance(typed, Relation) or typed.op != "=":
+        return ProveResult("invalid", claim, error={"message": "write one equation: LHS = RHS"})
+    vectors = {n for n, t in env.symbols if t.kind == "vector"}
+    shown = latex(typed, vectors)
+    lhs, rhs = typed.lhs, typed.rhs
+    if not _shapes_fit(shape_of(lhs, env), shape_of(rhs, env)):
+        return ProveResult("refuted", shown, reason="the two sides have different shapes")
+    report = run_trials(lhs, rhs, env)
+    if report.counterexample is not None:
+        return ProveResult("refuted", shown, counterexample=_counterexample(report, env))
+    chain = search(lhs, rhs, env, seconds)
+    if chain is not None and _kernel_accepts(chain, env):
+        return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain])
+    if report.agreed >= 4:
+        from derive.normal import equal_normal_forms
+
+        how = "the normal forms agree" if equal_normal_forms(lhs, rhs, env) else (
+            f"both sides agree on {report.agreed} random instances")
+        return ProveResult("checked", shown, reason=f"no derivation found; {how}")
+    return ProveResult("unknown", shown, reason="no derivation found and too few defined trials")
+
+
+def _kernel_accepts(chain, env) -> bool:
+    from derive.rules import BASE_RULES
+
+    for (prev, _), (nxt, by) in zip(chain, chain[1:], strict=False):
+        if not check_step(prev, nxt, Rule(by, BASE_RULES[by]), "=", env).ok:
+            return False
+    return True
