@@ -899,7 +899,7 @@ class _Typer:
             elif acc is None:
                 acc = s
                 out.append((f, s))
-            elif self.fits(acc[1], s[0]):
+            elif self.fits(acc[1], s[0]) and not self._scalar_before_free(acc, s, typed, i):
                 self.unify(acc[1], s[0], f, "a product")
                 acc = (acc[0], s[1])
                 out.append((f, s))
@@ -925,6 +925,18 @@ class _Typer:
             i += 1
         factors = tuple(front) + tuple(f for f, _ in out)
         return Mul(factors, pos=e.pos), acc
+
+    def _free(self, d) -> bool:
+        d = self.find(d)
+        return isinstance(d, str) and d.startswith("?")
+
+    def _scalar_before_free(self, acc, s, typed, i) -> bool:
+        """A 1×1 product next to I or 0 (``x^TxI``, ``Ix^Tx``) is a scalar factor of it: the size
+        of I comes from the rest of the input, not from the 1×1 product."""
+        if self.one(acc) and self._free(s[0]):
+            return True
+        return (self._free(acc[1]) and self.find(s[0]) == 1 and not self.one(s)
+                and self._scalar_segment(typed, i) is not None)
 
     def _scalar_segment(self, typed, start):
         """The end of the shortest run of factors from ``start`` whose product is 1×1, or None."""
