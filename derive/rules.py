@@ -630,6 +630,17 @@ def row_operation(e: Expr, env: Env) -> list[Expr]:
     return [MatrixLit(tuple(tuple(Num(x) for x in r) for r in m)) for m in out]
 
 
+def one_by_one_entry(e: Expr, env: Env) -> list[Expr]:
+    """A 1×1 explicit matrix is its single entry: [s] = s (a 1×1 product is a scalar).
+
+    >>> show(one_by_one_entry, "\\\\begin{bmatrix}12\\\\end{bmatrix}")
+    ['12']
+    """
+    if isinstance(e, MatrixLit) and len(e.rows) == 1 and len(e.rows[0]) == 1:
+        return [e.rows[0][0]]
+    return []
+
+
 def _pivot(row):
     for k, x in enumerate(row):
         if x != 0:
@@ -742,4 +753,5 @@ BASE_RULES = {
     "norm-squared": norm_squared,
     "arithmetic": arithmetic,
     "row-operation": row_operation,
+    "one-by-one-entry": one_by_one_entry,
 }
