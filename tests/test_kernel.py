@@ -1,0 +1,177 @@
+"""The kernel: correct steps pass, and every kind of tampered step fails with a clear message."""
+
+from __future__ import annotations
+
+import textwrap
+
+import pytest
+
+from derive.catalogue import Catalogue, Chain, Entry, Step, _load, load
+from derive.errors import CatalogueError
+from derive.frontend import read
+from derive.kernel import Rule, check_step, same
+from derive.rules import BASE_RULES
+from derive.verify import verify_entry
+
+
+def step(prev: str, nxt: str, rule: str, assume: str = "", rel: str = "="):
+    a, env = read(prev, assume)
+    b, _ = read(nxt, assume)
+    return check_step(a.expr, b.expr, Rule(rule, BASE_RULES[rule]), rel, env)
+
+
+def test_a_rule_applies_at_one_place_inside_a_product():
+    assert step("CAA^{-1}B", "CIB", "inverse-mul-self", "A invertible").ok
+    assert step("CAA^{-1}B", "CB", "inverse-mul-self", "A invertible").ok  # I is the unit
+    assert not step("CAA^{-1}B", "BC", "inverse-mul-self", "A invertible").ok
+    assert not step("CAA^{-1}B", "CIB", "inverse-mul-self", "").ok  # A not invertible
+
+
+def test_a_rule_applies_backwards():
+    assert step("B^TA^T", "(AB)^T", "transpose-of-product").ok
+
+
+def test_wrong_rule_fails():
+    assert not step("(AB)^T", "B^TA^T", "transpose-of-sum").ok
+
+
+def test_wrong_expression_fails():
+    res = step("(AB)^T", "A^TB^T", "transpose-of-product")
+    assert not res.ok and "does not turn" in res.message
+
+
+def test_missing_hypothesis_fails():
+    assert not step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A invertible").ok
+    assert step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible").ok
+    assert not step("S^T", "S", "symmetric-transpose").ok
+
+
+def test_same_is_up_to_associativity_and_scalar_arithmetic_only():
+    a, env = read("2(AB)C + 3D", "")
+    b, _ = read("3D + A(2B)C", "")
+    assert same(a.expr, b.expr, env)
+    c, _ = read("2BAC + 3D", "")
+    assert not same(a.expr, c.expr, env)  # never commutes matrices
+
+
+def test_relational_rule_needs_its_side_conditions():
+    from derive.rules import RELATIONAL_RULES
+
+    rule = Rule("positive-definite-definition", RELATIONAL_RULES["positive-definite-definition"],
+                relational=True)
+    z = "\\mathbf{z}^TA\\mathbf{z}"
+    a, env = read(z, "A positive_definite; z nonzero")
+    zero, _ = read("0", "")
+    assert check_step(a.expr, zero.expr, rule, ">", env).ok
+    a2, env2 = read(z, "A positive_definite")  # z might be 0
+    assert not check_step(a2.expr, zero.expr, rule, ">", env2).ok
+    a3, env3 = read(z, "A symmetric; z nonzero")  # not positive definite
+    assert not check_step(a3.expr, zero.expr, rule, ">", env3).ok
+
+
+def _entry(statement, steps, assume=""):
+    return Entry(id="tampered", title="t", statement=statement, section="s", assume=assume,
+                 chains=(Chain(tuple(Step(e, by) for e, by in steps)),), proof_file="x.toml")
+
+
+def test_tampered_proofs_fail_with_entry_step_rule_and_expressions():
+    cat = load()
+    good = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
+                                             ("(A^T)^{-1}", "transpose-of-inverse")],
+                  "A invertible")
+    assert verify_entry(good, cat).status == "checked"
+    wrong_rule = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
+                                                   ("(A^T)^{-1}", "transpose-of-sum")],
+                        "A invertible")
+    report = verify_entry(wrong_rule, cat)
+    assert report.status == "failed"
+    msg = report.errors[0]
+    assert "tampered" in msg and "step 1" in msg and "transpose-of-sum" in msg and "A^{-1}" in msg
+    wrong_expr = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
+                                                   ("(A^{-1})^{-1}", "transpose-of-inverse")],
+                        "A invertible")
+    assert verify_entry(wrong_expr, cat).status == "failed"
+    missing_hyp = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
+                                                    ("(A^T)^{-1}", "transpose-of-inverse")])
+    assert verify_entry(missing_hyp, cat).status == "failed"
+    wrong_end = _entry("(A^{-1})^T = A^{-1}", [("(A^{-1})^T", None),
+                                              ("(A^T)^{-1}", "transpose-of-inverse")],
+                       "A invertible")
+    report = verify_entry(wrong_end, cat)
+    assert report.status == "failed" and "not the statement" in report.errors[0]
+
+
+def test_citing_an_entry_instantiates_it():
+    cat = load()
+    cited = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
+                                                     ("((BC)^T)^{-1}", "transpose-inverse")],
+                   "B, C invertible")
+    assert verify_entry(cited, cat).status == "checked"
+    unmet = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
+                                                     ("((BC)^T)^{-1}", "transpose-inverse")])
+    assert verify_entry(unmet, cat).status == "failed"
+
+
+def test_the_whole_catalogue_verifies():
+    from derive.verify import verify_all
+
+    reports = verify_all(load())
+    failed = [r.errors for r in reports if r.status == "failed"]
+    assert not failed
+    checked = sum(r.counts()[0] for r in reports)
+    total = sum(r.counts()[1] for r in reports)
+    assert checked >= 0.95 * total
+
+
+def _write(tmp_path, identities: str, proofs: str = ""):
+    (tmp_path / "identities").mkdir()
+    (tmp_path / "proofs").mkdir()
+    (tmp_path / "identities" / "mine.toml").write_text(textwrap.dedent(identities))
+    (tmp_path / "proofs" / "mine.toml").write_text(textwrap.dedent(proofs))
+    _load.cache_clear()
+    return [str(tmp_path)]
+
+
+ENTRY = """
+    [[entry]]
+    id = '{id}'
+    title = 't'
+    section = 'mine'
+    statement = '{statement}'
+"""
+
+
+def test_loading_rejects_a_duplicate_id_naming_file_and_line(tmp_path):
+    dirs = _write(tmp_path, ENTRY.format(id="transpose-inverse", statement="A = A"))
+    with pytest.raises(CatalogueError, match=r"mine.toml:\d+: duplicate id 'transpose-inverse'"):
+        load(dirs)
+
+
+def test_loading_rejects_an_unknown_rule(tmp_path):
+    dirs = _write(tmp_path, ENTRY.format(id="mine", statement="A = A"),
+                  "[[proof]]\nid = 'mine'\nsteps = [{ expr = 'A' }, { expr = 'A', by = 'magic' }]\n")
+    with pytest.raises(CatalogueError, match="unknown rule 'magic'"):
+        load(dirs)
+
+
+def test_loading_rejects_a_statement_that_does_not_parse(tmp_path):
+    dirs = _write(tmp_path, ENTRY.format(id="mine", statement="A^{-1"))
+    with pytest.raises(CatalogueError, match="does not parse"):
+        load(dirs)
+
+
+def test_loading_rejects_a_citation_of_a_later_entry(tmp_path):
+    ids = ENTRY.format(id="first", statement="A = A") + ENTRY.format(id="second", statement="A = A")
+    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'first'\nsteps = [{ expr = 'A' }, "
+                  "{ expr = 'A', by = 'second' }]\n")
+    with pytest.raises(CatalogueError, match="comes later"):
+        load(dirs)
+
+
+def test_an_author_folder_adds_entries(tmp_path):
+    dirs = _write(tmp_path, ENTRY.format(id="my-transpose-twice", statement="(A^T)^T = A"),
+                  "[[proof]]\nid = 'my-transpose-twice'\nsteps = [{ expr = '(A^T)^T' }, "
+                  "{ expr = 'A', by = 'transpose-of-transpose' }]\n")
+    cat = load(dirs)
+    assert verify_entry(cat.entries["my-transpose-twice"], cat).status == "checked"
+    assert isinstance(cat, Catalogue)
