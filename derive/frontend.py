@@ -168,7 +168,8 @@ def _parser():
 
     grammar = (Path(__file__).with_name("grammar.lark")).read_text()
     return Lark(grammar, parser="lalr", lexer="basic", start=["start_expr", "start_relation"],
-                postlex=_PostLex(), propagate_positions=True, maybe_placeholders=False)
+                postlex=_PostLex(), propagate_positions=True, maybe_placeholders=False,
+                cache=True)
 
 
 def _prescan(source: str, limits: Limits) -> None:

@@ -207,10 +207,9 @@ class CheckPool:
             except OSError:
                 pass
         for worker in list(self._workers):
-            worker.process.join(timeout=0.5)
             if worker.process.is_alive():
-                worker.process.kill()
-                worker.process.join(timeout=5)
+                worker.process.kill()  # idle: its results are in; nothing is lost
+            worker.process.join(timeout=5)
         self._workers.clear()
 
     def _dispatch(self, worker: _Worker, key: Any, task: dict) -> bool:
