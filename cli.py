@@ -175,5 +175,50 @@ def verify_command(ids: tuple[str, ...], dirs: tuple[str, ...]) -> None:
     sys.exit(1 if failed else 0)
 
 
+@main.command("notes")
+@click.option("--output", "-o", default=None,
+              help="The .tex file (default notes.tex), or with --format markdown a folder "
+                   "(default notes/).")
+@click.option("--pdf", is_flag=True, help="Also build the PDF (latexmk or pdflatex).")
+@click.option("--tag", "-t", "tags", multiple=True, help="Only entries with this tag (repeatable).")
+@click.option("--section", "-s", "sections", multiple=True,
+              help="Only this section id (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["latex", "markdown"]), default="latex",
+              show_default=True)
+@click.option("--no-examples", is_flag=True, help="Leave out the worked numbers.")
+@catalogue_option
+def notes_command(output: str | None, pdf: bool, tags: tuple[str, ...], sections: tuple[str, ...],
+                  fmt: str, no_examples: bool, dirs: tuple[str, ...]) -> None:
+    """Write the course notes from the catalogue: LaTeX (and PDF) or Markdown pages."""
+    from pathlib import Path
+
+    from derive.notes import NoTeX, build_pdf, log_problems, notes_latex, notes_markdown
+
+    cat = _catalogue(dirs)
+    unknown = [s for s in sections if s not in cat.sections]
+    if unknown:
+        raise click.ClickException(f"no section {', '.join(unknown)}; sections: "
+                                   f"{', '.join(cat.sections)}")
+    if fmt == "markdown":
+        files = notes_markdown(cat, output or "notes", tags, sections,
+                               examples=not no_examples)
+        click.echo(f"wrote {len(files)} pages to {output or 'notes'}/")
+        return
+    out = Path(output or "notes.tex")
+    out.write_text(notes_latex(cat, tags, sections, examples=not no_examples), encoding="utf-8")
+    click.echo(f"wrote {out}")
+    if pdf:
+        try:
+            log = build_pdf(out.read_text(encoding="utf-8"), out.with_suffix(".pdf"),
+                            keep_log=str(out.with_suffix(".log")))
+        except NoTeX as exc:
+            raise click.ClickException(str(exc)) from None
+        except RuntimeError as exc:
+            raise click.ClickException(f"{exc}\n(log: {out.with_suffix('.log')})") from None
+        for problem in log_problems(log):
+            click.echo(f"warning: {problem}", err=True)
+        click.echo(f"wrote {out.with_suffix('.pdf')}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -11,6 +11,7 @@ __version__ = "0.1.0"
 
 _API = {
     "check": ("derive.check", "check"),
+    "show": ("derive.notes", "show"),
 }
 
 

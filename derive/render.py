@@ -231,10 +231,17 @@ def walkthrough_text(report) -> str:
     return "\n".join(lines)
 
 
+UNICODE_TEX = {"≠": r"$\ne$", "≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$", "·": r"$\cdot$",
+               "→": r"$\to$", "⇒": r"$\Rightarrow$", "…": r"\ldots{}", "—": "---", "–": "--",
+               "’": "'", "‘": "`", "“": "``", "”": "''", "✓": "", "✗": "", "∈": r"$\in$"}
+
+
 def _tex_text(s: str) -> str:
     out = s
     for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
-                 ("_", r"\_")):
+                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
+        out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
+    for a, b in UNICODE_TEX.items():
         out = out.replace(a, b)
     return out
 
@@ -242,9 +249,7 @@ def _tex_text(s: str) -> str:
 def _prose_tex(s: str) -> str:
     """Prose with $math$ kept as math and the rest escaped."""
     parts = s.split("$")
-    return "".join(p if i % 2 else _tex_text(p) for i, p in enumerate(parts)).replace(
-        "^", r"\^{}") if len(parts) == 1 else "".join(
-        f"${p}$" if i % 2 else _tex_text(p) for i, p in enumerate(parts))
+    return "".join(f"${p}$" if i % 2 else _tex_text(p) for i, p in enumerate(parts))
 
 
 def _statement_tex(report) -> str:
@@ -252,26 +257,76 @@ def _statement_tex(report) -> str:
     return latex(report.statement.expr, vectors) if report.statement else report.entry.statement
 
 
+REL_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+WIDE = 58  # visible characters of a step row beyond which its justification gets its own line
+
+
+def visible_length(tex: str) -> int:
+    """A rough count of the characters a LaTeX formula prints (for line breaking)."""
+    import re as _re
+
+    t = _re.sub(r"\\(begin|end)\{[a-z*]+\}", "", tex)
+    t = _re.sub(r"\\(left|right|mathbf|operatorname|text|hyperref\[[^]]*\])", "", t)
+    t = _re.sub(r"\\[A-Za-z]+", "x", t)
+    return len(_re.sub(r"[{}^_&\\ ]", "", t))
+
+
+def proof_rows(report, link=None, prose_notes: list | None = None) -> list[list[str]]:
+    """The rows of each chain of a proof, for ``align*``/``aligned``: ``rel & expr && why``.
+
+    ``link(by, text)`` may turn a justification into a link (LaTeX); ``prose_notes``, when given,
+    collects the prose of unchecked steps, cited in the row as "(note k)".
+    """
+    chains = []
+    for chain in report.chains:
+        rows = []
+        for s in chain.steps:
+            if s.status == "start":
+                rows.append(rf"& {s.expr}")
+                continue
+            why = _tex_text(_rule_label(s.by))
+            if link is not None and s.by:
+                why = link(s.by, why)
+            if s.status != "checked":
+                why += r" (not machine-checked)"
+            if prose_notes is not None and s.prose:
+                prose_notes.append(s.prose)
+                why += f" (note {len(prose_notes)})"
+            rel = REL_LATEX.get(s.rel, s.rel)
+            plain = _rule_label(s.by) + ("" if s.status == "checked" else " (not machine-checked)")
+            if visible_length(s.expr) + len(plain) > WIDE:
+                rows.append(rf"{rel}\; & {s.expr}")
+                rows.append(rf"& \qquad \text{{{why}}}")
+            else:
+                rows.append(rf"{rel}\; & {s.expr} && \text{{{why}}}")
+        chains.append(rows)
+    return chains
+
+
+def latex_link(by: str, text: str) -> str:
+    """A justification linked to the entry's label (``id:ENTRY``) or base rule (``rule:NAME``)."""
+    if by.startswith(("hyp:", "fact:")):
+        return text
+    if by == "cancel":
+        return text
+    from derive.rules import BASE_RULES, RELATIONAL_RULES
+
+    target = f"rule:{by}" if by in BASE_RULES or by in RELATIONAL_RULES else _label(by)
+    return rf"\hyperref[{target}]{{{text}}}"
+
+
 def walkthrough_latex(report, labels: bool = False) -> str:
-    """LaTeX (amsmath) for one entry: the statement and an aligned chain with justifications."""
+    """LaTeX (amsmath) for one entry: the statement and an aligned chain with justifications.
+
+    With ``labels`` the justifications link (hyperref) to ``id:ENTRY`` and ``rule:NAME`` labels,
+    which the document must define (``derive notes`` does).
+    """
     e = report.entry
     lines = [rf"\paragraph{{{_tex_text(e.title)}}} (\texttt{{{_tex_text(e.id)}}})"]
     if e.assume:
         lines.append(rf"Assume: {_tex_text(e.assume)}.")
     lines.append(rf"\[ {_statement_tex(report)} \]")
-    for chain in report.chains:
-        rows = []
-        for s in chain.steps:
-            if s.status == "start":
-                rows.append(rf"  & {s.expr}")
-                continue
-            rel = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}[s.rel]
-            why = _tex_text(_rule_label(s.by))
-            if labels and s.by and not s.by.startswith(("hyp:", "fact:")):
-                why = rf"\hyperref[{_label(s.by)}]{{{why}}}"
-            if s.status != "checked":
-                why += r" (not machine-checked)"
-            rows.append(rf"  {rel}\; & {s.expr} && \text{{{why}}}")
+    for rows in proof_rows(report, latex_link if labels else None):
         lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
     return "\n".join(lines)
 
@@ -280,24 +335,37 @@ def _label(entry_id: str) -> str:
     return f"id:{entry_id}"
 
 
-def walkthrough_markdown(report) -> str:
-    """Markdown with $...$ math (MathJax or KaTeX) for one entry."""
+def walkthrough_markdown(report, link=None, heading: str = "###") -> str:
+    """Markdown with $...$ math (MathJax or KaTeX) for one entry.
+
+    ``link(by)``, when given, returns a Markdown link for a cited entry or rule (or None); the
+    cited ones are listed under the proof, since links do not work inside math.
+    """
     e = report.entry
     checked, total = report.counts()
-    lines = [f"### {e.title}", "", f"`{e.id}` — $${_statement_tex(report)}$$", ""]
+    lines = [f"{heading} {e.title}", "", f"`{e.id}`", "", f"$${_statement_tex(report)}$$", ""]
     if e.assume:
         lines += [f"*Assume:* {e.assume}", ""]
-    lines += [f"Proof ({checked} of {total} steps checked by the kernel):", ""]
-    for chain in report.chains:
-        rows = []
-        for s in chain.steps:
-            if s.status == "start":
-                rows.append(rf"& {s.expr}")
-                continue
-            rel = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}[s.rel]
-            why = _rule_label(s.by) + ("" if s.status == "checked" else " (not machine-checked)")
-            rows.append(rf"{rel} & {s.expr} && \text{{{why}}}")
+    for i, h in enumerate(e.hypotheses, start=1):
+        lines += [f"*Hypothesis {i}:* `{h}`", ""]
+    if report.chains:
+        lines += [f"Proof ({checked} of {total} steps checked by the kernel):", ""]
+    for rows in proof_rows(report):
         lines += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
+    notes = [s for c in report.chains for s in c.steps if s.prose]
+    for s in notes:
+        lines += [f"- *{_rule_label(s.by)}:* {s.prose}"]
+    if notes:
+        lines.append("")
+    if link is not None:
+        cited = []
+        for c in report.chains:
+            for s in c.steps:
+                md = link(s.by) if s.by else None
+                if md and md not in cited:
+                    cited.append(md)
+        if cited:
+            lines += ["Uses: " + ", ".join(cited), ""]
     if e.exercise:
         lines += [f"**Exercise.** {e.exercise}", "", f"**Answer.** {e.answer}", ""]
     return "\n".join(lines)
