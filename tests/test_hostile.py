@@ -102,6 +102,8 @@ PWNED = Path("/tmp/derive-pwned-by-test")
 MATRIX_100 = ("\\begin{bmatrix}"
               + " \\\\ ".join(" & ".join(str(i * 100 + j) for j in range(100)) for i in range(100))
               + "\\end{bmatrix}")
+MATRIX_21 = ("\\begin{bmatrix}" + " \\\\ ".join("&".join("1" for _ in range(21)) for _ in range(21))
+             + "\\end{bmatrix}")  # short enough for the length cap: the entry cap must stop it
 HOSTILE = {
     "deep nesting": "(" * 5000 + "A" + ")" * 5000,
     "deep braces": "{" * 300 + "A" + "}" * 300,
@@ -111,6 +113,7 @@ HOSTILE = {
     "factorial": "100000!",
     "nested factorial": "((20!)!)!",
     "100x100 matrix": MATRIX_100,
+    "21x21 matrix": MATRIX_21,
     "input": "\\input{/etc/passwd}",
     "def loop": "\\def\\a{\\a}\\a",
     "NUL": "A\x00B",
