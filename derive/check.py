@@ -173,6 +173,11 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     if proved:
         return CheckResult("equivalent", "normal form", *shown,
                            details={"trials": report.agreed})
+    if report.agreed >= MIN_AGREEMENTS and _generic_only(left.expr, right.expr):
+        return CheckResult("unknown", "randomized evaluation", *shown,
+                           reason="the two sides agree on every random instance, but a rank is "
+                                  "the same on almost every random instance (rank(A) = n), so "
+                                  "agreement is no evidence; the normal forms differ")
     if report.agreed >= MIN_AGREEMENTS:
         sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
         kind = "exactly" if report.exact else "to 40 digits"
@@ -184,6 +189,13 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     return CheckResult("unknown", "randomized evaluation", *shown,
                        reason=f"only {report.agreed} random instances had both sides defined, "
                               "and the normal forms differ")
+
+
+def _generic_only(left, right) -> bool:
+    """Whether random instances say nothing: a rank takes its generic value almost surely."""
+    from derive.expr import Rank, walk
+
+    return any(isinstance(n, Rank) for e in (left, right) for n in walk(e))
 
 
 def _shape_words(shape) -> str:
