@@ -366,6 +366,22 @@ def mul_zero(e: Expr, env: Env) -> list[Expr]:
     return []
 
 
+def mul_assoc(e: Expr, env: Env) -> list[Expr]:
+    """X(YZ) = XYZ: a product inside a product loses its parentheses (so -(XY) = (-1)XY).
+
+    >>> show(mul_assoc, "-\\\\mathbf{a}^T\\\\mathbf{y}")
+    ['-\\\\mathbf{a}^{T}\\\\mathbf{y}']
+    >>> show(mul_assoc, "AB")
+    []
+    """
+    if isinstance(e, Mul) and any(isinstance(f, Mul) for f in e.factors):
+        flat: list[Expr] = []
+        for f in e.factors:
+            flat.extend(f.factors if isinstance(f, Mul) else (f,))
+        return [Mul(tuple(flat))]
+    return []
+
+
 def distribute(e: Expr, env: Env) -> list[Expr]:
     """X(Y + Z) = XY + XZ and (X + Y)Z = XZ + YZ (one sum factor at a time).
 
@@ -651,7 +667,15 @@ def _pivot(row):
 # ---------------------------------------------------------------- inequalities (at the root)
 
 def _quadratic_form(e: Expr, env: Env):
-    """(z, M) for e = z^T M z (or z^H M z), with M = None for z^T z."""
+    """(z, M) for e = z^T M z (or z^H M z), with M = None for z^T z.
+
+    >>> _quadratic_form(*_typed("(B\\\\mathbf{x})^TA(B\\\\mathbf{x})"))[1]
+    Sym(name='A')
+    >>> _quadratic_form(*_typed("(B\\\\mathbf{x})^T(B\\\\mathbf{x})"))
+    (Mul(factors=(Sym(name='B'), Sym(name='x'))), None)
+    >>> _quadratic_form(*_typed("(B\\\\mathbf{x})^TA\\\\mathbf{x}")) is None
+    True
+    """
     if isinstance(e, Mul):
         fs = e.factors
         if len(fs) in (2, 3) and isinstance(fs[0], (Transpose, ConjTranspose)):
@@ -660,6 +684,14 @@ def _quadratic_form(e: Expr, env: Env):
                 if len(fs) == 2:
                     return z, None
                 return z, fs[1]
+        if len(fs) >= 3 and isinstance(fs[0], (Transpose, ConjTranspose)) and isinstance(
+                fs[0].arg, Mul):
+            # the parser flattens (Bz)^T M (Bz) to (Bz)^T M B z: the tail spells z factor by factor
+            z = fs[0].arg
+            k = len(z.factors)
+            if len(fs) - 1 in (k, k + 1) and fs[len(fs) - k:] == z.factors and _shape(
+                    z, env) not in (None, (1, 1)):
+                return z, (None if len(fs) - 1 == k else fs[1])
     return None
 
 
@@ -673,6 +705,22 @@ def positive_definite_definition(e: Expr, env: Env) -> list:
     if form and form[1] is not None and has_property(form[1], "positive_definite", env) and (
             is_nonzero(form[0], env)):
         return [(">", Num(Fraction(0)))]
+    return []
+
+
+def conj_of_real(e: Expr, env: Env) -> list[Expr]:
+    """\\bar{s} = s for a real scalar s (every symbol in it real).
+
+    >>> show(conj_of_real, "\\\\bar{\\\\lambda}", "\\\\lambda real")
+    ['\\\\lambda']
+    >>> show(conj_of_real, "\\\\bar{\\\\lambda}", "\\\\lambda complex")
+    []
+    """
+    from derive.expr import Conj, symbols
+
+    if isinstance(e, Conj) and _scalar(e.arg, env) and all(
+            env.get(s) is not None and not env[s].complex for s in symbols(e.arg)):
+        return [e.arg]
     return []
 
 
@@ -737,6 +785,7 @@ BASE_RULES = {
     "unitary-definition": unitary_definition,
     "mul-identity": mul_identity,
     "mul-zero": mul_zero,
+    "mul-assoc": mul_assoc,
     "distribute": distribute,
     "power-definition": power_definition,
     "scalar-commute": scalar_commute,
@@ -745,6 +794,7 @@ BASE_RULES = {
     "det-of-inverse": det_of_inverse,
     "det-of-identity": det_of_identity,
     "det-of-conj-transpose": det_of_conj_transpose,
+    "conj-of-real": conj_of_real,
     "trace-cyclic": trace_cyclic,
     "trace-of-scalar": trace_of_scalar,
     "trace-of-sum": trace_of_sum,
