@@ -152,6 +152,17 @@ PREAMBLE = r"""\documentclass[11pt,titlepage]{article}
 """
 
 
+def _title_tex(title: str) -> str:
+    """A title, with words written in the notation (A^TA, x^Ty) set as math."""
+    from derive.render import _greek
+
+    def math(w: str) -> str:
+        return "".join(_greek(c).strip("$") + " " if "\u0370" <= c <= "\u03ff" else c for c in w)
+
+    return " ".join(f"${math(w)}$" if "^" in w and "$" not in w and re.fullmatch(r"[\w^{}()+-]+", w)
+                    else _tex_text(w) for w in title.split(" "))
+
+
 def _assume_tex(text: str, names: list[str]) -> str:
     """Assumptions with the symbol names set as math: 'A, B invertible' -> '$A$, $B$ invertible'."""
     if not names:
@@ -183,7 +194,7 @@ def entry_latex(report, examples: bool = True) -> str:
     e = report.entry
     names = report.env.names() if report.env else []
     vectors = {n for n, t in report.env.symbols if t.kind == "vector"} if report.env else set()
-    out = [rf"\begin{{theorem}}[{_tex_text(e.title)}]\label{{{_label(e.id)}}}"]
+    out = [rf"\begin{{theorem}}[{_title_tex(e.title)}]\label{{{_label(e.id)}}}"]
     if e.assume:
         out.append(rf"Assume {_assume_tex(e.assume, names)}.")
     for i, h in enumerate(e.hypotheses, start=1):
@@ -248,7 +259,7 @@ def _index_latex(reports) -> str:
            r"\addcontentsline{toc}{section}{Index of identities}", r"\begin{description}"]
     for r in sorted(reports, key=lambda r: r.entry.title.lower()):
         e = r.entry
-        out.append(rf"\item[] \hyperref[{_label(e.id)}]{{{_tex_text(e.title)}}}, "
+        out.append(rf"\item[] \hyperref[{_label(e.id)}]{{{_title_tex(e.title)}}}, "
                    rf"Theorem~\ref*{{{_label(e.id)}}}, p.~\pageref*{{{_label(e.id)}}}: "
                    rf"${_small(_statement_tex(r))}$")
     out.append(r"\end{description}")
@@ -285,7 +296,7 @@ def notes_latex(cat, tags=(), sections=(), title: str = "Linear algebra: checked
     if missing:
         parts.append(r"\section{Entries cited from other parts}")
         for m in missing:
-            parts.append(rf"\paragraph{{{_tex_text(cat.entries[m].title)}}}"
+            parts.append(rf"\paragraph{{{_title_tex(cat.entries[m].title)}}}"
                          rf"\phantomsection\label{{{_label(m)}}} (\texttt{{{_tex_text(m)}}}): "
                          rf"${_formula_tex(cat.entries[m].statement, set())}$")
     parts.append(_rules_latex(set()))

@@ -243,7 +243,21 @@ def _tex_text(s: str) -> str:
         out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
     for a, b in UNICODE_TEX.items():
         out = out.replace(a, b)
-    return out
+    return "".join(_greek(c) if "\u0370" <= c <= "\u03ff" else c for c in out)
+
+
+def _greek(c: str) -> str:
+    """A Greek letter as math (pdflatex does not set up Greek text)."""
+    import unicodedata
+
+    name = unicodedata.name(c, "").split()
+    if len(name) >= 4 and name[:2] == ["GREEK", "CAPITAL"]:
+        word = name[-1].capitalize().replace("Lamda", "Lambda")
+    elif len(name) >= 4 and name[:2] == ["GREEK", "SMALL"]:
+        word = name[-1].lower().replace("lamda", "lambda")
+    else:
+        return c
+    return f"$\\{word}$"
 
 
 def _prose_tex(s: str) -> str:
