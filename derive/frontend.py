@@ -9,6 +9,7 @@ ever evaluated as code.
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field, replace
 from fractions import Fraction
@@ -836,6 +837,10 @@ class _Typer:
         return method(e)
 
     def t_Num(self, e):
+        bits = max(e.value.numerator.bit_length(), e.value.denominator.bit_length())
+        if bits > self.limits.max_number_bits:
+            raise LimitError(f"the number at position {e.pos + 1} has {bits} bits, over the cap "
+                             f"of {self.limits.max_number_bits}")
         return e, None
 
     def t_Const(self, e):
@@ -1063,8 +1068,10 @@ class _Typer:
         arg, s = self.infer(e.arg)
         if s is not None:
             self.fail(e, "a factorial needs a scalar")
-        if isinstance(arg, Num) and arg.value > self.limits.max_factorial:
-            raise LimitError(f"{arg.value}! is over the cap of {self.limits.max_factorial}!")
+        bound = _magnitude(arg)
+        if bound is not None and bound > self.limits.max_factorial + 1:
+            shown = arg.value if isinstance(arg, Num) else "this"
+            raise LimitError(f"{shown}! is over the cap of {self.limits.max_factorial}!")
         return Factorial(arg, pos=e.pos), None
 
     def t_Func(self, e):
@@ -1130,6 +1137,11 @@ def _magnitude(e: Expr) -> float | None:
     if isinstance(e, Frac):
         a, b = _magnitude(e.num), _magnitude(e.den)
         return None if a is None or b is None else a * b
+    if isinstance(e, Factorial):
+        a = _magnitude(e.arg)
+        if a is None:
+            return None
+        return float("inf") if a > 170 else float(math.factorial(int(a)))
     if isinstance(e, Pow):
         a, b = _magnitude(e.base), _magnitude(e.exp)
         if a is None or b is None:
