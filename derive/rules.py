@@ -716,12 +716,36 @@ def conj_of_real(e: Expr, env: Env) -> list[Expr]:
     >>> show(conj_of_real, "\\\\bar{\\\\lambda}", "\\\\lambda complex")
     []
     """
-    from derive.expr import Conj, symbols
+    from derive.expr import Conj
 
-    if isinstance(e, Conj) and _scalar(e.arg, env) and all(
-            env.get(s) is not None and not env[s].complex for s in symbols(e.arg)):
+    if isinstance(e, Conj) and _scalar(e.arg, env) and _real_valued(e.arg, env):
         return [e.arg]
     return []
+
+
+def _real_valued(e: Expr, env: Env) -> bool:
+    """Whether ``e`` is real by construction: real symbols under +, ·, /, integer powers, det, tr.
+
+    >>> _real_valued(*_typed("a^2 + \\\\det(A)")), _real_valued(*_typed("\\\\sqrt{a}"))
+    (True, False)
+    """
+    from derive.expr import Abs, Const, walk
+
+    for node in walk(e):
+        if isinstance(node, Sym):
+            t = env.get(node.name)
+            if t is None and node.name not in env.dims or t is not None and t.complex:
+                return False
+        elif isinstance(node, Pow):
+            if not (isinstance(node.exp, Num) and node.exp.value.denominator == 1):
+                return False
+        elif isinstance(node, Const):
+            if node.name == "i":
+                return False
+        elif not isinstance(node, (Num, Add, Mul, Frac, Transpose, Det, Trace, Norm, Abs,
+                                   Identity, Zero, MatrixLit, Inverse)):
+            return False
+    return True
 
 
 def positive_semidefinite_definition(e: Expr, env: Env) -> list:
