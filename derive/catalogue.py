@@ -253,6 +253,9 @@ def _validate(cat: Catalogue) -> None:
                 if by not in cat.entries:
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites an "
                                          f"unknown rule '{by}'")
+                if cat.entries[by].hypotheses:
+                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
+                                         f"'{by}', which holds only under its hypotheses")
                 if order.index(by) >= order.index(entry.id):
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
                                          f"'{by}', which comes later in the catalogue (no cycles)")

@@ -77,7 +77,7 @@ class _Canon:
             return {(): self.scalar(e)}
         if isinstance(e, Mul):
             coef, mats = sp.Integer(1), []
-            for f in e.factors:
+            for f in _flat_factors(e):
                 sub = self.terms(f)
                 if len(sub) == 1:
                     (m, c), = sub.items()
@@ -113,10 +113,18 @@ class _Canon:
         return self.atoms[key]
 
 
+def _flat_factors(e: Mul) -> list[Expr]:
+    """The factors of a product with nested products opened (associativity)."""
+    out: list[Expr] = []
+    for f in e.factors:
+        out.extend(_flat_factors(f) if isinstance(f, Mul) else [f])
+    return out
+
+
 def _has_matrix_factor(e: Expr, env: Env) -> bool:
     """A 1×1 product of vectors and matrices (x^TAy) is kept as a product, not a scalar atom."""
     if isinstance(e, Mul):
-        for f in e.factors:
+        for f in _flat_factors(e):
             s = shape_of(f, env)
             if s is not None and s != (1, 1):
                 return True

@@ -92,6 +92,8 @@ def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict) -> R
     if name.startswith("fact:"):
         return pattern_rule(name, facts[name[5:]], {}, env, hypothesis=True)
     cited = cat.entries[name]
+    if cited.hypotheses:
+        raise ProofError(f"'{name}' holds only under its hypotheses, so it cannot be cited as a rule")
     cenv, ctyped = entry_env(cited)
     conditions = {}
     for n, props in parse_assumptions(cited.assume).props:

@@ -175,3 +175,18 @@ def test_an_author_folder_adds_entries(tmp_path):
     cat = load(dirs)
     assert verify_entry(cat.entries["my-transpose-twice"], cat).status == "checked"
     assert isinstance(cat, Catalogue)
+
+
+def test_an_entry_with_hypotheses_cannot_be_cited_as_a_rule(tmp_path):
+    ids = (ENTRY.format(id="conditional", statement="A = B") + "hypotheses = ['A = B']\n"
+           + ENTRY.format(id="abuse", statement="C = D"))
+    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'abuse'\nsteps = [{ expr = 'C' }, "
+                  "{ expr = 'D', by = 'conditional' }]\n")
+    with pytest.raises(CatalogueError, match="only under its hypotheses"):
+        load(dirs)
+
+
+def test_same_opens_nested_products_of_scalars():
+    a, env = read("\\lambda(\\mathbf{x}^H\\mathbf{x})", "x complex; \\lambda complex")
+    b, _ = read("\\mathbf{x}^H(\\lambda\\mathbf{x})", "x complex; \\lambda complex")
+    assert same(a.expr, b.expr, env)
