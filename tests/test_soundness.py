@@ -78,7 +78,7 @@ REAL_PROPS = [
 COMPLEX_PROPS = [(), ("complex",), ("hermitian",), ("unitary",), ("complex", "invertible")]
 
 SETTINGS = settings(
-    max_examples=120,
+    max_examples=200,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
