@@ -55,7 +55,7 @@ FUNCS = {"exp", "sin", "cos", "tan", "log", "ln", "sinh", "cosh", "tanh"}
 OPNAMES = {"tr": "tr", "trace": "tr", "Tr": "tr", "det": "det", "rank": "rank", "rk": "rank"}
 SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits"}
 RELATIONS = {"ne": "!=", "neq": "!=", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
-             "lt": "<", "gt": ">"}
+             "lt": "<", "gt": ">", "sim": "~"}
 COMMANDS = {
     "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "sqrt": "SQRT", "det": "DET",
     "operatorname": "OPNAME", "mathrm": "OPNAME", "text": "OPNAME", "textrm": "OPNAME",

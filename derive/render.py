@@ -29,7 +29,8 @@ from derive.expr import (
     Zero,
 )
 
-RELATION_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+RELATION_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">",
+                  "~": r"\sim"}
 ATOMIC = (Sym, Identity, Zero, Const, MatrixLit, Det, Trace, Rank, Norm, Abs, Func)
 
 
@@ -177,7 +178,7 @@ def _number(q: Fraction) -> str:
 
 # ---------------------------------------------------------------- walkthroughs
 
-REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">"}
+REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼"}
 STATUS_TEXT = {"checked": "checked", "prose": "NOT machine-checked", "failed": "FAILED",
                "start": ""}
 
@@ -271,7 +272,7 @@ def _statement_tex(report) -> str:
     return latex(report.statement.expr, vectors) if report.statement else report.entry.statement
 
 
-REL_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">"}
+REL_LATEX = RELATION_LATEX
 WIDE = 58  # visible characters of a step row beyond which its justification gets its own line
 
 

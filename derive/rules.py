@@ -610,13 +610,13 @@ def _number(x) -> Expr:
     return Num(Fraction(int(x.p), int(x.q)))
 
 
-def row_operation(e: Expr, env: Env) -> list[Expr]:
+def row_operation(e: Expr, env: Env) -> list:
     """One elementary row operation on an explicit matrix (swap, scale by c ≠ 0, add c·row).
 
-    The kernel accepts a step by this rule when the next matrix is one of these.
+    The result is row-equivalent (``\\sim``), not equal: a step by this rule must say ``rel = '~'``.
 
-    >>> len(row_operation(MatrixLit(((ONE, ONE), (ONE, ONE))), None)) > 0
-    True
+    >>> [rel for rel, _ in row_operation(MatrixLit(((ONE, ONE), (ONE, ONE))), None)][:1]
+    ['~']
     """
     if not isinstance(e, MatrixLit) or any(not isinstance(x, Num) for r in e.rows for x in r):
         return []
@@ -643,7 +643,7 @@ def row_operation(e: Expr, env: Env) -> list[Expr]:
             new = list(rows)
             new[i] = [a / rows[i][p] for a in rows[i]]
             out.append(new)
-    return [MatrixLit(tuple(tuple(Num(x) for x in r) for r in m)) for m in out]
+    return [("~", MatrixLit(tuple(tuple(Num(x) for x in r) for r in m))) for m in out]
 
 
 def one_by_one_entry(e: Expr, env: Env) -> list[Expr]:
@@ -784,6 +784,7 @@ def _typed(text: str, assume: str = ""):
 
 
 RELATIONAL_RULES = {
+    "row-operation": row_operation,
     "positive-definite-definition": positive_definite_definition,
     "positive-semidefinite-definition": positive_semidefinite_definition,
     "norm-squared-positive": norm_squared_positive,
@@ -826,6 +827,5 @@ BASE_RULES = {
     "trace-of-scalar-multiple": trace_of_scalar_multiple,
     "norm-squared": norm_squared,
     "arithmetic": arithmetic,
-    "row-operation": row_operation,
     "one-by-one-entry": one_by_one_entry,
 }

@@ -190,3 +190,15 @@ def test_same_opens_nested_products_of_scalars():
     a, env = read("\\lambda(\\mathbf{x}^H\\mathbf{x})", "x complex; \\lambda complex")
     b, _ = read("\\mathbf{x}^H(\\lambda\\mathbf{x})", "x complex; \\lambda complex")
     assert same(a.expr, b.expr, env)
+
+
+def test_a_row_operation_is_row_equivalence_not_equality():
+    from derive.rules import RELATIONAL_RULES
+
+    rule = Rule("row-operation", RELATIONAL_RULES["row-operation"], relational=True)
+    a, env = read("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}")
+    b, _ = read("\\begin{bmatrix}1&2\\\\0&-2\\end{bmatrix}")
+    assert check_step(a.expr, b.expr, rule, "~", env).ok
+    assert not check_step(a.expr, b.expr, rule, "=", env).ok
+    c, _ = read("\\begin{bmatrix}1&2\\\\0&-3\\end{bmatrix}")  # not one row operation away
+    assert not check_step(a.expr, c.expr, rule, "~", env).ok

@@ -46,7 +46,6 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "norm-squared": [("\\|A\\mathbf{x}\\|^2", ""), ("\\|\\mathbf{x}\\|^2", "x complex")],
     "arithmetic": [("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}^{-1}", ""),
                    ("\\det\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", "")],
-    "row-operation": [("\\begin{bmatrix}2&1\\\\4&3\\end{bmatrix}", "")],
     "one-by-one-entry": [("\\begin{bmatrix}7\\end{bmatrix}", "")],
 }
 
@@ -62,22 +61,20 @@ def test_rule_rewrites_to_equal_expressions(name):
     for text, assume in SAMPLES[name]:
         typed, env = read(text, assume)
         results = rule(typed.expr, env)
-        if name == "row-operation":
-            continue  # row operations change the matrix: checked below as row equivalence
         for new in results:
             report = run_trials(typed.expr, new, env)
             assert report.counterexample is None, (name, text)
             assert report.agreed >= 4, (name, text)
             applied += 1
-    if name != "row-operation":
-        assert applied, f"{name} applied to none of its samples"
+    assert applied, f"{name} applied to none of its samples"
 
 
 def test_row_operations_keep_the_row_space():
     from derive.rules import row_operation
 
     typed, env = read("\\begin{bmatrix}2&1\\\\4&3\\end{bmatrix}")
-    for new in row_operation(typed.expr, env):
+    for rel, new in row_operation(typed.expr, env):
+        assert rel == "~"
         rows = [[x.value for x in r] for r in new.rows]
         det = rows[0][0] * rows[1][1] - rows[0][1] * rows[1][0]
         assert det != 0  # an elementary operation keeps an invertible matrix invertible
