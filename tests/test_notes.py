@@ -47,7 +47,7 @@ def test_full_notes_pdf(cat, reports, tmp_path):
     text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "notes.pdf"), "-"],
                           capture_output=True, text=True, check=True).stdout
     def norm(s):
-        return re.sub(r"[\s^{}\-−]+", "", s)
+        return re.sub(r"[\s^{}_\-−]+", "", s)
 
     flat = norm(text)
     for r in reports:
