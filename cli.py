@@ -24,7 +24,7 @@ def main() -> None:
     """
 
 
-@main.command("check")
+@main.command("check", context_settings={"ignore_unknown_options": True})
 @click.argument("expected")
 @click.argument("answer")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A symmetric; x, b vector".')
@@ -70,7 +70,7 @@ def grade_command(answers: str, questions: str | None, output: str | None, worke
     sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb))
 
 
-@main.command("prove")
+@main.command("prove", context_settings={"ignore_unknown_options": True})
 @click.argument("claim")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

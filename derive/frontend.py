@@ -186,6 +186,7 @@ def _prescan(source: str, limits: Limits) -> None:
             raise ParseError(source, i, f"character {ch!r} is not in the notation (write LaTeX)")
         if ch in "$#%~\"`@?":
             raise ParseError(source, i, f"character {ch!r} is not in the notation")
+    _refuse_words(source)
     depth, opened = 0, []
     pairs = {"}": "{", ")": "(", "]": "["}
     escaped = False
@@ -213,6 +214,27 @@ def _prescan(source: str, limits: Limits) -> None:
     if opened:
         ch, at = opened[-1]
         raise ParseError(source, at, f"this '{ch}' is never closed")
+
+
+WORDS = {"sin", "cos", "tan", "exp", "log", "ln", "det", "tr", "trace", "rank", "sqrt", "sinh",
+         "cosh", "tanh", "print", "exec", "eval", "import", "lambda", "def", "return", "open",
+         "system", "input", "os", "sys", "subprocess", "class", "while", "for"}
+WORD_CONTEXTS = ("\\begin{", "\\end{", "\\operatorname{", "\\mathrm{", "\\text{", "\\textrm{")
+
+
+def _refuse_words(source: str) -> None:
+    """A function name or a word of code written as plain letters (``sin(x)``, ``print``) is an
+    error: read by the notation it would silently be a product of single-letter symbols."""
+    for m in re.finditer(r"(?<![\\A-Za-z])[a-z]{2,}(?![A-Za-z])", source):
+        if source[: m.start()].endswith(WORD_CONTEXTS):
+            continue
+        word = m.group()
+        hit = next((w for w in sorted(WORDS, key=len, reverse=True) if w in word and (
+            len(w) >= 3 or word == w)), None)
+        if hit is not None:
+            command = f"; write \\{hit}" if hit in FUNCS | {"det", "sqrt"} else ""
+            raise ParseError(source, m.start(), f"'{m.group()}' would be read as the product "
+                             f"{'·'.join(m.group())} of one-letter symbols{command}")
 
 
 def _lark_error(source: str, exc) -> ParseError:

@@ -195,6 +195,11 @@ def _check_cancel(source, factor, result, env) -> tuple[bool, str]:
         return False, "cancel needs an earlier equation (from = 'NAME')"
     if not isinstance(result, Relation) or result.op != "=":
         return False, "cancel concludes an equation"
+    from derive.frontend import shape_of
+    from derive.rules import has_property
+
+    if shape_of(factor, env) not in (None, (1, 1)) and not has_property(factor, "invertible", env):
+        return False, "only a scalar, or an invertible matrix, can be cancelled"
     if not is_nonzero(factor, env):
         return False, "the factor to cancel is not known to be nonzero"
     for a, b in ((Mul((result.lhs, factor)), Mul((result.rhs, factor))),

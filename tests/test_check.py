@@ -308,7 +308,7 @@ INVALID_INPUTS = [
     ("A^{-1", 3, "never closed"),
     ("A^{-1}}", 7, "closes nothing"),
     ("\\unknowncommand{A}B", 1, "unknown command"),
-    ("exec('print(1)')", 6, "not in the notation"),
+    ("exec('print(1)')", 1, "one-letter symbols"),
     ("$A$", 1, "not in the notation"),
     ("A+", 3, "ends too early"),
     ("", 1, "empty"),
@@ -429,11 +429,19 @@ def test_cli_usage_error_exits_2():
     assert res.exit_code == 2
 
 
-@pytest.mark.xfail(strict=True, reason="cli.py: click reads a negative answer ('-2') as an "
-                   "option; sample case S37 fails through the command line")
 def test_cli_negative_number_answer():
     res = run_cli("\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "-2", "--json")
     assert res.exit_code == 0, res.output
+    assert json.loads(res.output)["verdict"] == EQ
+
+
+def test_function_names_and_code_written_as_letters_are_invalid_with_a_reason():
+    for text, word in (("sin(x)", "sin"), ("print(1)", "print"), ("\\det A + tr(A)", "tr")):
+        res = check("x", text)
+        assert res.verdict == "invalid", text
+        assert res.error["position"] == text.index(word) + 1
+        assert "one-letter symbols" in res.error["reason"]
+    assert check("abc", "cba").verdict == EQ  # products of scalars are still products
 
 
 def test_cli_negative_number_answer_after_double_dash():

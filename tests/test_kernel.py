@@ -202,3 +202,24 @@ def test_a_row_operation_is_row_equivalence_not_equality():
     assert not check_step(a.expr, b.expr, rule, "=", env).ok
     c, _ = read("\\begin{bmatrix}1&2\\\\0&-3\\end{bmatrix}")  # not one row operation away
     assert not check_step(a.expr, c.expr, rule, "~", env).ok
+
+
+def _cancel_entry(fact, factor, result, assume):
+    return Entry(id="cancelled", title="t", statement=result, section="s", assume=assume,
+                 hypotheses=(fact,),
+                 chains=(Chain((Step(fact.split("=")[0], None),
+                                Step(fact.split("=")[1], "hyp:1")), name="h"),
+                         Chain((), cancel=factor, source="h", result=result)),
+                 proof_file="x.toml")
+
+
+def test_cancel_needs_a_nonzero_scalar_or_an_invertible_matrix():
+    cat = load()
+    ok = _cancel_entry("a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
+                       "\\mathbf{x}^T\\mathbf{x}", "a = b", "x nonzero")
+    assert verify_entry(ok, cat).status == "checked"
+    zero_maybe = _cancel_entry("a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
+                               "\\mathbf{x}^T\\mathbf{x}", "a = b", "")
+    assert verify_entry(zero_maybe, cat).status == "failed"
+    vector = _cancel_entry("A\\mathbf{x} = B\\mathbf{x}", "\\mathbf{x}", "A = B", "x nonzero")
+    assert verify_entry(vector, cat).status == "failed"  # Ax = Bx does not give A = B
