@@ -339,7 +339,12 @@ def _match_seq(ps, ss, metas, penv, env, binding):
 
 
 def _kind_fits(name: str, subject: Expr, penv: Env, env: Env) -> bool:
+    """A metavariable takes an expression of its kind; a real one (the default) only a real one."""
+    from derive.rules import _real_valued
+
     want = penv[name]
+    if not want.complex and not _real_valued(subject, env):
+        return False
     try:
         s = shape_of(subject, env)
     except Exception:  # noqa: BLE001

@@ -245,10 +245,7 @@ def conj_transpose_real(e: Expr, env: Env) -> list[Expr]:
     >>> show(conj_transpose_real, "A^H")
     ['A^{T}']
     """
-    from derive.expr import symbols
-
-    if isinstance(e, ConjTranspose) and all(not env[s].complex for s in symbols(e.arg)
-                                            if env.get(s) is not None):
+    if isinstance(e, ConjTranspose) and _real_valued(e.arg, env):
         return [Transpose(e.arg)]
     return []
 
@@ -565,7 +562,7 @@ def norm_squared(e: Expr, env: Env) -> list[Expr]:
         v = e.base.arg
         s = _shape(v, env)
         if s is not None and s[1] == 1:
-            op = ConjTranspose if env.complex else Transpose
+            op = Transpose if _real_valued(v, env) else ConjTranspose
             return [Mul((op(v), v))]
     return []
 
@@ -604,7 +601,7 @@ def _explicit_value(e: Expr) -> Expr | None:
 def _number(x) -> Expr:
     import sympy
 
-    x = sympy.nsimplify(x) if not x.is_Rational else x
+    x = sympy.sympify(x)
     if not x.is_Rational:
         raise ValueError("not a rational number")
     return Num(Fraction(int(x.p), int(x.q)))
@@ -703,9 +700,14 @@ def positive_definite_definition(e: Expr, env: Env) -> list:
     """
     form = _quadratic_form(e, env)
     if form and form[1] is not None and has_property(form[1], "positive_definite", env) and (
-            is_nonzero(form[0], env)):
+            is_nonzero(form[0], env)) and _form_is_hermitian(e, form[0], env):
         return [(">", Num(Fraction(0)))]
     return []
+
+
+def _form_is_hermitian(e: Mul, z: Expr, env: Env) -> bool:
+    """z^H M z is real for hermitian M; z^T M z only when z is real (for z = ix it is -x^TMx)."""
+    return isinstance(e.factors[0], ConjTranspose) or _real_valued(z, env)
 
 
 def conj_of_real(e: Expr, env: Env) -> list[Expr]:
@@ -756,7 +758,8 @@ def positive_semidefinite_definition(e: Expr, env: Env) -> list:
     """
     form = _quadratic_form(e, env)
     if form and form[1] is not None and (has_property(form[1], "positive_semidefinite", env)
-                                         or has_property(form[1], "positive_definite", env)):
+                                         or has_property(form[1], "positive_definite", env)) and (
+            _form_is_hermitian(e, form[0], env)):
         return [(">=", Num(Fraction(0)))]
     return []
 
@@ -768,7 +771,7 @@ def norm_squared_positive(e: Expr, env: Env) -> list:
     [('>=', Num(value=Fraction(0, 1))), ('>', Num(value=Fraction(0, 1)))]
     """
     form = _quadratic_form(e, env)
-    if form and form[1] is None and (isinstance(e.factors[0], ConjTranspose) or not env.complex):
+    if form and form[1] is None and _form_is_hermitian(e, form[0], env):
         out = [(">=", Num(Fraction(0)))]
         if is_nonzero(form[0], env):
             out.append((">", Num(Fraction(0))))

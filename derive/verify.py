@@ -95,6 +95,12 @@ def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict) -> R
     if cited.hypotheses:
         raise ProofError(f"'{name}' holds only under its hypotheses, so it cannot be cited as a rule")
     cenv, ctyped = entry_env(cited)
+    from derive.expr import symbols
+
+    sizes = symbols(ctyped["statement"].expr) & set(cenv.dims)
+    if sizes:
+        raise ProofError(f"'{name}' speaks of the size {', '.join(sorted(sizes))}, so it cannot be "
+                         "instantiated as a rule")
     conditions = {}
     for n, props in parse_assumptions(cited.assume).props:
         keep = set(props) - {"matrix", "vector", "scalar", "real", "complex"}

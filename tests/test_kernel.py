@@ -223,3 +223,31 @@ def test_cancel_needs_a_nonzero_scalar_or_an_invertible_matrix():
     assert verify_entry(zero_maybe, cat).status == "failed"
     vector = _cancel_entry("A\\mathbf{x} = B\\mathbf{x}", "\\mathbf{x}", "A = B", "x nonzero")
     assert verify_entry(vector, cat).status == "failed"  # Ax = Bx does not give A = B
+
+
+def test_rules_that_hold_only_for_real_expressions_refuse_complex_ones():
+    from derive.rules import RELATIONAL_RULES
+
+    # \|ix\|^2 is x^Tx, but (ix)^T(ix) is -x^Tx: the imaginary unit makes the expression complex
+    assert not step("\\|i\\mathbf{x}\\|^2", "(i\\mathbf{x})^T(i\\mathbf{x})", "norm-squared").ok
+    assert step("\\|i\\mathbf{x}\\|^2", "(i\\mathbf{x})^H(i\\mathbf{x})", "norm-squared").ok
+    assert not step("(iA)^H", "(iA)^T", "conj-transpose-real").ok
+    assert step("(2A)^H", "(2A)^T", "conj-transpose-real").ok
+    rule = Rule("positive-definite-definition", RELATIONAL_RULES["positive-definite-definition"],
+                relational=True)
+    a, env = read("(i\\mathbf{z})^TA(i\\mathbf{z})", "A positive_definite; z nonzero")
+    zero, _ = read("0")
+    assert not check_step(a.expr, zero.expr, rule, ">", env).ok
+
+
+def test_a_real_entry_is_not_instantiated_with_complex_expressions(tmp_path):
+    ids = ENTRY.format(id="real-square-norm", statement="\\mathbf{x}^T\\mathbf{x} = \\|\\mathbf{x}\\|^2")
+    ids += ENTRY.format(id="abuse", statement="\\mathbf{z}^T\\mathbf{z} = \\|\\mathbf{z}\\|^2")
+    ids += "assume = 'z complex'\n"
+    proofs = ("[[proof]]\nid = 'real-square-norm'\nsteps = [{ expr = '\\mathbf{x}^T\\mathbf{x}' }, "
+              "{ expr = '\\|\\mathbf{x}\\|^2', by = 'norm-squared' }]\n"
+              "[[proof]]\nid = 'abuse'\nsteps = [{ expr = '\\mathbf{z}^T\\mathbf{z}' }, "
+              "{ expr = '\\|\\mathbf{z}\\|^2', by = 'real-square-norm' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["real-square-norm"], cat).status == "checked"
+    assert verify_entry(cat.entries["abuse"], cat).status == "failed"
