@@ -58,13 +58,7 @@ class CheckResult:
         if self.error:
             lines.append(f"error in the {self.error['input']}: {self.error['message']}")
         if self.counterexample:
-            ce = self.counterexample
-            sizes = ", ".join(f"{k} = {v}" for k, v in ce["sizes"].items())
-            lines.append("counterexample" + (f" ({sizes})" if sizes else "") + ":")
-            for name, val in ce["instance"].items():
-                lines.append(f"  {name} = {val['latex']}")
-            lines.append(f"  expected = {ce['expected']['latex']}")
-            lines.append(f"  answer   = {ce['answer']['latex']}")
+            lines += counterexample_lines(self.counterexample, "expected", "answer  ")
         if self.hint:
             lines.append(f"hint:    {self.hint}")
         return "\n".join(lines)
@@ -84,6 +78,16 @@ class CheckResult:
         if self.error:
             parts.append(f"error in the {self.error['input']}: `{self.error['message']}`")
         return "\n\n".join(parts)
+
+
+def counterexample_lines(ce: dict, left: str, right: str) -> list[str]:
+    """A counterexample for the terminal: the sizes, the instance, and both sides' values."""
+    sizes = ", ".join(f"{k} = {v}" for k, v in ce["sizes"].items())
+    lines = ["counterexample" + (f" ({sizes})" if sizes else "") + ":"]
+    lines += [f"  {name} = {val['latex']}" for name, val in ce["instance"].items()]
+    lines.append(f"  {left} = {ce['expected']['latex']}")
+    lines.append(f"  {right} = {ce['answer']['latex']}")
+    return lines
 
 
 def _invalid(which: str, exc: DeriveError, expected=None, answer=None) -> CheckResult:

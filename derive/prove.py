@@ -64,13 +64,9 @@ class ProveResult:
         if self.error:
             lines.append(f"error:  {self.error['message']}")
         if self.counterexample:
-            ce = self.counterexample
-            sizes = ", ".join(f"{k} = {v}" for k, v in ce["sizes"].items())
-            lines.append("counterexample" + (f" ({sizes})" if sizes else "") + ":")
-            for name, val in ce["instance"].items():
-                lines.append(f"  {name} = {val['latex']}")
-            lines.append(f"  left side  = {ce['expected']['latex']}")
-            lines.append(f"  right side = {ce['answer']['latex']}")
+            from derive.check import counterexample_lines
+
+            lines += counterexample_lines(self.counterexample, "left side ", "right side")
         return "\n".join(lines)
 
 

@@ -65,11 +65,11 @@ class Arith:
         self.limits = limits
 
     # conversions
-    def q(self, x: Fraction):
-        return self.K.convert_from(self.K.__class__ and _qq(x), _qq_domain())
-
-    def scalar(self, x) -> Value:
-        return Value(x, False, True)
+    def rational(self, x: Fraction):
+        """The domain element for an exact rational."""
+        if self.complex:
+            return self.K(x, 0)
+        return self.K(x.numerator) / self.K(x.denominator)
 
     def to_mp(self, v: Value):
         import mpmath
@@ -155,7 +155,7 @@ class Arith:
         if a.matrix or b.matrix:
             m, s = (a, b) if a.matrix else (b, a)
             if m.exact:
-                return self.check_size(Value(m.val * s.val if False else m.val.mul(s.val), True, True))
+                return self.check_size(Value(m.val.mul(s.val), True, True))
             return Value(m.val * s.val, True, False)
         if a.exact:
             return self.check_size(Value(a.val * b.val, False, True))
@@ -278,9 +278,7 @@ class Arith:
         import mpmath
 
         if name == "sqrt" and not a.matrix:
-            return self.power(a, Value(self.K(Fraction(1, 2)) if not self.complex
-                                       else self.K.convert_from(self.K.dom(1) / 2, self.K.dom),
-                                       False, True))
+            return self.power(a, Value(self.rational(Fraction(1, 2)), False, True))
         x = self.to_mp(a)
         if a.matrix:
             fn = {"exp": mpmath.expm, "sin": mpmath.sinm, "cos": mpmath.cosm,
@@ -353,16 +351,6 @@ class Arith:
         return diff <= scale * mpmath.mpf(10) ** -40
 
 
-def _qq(x):
-    return x
-
-
-def _qq_domain():
-    from sympy.polys.domains import QQ
-
-    return QQ
-
-
 def _flat(m):
     return [x for row in m.to_list() for x in row]
 
@@ -395,10 +383,7 @@ class Evaluator:
         return d if isinstance(d, int) else self.sizes[d]
 
     def num(self, x: Fraction) -> Value:
-        K = self.a.K
-        if self.a.complex:
-            return Value(K.convert_from(K.dom.convert(x), K.dom) if False else K(x, 0), False, True)
-        return Value(K.convert(x) if False else K(x.numerator) / K(x.denominator), False, True)
+        return Value(self.a.rational(x), False, True)
 
     def ev(self, e: Expr) -> Value:
         return getattr(self, "e_" + type(e).__name__)(e)

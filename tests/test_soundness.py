@@ -18,6 +18,7 @@ pairs both occur often.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -77,10 +78,12 @@ REAL_PROPS = [
 ]
 COMPLEX_PROPS = [(), ("complex",), ("hermitian",), ("unitary",), ("complex", "invertible")]
 
+# DERIVE_FUZZ_EXAMPLES=5000 runs a long, randomized soak of the same properties.
+FUZZ = int(os.environ.get("DERIVE_FUZZ_EXAMPLES", "0"))
 SETTINGS = settings(
-    max_examples=200,
+    max_examples=FUZZ or 200,
     deadline=None,
-    derandomize=True,
+    derandomize=not FUZZ,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
                            HealthCheck.data_too_large],
 )
