@@ -550,8 +550,9 @@ class Sampler:
         from sympy.polys.matrices import DomainMatrix
 
         K, a = self.a.K, self.a
-        if base is not None:  # a commuting partner: a polynomial in the base
-            c = [self.entry(3) for _ in range(3)]
+        if base is not None:  # a commuting partner: a polynomial in the base, real coefficients
+            c = [self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
+                 for _ in range(3)]
             eye = DomainMatrix.eye(n, K)
             return eye.mul(c[0]) + base.mul(c[1]) + (base * base).mul(c[2])
         if t.has("orthogonal") or t.has("unitary"):
@@ -597,8 +598,12 @@ class Sampler:
         values: dict[str, Value] = {}
         partner_of: dict[str, str] = {}
         for group in env.commuting:
-            members = sorted(group)
+            # the most constrained member is drawn freely; the others are polynomials in it
+            members = sorted(group, key=lambda m: (-len(env[m].props), m))
             for m in members[1:]:
+                if not _polynomial_keeps(env[m].props, env[members[0]].props):
+                    raise Undefined(f"no commuting instances of {', '.join(sorted(group))} with "
+                                    "these properties can be drawn")
                 partner_of[m] = members[0]
         order = sorted(env.names(), key=lambda n: n in partner_of)
         for name in order:
@@ -611,6 +616,13 @@ class Sampler:
                 base = values[partner_of[name]].val
             values[name] = self.symbol(t, sizes, base)
         return values
+
+
+def _polynomial_keeps(partner: frozenset[str], base: frozenset[str]) -> bool:
+    """Whether a real polynomial in a matrix with ``base`` properties can have ``partner``'s."""
+    free = {"invertible", "nonzero", "real", "complex"}
+    kept = {"symmetric", "hermitian", "diagonal"} & base
+    return set(partner) <= free | kept
 
 
 # ---------------------------------------------------------------- trials

@@ -477,3 +477,15 @@ def sample_cases():
 def test_sample_case(case):
     result = check(case["expected"], case["answer"], assume=case.get("assume", ""))
     assert result.verdict == case["verdict"], (result.method, result.reason, result.error)
+
+
+def test_commuting_clauses_keep_the_other_properties():
+    assume = "A, Q commute; Q orthogonal"
+    assert check("Q^TAQ", "A", assume=assume).verdict == EQ
+    res = check("Q^TA", "AQ", assume=assume)
+    assert res.verdict == NE
+    q = res.counterexample["instance"]["Q"]["value"]
+    n = len(q)
+    m = [[Fraction(x) for x in row] for row in q]
+    qtq = [[sum(m[k][i] * m[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
+    assert qtq == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]  # Q orthogonal
