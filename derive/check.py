@@ -112,7 +112,7 @@ def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT
     >>> check("A^{-1}", "A^{-1").verdict
     'invalid'
     """
-    from derive.frontend import build_env, parse, parse_assumptions, typecheck
+    from derive.frontend import build_env, parse, parse_assumptions, typecheck_compared
     from derive.render import latex
 
     try:
@@ -131,13 +131,10 @@ def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT
             raise LimitError(f"{len(env.symbols)} symbols are over the cap of {limits.max_symbols}")
     except DeriveError as exc:
         return _invalid("assumptions", exc)
-    typed = []
-    for which, p in zip(("expected answer", "answer"), parsed, strict=True):
-        try:
-            typed.append(typecheck([p], env, limits)[0])
-        except DeriveError as exc:
-            return _invalid(which, exc)
-    left, right = typed
+    try:
+        left, right = typecheck_compared(parsed[0], parsed[1], env, limits)
+    except DeriveError as exc:
+        return _invalid(("expected answer", "answer")[getattr(exc, "side", 1)], exc)
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     shown = (latex(left.expr, vectors), latex(right.expr, vectors))
     return decide(left, right, env, shown, limits, seed, hints)

@@ -16,7 +16,7 @@ from fractions import Fraction
 from functools import cache
 from pathlib import Path
 
-from derive.errors import AssumptionError, LimitError, ParseError, ShapeError
+from derive.errors import AssumptionError, DeriveError, LimitError, ParseError, ShapeError
 from derive.expr import (
     Abs,
     Add,
@@ -1202,6 +1202,30 @@ def typecheck(parsed: list[Parsed], env: Env, limits: Limits = DEFAULT) -> list[
         expr, shape = typer.infer(p.tree)
         out.append(Typed(typer.resolve(expr), typer.resolve_shape(shape), p.source))
     return out
+
+
+def typecheck_compared(left: Parsed, right: Parsed, env: Env,
+                       limits: Limits = DEFAULT) -> tuple[Typed, Typed]:
+    """Type two inputs that are to be compared: a free size (of I or 0) on one side takes the
+    size of the other side, as in ``\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}^2`` against ``I``.
+
+    An error carries ``side`` (0 for ``left``, 1 for ``right``).
+    """
+    typer = _Typer(env, "", limits)
+    out = []
+    for side, p in enumerate((left, right)):
+        typer.source = p.source
+        try:
+            out.append(typer.infer(p.tree))
+        except DeriveError as exc:
+            exc.side = side
+            raise
+    (a, sa), (b, sb) = out
+    if sa is not None and sb is not None and typer.fits(sa[0], sb[0]) and typer.fits(sa[1], sb[1]):
+        typer.unify(sa[0], sb[0], a, "comparison")
+        typer.unify(sa[1], sb[1], a, "comparison")
+    return (Typed(typer.resolve(a), typer.resolve_shape(sa), left.source),
+            Typed(typer.resolve(b), typer.resolve_shape(sb), right.source))
 
 
 def read(source: str, assume: str | Assumptions = "", relation: bool = False,

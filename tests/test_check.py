@@ -489,3 +489,63 @@ def test_commuting_clauses_keep_the_other_properties():
     m = [[Fraction(x) for x in row] for row in q]
     qtq = [[sum(m[k][i] * m[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
     assert qtq == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]  # Q orthogonal
+
+
+
+# More traps, each with the verdict a careful teacher expects (true, false, and "where defined").
+MORE_TRAPS = [
+ (r"\det(A+B)", r"\det(A)+\det(B)", "", "not-equivalent"),
+ (r"\det(2A)", r"2\det(A)", "", "not-equivalent"),
+ (r"\det(2A)", r"2^{n}\det(A)", "A n x n", "equivalent"),
+ (r"\operatorname{tr}(A^{-1})", r"\frac{1}{\operatorname{tr}(A)}", "A invertible", "not-equivalent"),
+ (r"(A^T)^2", r"(A^2)^T", "", "equivalent"),
+ (r"e^{A+B}", r"e^{A}e^{B}", "", "not-equivalent"),
+ (r"e^{A+B}", r"e^{A}e^{B}", "A, B commute", "equivalent"),
+ (r"\sqrt{A^2}", r"A", "", "not-equivalent"),
+ (r"\|\mathbf{x}\|", r"\sqrt{\mathbf{x}^T\mathbf{x}}", "", "equivalent"),
+ (r"|\det(Q)|", r"1", "Q orthogonal", "equivalent"),
+ (r"\mathbf{x}^TA\mathbf{x}", r"\mathbf{x}^TA^T\mathbf{x}", "", "equivalent"),
+ (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "", "not-equivalent"),
+ (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "A symmetric", "equivalent"),
+ (r"(I-A)^{-1}", r"I+A+A^2", "", "not-equivalent"),
+ (r"A^{-1}B^{-1}", r"(BA)^{-1}", "A, B invertible", "equivalent"),
+ (r"\lambda", r"\bar{\lambda}", r"\lambda complex", "not-equivalent"),
+ (r"\lambda", r"\bar{\lambda}", "", "equivalent"),
+ (r"\mathbf{x}^H\mathbf{x}", r"\mathbf{x}^T\mathbf{x}", "x complex", "not-equivalent"),
+ (r"i^2", r"-1", "", "equivalent"),
+ (r"(\mathbf{x}^T\mathbf{y})^2", r"\mathbf{x}^T\mathbf{y}\mathbf{y}^T\mathbf{x}", "", "equivalent"),
+ (r"\mathbf{x}\mathbf{x}^T", r"\mathbf{x}^T\mathbf{x}", "", "not-equivalent"),
+ (r"\sin^2(x)+\cos^2(x)", r"1", "", "equivalent"),
+ (r"\sqrt{x^2}", r"x", "", "not-equivalent"),
+ (r"\sqrt{x^2}", r"|x|", "", "equivalent"),
+ (r"e^{i\pi}", r"-1", "", "equivalent"),
+ (r"\log(ab)", r"\log a+\log b", "", "not-equivalent"),
+ (r"\log(ab)", r"\log a+\log b", "a, b positive", "equivalent"),
+ (r"A^0", r"I", "", "equivalent"),
+ (r"A^{k}A", r"AA^{k}", "k integer", "equivalent"),
+ (r"(AB)^{k}", r"A^{k}B^{k}", "k integer", "not-equivalent"),
+ (r"\det(A^{-1})", r"\frac{1}{\det A}", "A invertible", "equivalent"),
+ (r"\det(Q^TQ)", r"1", "Q orthogonal", "equivalent"),
+ (r"\det(Q)^2", r"1", "Q orthogonal", "equivalent"),
+ (r"\operatorname{tr}(P)", r"\operatorname{rank}(P)", "P symmetric", "not-equivalent"),
+ (r"\mathbf{x}^TA\mathbf{x}", r"0", "A positive_definite", "not-equivalent"),
+ (r"U^HU", r"UU^H", "U unitary", "equivalent"),
+ (r"H", r"H^H", "H hermitian", "equivalent"),
+ (r"H", r"H^T", "H hermitian", "not-equivalent"),
+ (r"D_1D_2", r"D_2D_1", "D_1, D_2 diagonal", "equivalent"),
+ (r"(A+B)^{-1}", r"A^{-1}+B^{-1}", "A, B invertible", "not-equivalent"),
+ (r"(I+AB)^{-1}A", r"A(I+BA)^{-1}", "", "equivalent"),
+ (r"\begin{bmatrix}1&2\\3&4\end{bmatrix}^T", r"\begin{bmatrix}1&3\\2&4\end{bmatrix}", "", "equivalent"),
+ (r"\begin{bmatrix}0&1\\1&0\end{bmatrix}^{2}", r"I", "", "equivalent"),
+ (r"2^{10}", r"1024", "", "equivalent"),
+ (r"\frac{a^2-b^2}{a-b}", r"a+b", "", "equivalent"),
+ (r"x^Tx", r"x^2", "", "equivalent"),
+ (r"\mathbf{a}^T\mathbf{b}\mathbf{c}", r"\mathbf{c}\mathbf{b}^T\mathbf{a}", "", "equivalent"),
+ (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{c}^T\mathbf{b}\mathbf{a}", "", "equivalent"),
+ (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{b}^T\mathbf{a}\mathbf{c}", "", "not-equivalent"),
+]
+
+
+@pytest.mark.parametrize("expected,answer,assume,verdict", MORE_TRAPS)
+def test_more_traps(expected, answer, assume, verdict):
+    assert check(expected, answer, assume=assume).verdict == verdict
