@@ -292,13 +292,31 @@ def parse(source: str, relation: bool = False, limits: Limits = DEFAULT) -> Pars
             raise ParseError(source, inner.position, inner.reason) from None
         raise _lark_error(source, exc) from None
     builder = _Builder(source)
-    expr = builder.build(tree)
+    try:
+        expr = builder.build(tree)
+    except RecursionError:
+        raise LimitError("the expression nests too deeply") from None
+    depth = _depth(expr)
+    if depth > MAX_TREE_DEPTH:
+        raise LimitError(f"the expression nests {depth} levels deep, over the cap of "
+                         f"{MAX_TREE_DEPTH}")
     if size(expr) > limits.max_nodes:
         raise LimitError(f"the expression has {size(expr)} parts, over the cap of {limits.max_nodes}")
     return Parsed(expr, source, builder.bold)
 
 
 MINUS_ONE = Num(Fraction(-1))
+MAX_TREE_DEPTH = 120  # keeps every later (recursive) pass far from Python's recursion limit
+
+
+def _depth(e: Expr) -> int:
+    """The depth of a tree, computed without recursion."""
+    deepest, stack = 0, [(e, 1)]
+    while stack:
+        node, d = stack.pop()
+        deepest = max(deepest, d)
+        stack.extend((c, d + 1) for c in node.children())
+    return deepest
 
 
 def _flatten(cls, items):
@@ -328,6 +346,8 @@ class _Builder:
 
         if isinstance(node, Token):
             return self.token(node)
+        if node.data in ("add", "sub", "mul", "mul_explicit"):
+            return self.chain(node)
         method = getattr(self, "r_" + node.data, None)
         if method is None:
             self.fail(self.start(node), f"'{node.data}' is not in the notation")
@@ -363,6 +383,23 @@ class _Builder:
         op = str(ch[1])
         op = {"=": "=", "<": "<", ">": ">"}.get(op, op)
         return Relation(op, self.build(ch[0]), self.build(ch[2]), pos=ch[1].start_pos)
+
+    def chain(self, node) -> Expr:
+        """A long sum or product, read along its left spine without recursion."""
+        kinds = ("add", "sub") if node.data in ("add", "sub") else ("mul", "mul_explicit")
+        spine = []
+        cur = node
+        while not hasattr(cur, "type") and cur.data in kinds:
+            spine.append(cur)
+            cur = cur.children[0]
+        items = list(_flatten(Add if kinds[0] == "add" else Mul, [self.build(cur)]))
+        for link in reversed(spine):
+            right = self.build(link.children[-1])
+            if link.data == "sub":
+                right = Mul((MINUS_ONE, right), pos=right.pos)
+            items.extend(_flatten(Add if kinds[0] == "add" else Mul, [right]))
+        cls = Add if kinds[0] == "add" else Mul
+        return cls(tuple(items), pos=self.start(node))
 
     def r_add(self, node, ch):
         return Add(_flatten(Add, [self.build(c) for c in ch]), pos=self.start(node))

@@ -228,3 +228,14 @@ def test_a_worker_that_cannot_start_is_reported_not_retried_forever():
     with CheckPool(workers=1, timeout=2, job=_exec_nothing, warm=die) as p:
         with pytest.raises(SandboxError, match="failed to start"):
             p.run({})
+
+
+@pytest.mark.parametrize("text", [
+    "+".join(["a"] * 999),  # a long sum: read without recursion, refused by the node cap
+    "-" * 1999 + "a",  # a chain of minus signs
+    "A^T" * 600,  # a chain of superscripts
+    "x" + "^{x" * 19 + "}" * 19,
+])
+def test_long_and_deep_inputs_end_in_a_clean_verdict(text):
+    result = check("x", text)
+    assert result.verdict in ("invalid", "not-equivalent", "unknown")
