@@ -33,7 +33,7 @@ from pathlib import Path
 
 from derive.errors import CatalogueError, DeriveError
 
-FORMS = {"cancel"}
+FORMS = {"cancel", "contradiction", "supposition"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class Chain:
     cancel: str | None = None  # the inference "cancel a nonzero scalar factor"
     source: str | None = None  # the fact it starts from (for cancel)
     result: str | None = None
+    suppose: str | None = None  # proof by contradiction: the supposition (an equation) ...
+    contradicts: str | None = None  # ... and the earlier fact that the chain contradicts
 
 
 @dataclass(frozen=True)
@@ -221,7 +223,8 @@ def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
             steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"),
                               _line_of(text, s["expr"][:40], start)))
         chains.append(Chain(tuple(steps), spec.get("name", ""), spec.get("cancel"),
-                            spec.get("from"), spec.get("result")))
+                            spec.get("from"), spec.get("result"), spec.get("suppose"),
+                            spec.get("contradicts")))
     return tuple(chains)
 
 
@@ -243,9 +246,16 @@ def _validate(cat: Catalogue) -> None:
                 from None
         names = {c.name for c in entry.chains if c.name}
         for chain in entry.chains:
+            if chain.contradicts and chain.contradicts not in names:
+                raise CatalogueError(f"{entry.proof_file}: '{entry.id}' contradicts an unknown "
+                                     f"fact '{chain.contradicts}'")
             for step in chain.steps:
                 by = step.by
-                if by is None or by in known or by.startswith("hyp:") or by.startswith("fact:"):
+                if by == "supposition" and not chain.suppose:
+                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites the "
+                                         "supposition in a chain that supposes nothing")
+                if by is None or by in known or by.startswith("hyp:") or by.startswith("fact:") \
+                        or by == "supposition":
                     if by and by.startswith("fact:") and by[5:] not in names:
                         raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
                                              f"an unknown fact '{by[5:]}'")

@@ -219,6 +219,8 @@ def entry_latex(report, examples: bool = True) -> str:
         for rows, chain in zip(chains, report.chains, strict=True):
             if chain.name:
                 out.append(rf"\emph{{Fact {_tex_text(chain.name)}:}}")
+            if chain.suppose:
+                out.append(rf"Suppose ${chain.suppose}$; then")
             out.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
         for k, note in enumerate(notes, start=1):
             out.append(rf"\par\noindent{{\small Note {k}: {_prose_tex(note)}}}")

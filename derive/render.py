@@ -30,7 +30,7 @@ from derive.expr import (
 )
 
 RELATION_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">",
-                  "~": r"\sim"}
+                  "~": r"\sim", "hence": r"\Rightarrow"}
 ATOMIC = (Sym, Identity, Zero, Const, MatrixLit, Det, Trace, Rank, Norm, Abs, Func)
 
 
@@ -178,7 +178,8 @@ def _number(q: Fraction) -> str:
 
 # ---------------------------------------------------------------- walkthroughs
 
-REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼"}
+REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼",
+            "hence": "⇒"}
 STATUS_TEXT = {"checked": "checked", "prose": "NOT machine-checked", "failed": "FAILED",
                "start": ""}
 
@@ -207,6 +208,8 @@ def walkthrough_text(report) -> str:
     for chain in report.chains:
         if chain.name:
             lines.append(f"  [{chain.name}]")
+        if chain.suppose:
+            lines.append(f"  [suppose {chain.suppose}]")
         for k, s in enumerate(chain.steps):
             if s.status == "start":
                 lines.append(f"      {s.expr}")
@@ -322,7 +325,7 @@ def latex_link(by: str, text: str) -> str:
     """A justification linked to the entry's label (``id:ENTRY``) or base rule (``rule:NAME``)."""
     if by.startswith(("hyp:", "fact:")):
         return text
-    if by == "cancel":
+    if by in ("cancel", "contradiction", "supposition"):
         return text
     from derive.rules import BASE_RULES, RELATIONAL_RULES
 

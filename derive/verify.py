@@ -34,6 +34,7 @@ class ChainReport:
     name: str
     steps: list[StepReport] = field(default_factory=list)
     result: str | None = None
+    suppose: str | None = None  # the supposition of a proof by contradiction, as LaTeX
 
 
 @dataclass
@@ -72,15 +73,23 @@ def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
         if chain.cancel:
             texts[f"{ci}.cancel"] = (chain.cancel, False)
             texts[f"{ci}.result"] = (chain.result or "", True)
+        if chain.suppose:
+            texts[f"{ci}.suppose"] = (chain.suppose, True)
+            texts[f"{ci}.result"] = (chain.result or "", True)
     parsed = {k: parse(t, relation=rel) for k, (t, rel) in texts.items()}
     env = build_env(assumptions, list(parsed.values()))
     typed = {k: typecheck([p], env)[0] for k, p in parsed.items()}
     return env, typed
 
 
-def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict) -> Rule:
+def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict,
+             supposition=None) -> Rule:
     from derive.rules import BASE_RULES, RELATIONAL_RULES
 
+    if name == "supposition":
+        if supposition is None:
+            raise ProofError("there is no supposition in this chain")
+        return pattern_rule(name, supposition, {}, env, hypothesis=True)
     if name in BASE_RULES:
         return Rule(name, BASE_RULES[name])
     if name in RELATIONAL_RULES:
@@ -126,13 +135,15 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
     proved: Relation | None = None
     for ci, chain in enumerate(entry.chains):
         cr = ChainReport(chain.name)
+        if chain.suppose:
+            cr.suppose = latex(typed[f"{ci}.suppose"].expr, vectors)
         report.chains.append(cr)
         if chain.cancel:
             source = facts.get(chain.source or "")
             result = typed[f"{ci}.result"].expr
             factor = typed[f"{ci}.cancel"].expr
             ok, msg = _check_cancel(source, factor, result, env)
-            cr.steps.append(StepReport(latex(result, vectors), "cancel", "=",
+            cr.steps.append(StepReport(latex(result, vectors), "cancel", "hence",
                                        "checked" if ok else "failed", msg))
             if not ok:
                 report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
@@ -153,7 +164,8 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
                                            "not machine-checked", step.prose, typed=cur))
             else:
                 try:
-                    rule = rule_for(step.by, cat, env, typed, facts)
+                    rule = rule_for(step.by, cat, env, typed, facts,
+                                    typed[f"{ci}.suppose"].expr if chain.suppose else None)
                     res = check_step(prev, cur, rule, step.rel, env)
                 except (DeriveError, KeyError) as exc:
                     res = type("R", (), {"ok": False, "message": str(exc)})()
@@ -168,6 +180,16 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             relation = compose(relation, step.rel) or "?"
             prev = cur
         fact = Relation(relation, first, prev)
+        if chain.suppose:
+            result = typed[f"{ci}.result"].expr
+            ok, msg = _check_contradiction(typed[f"{ci}.suppose"].expr, fact,
+                                           facts.get(chain.contradicts or ""), result, env)
+            cr.steps.append(StepReport(latex(result, vectors), "contradiction", "hence",
+                                       "checked" if ok else "failed", msg))
+            if not ok:
+                report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
+                continue
+            fact = result
         if chain.name:
             facts[chain.name] = fact
         proved = fact
@@ -191,6 +213,33 @@ def _establishes(fact: Relation, statement, env: Env) -> bool:
     flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!="}.get(fact.op)
     return bool(flipped) and same(fact.lhs, statement.rhs, env) and same(
         fact.rhs, statement.lhs, env) and weaker_or_equal(flipped, statement.op)
+
+
+INCOMPATIBLE = {frozenset(p) for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"),
+                                       (">", "<="), ("<", ">="))}
+FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">="}
+
+
+def _check_contradiction(supposition, derived, known, result, env) -> tuple[bool, str]:
+    """From supposing ``a = b``, a chain derives a relation that an earlier fact contradicts:
+    conclude ``a \\ne b``."""
+    if not isinstance(supposition, Relation) or supposition.op != "=":
+        return False, "a proof by contradiction supposes an equation"
+    if known is None:
+        return False, "a proof by contradiction needs an earlier fact (contradicts = 'NAME')"
+    clash = False
+    for op, lhs, rhs in ((derived.op, derived.lhs, derived.rhs),
+                         (FLIP.get(derived.op, "?"), derived.rhs, derived.lhs)):
+        if same(lhs, known.lhs, env) and same(rhs, known.rhs, env) and (
+                frozenset((op, known.op)) in INCOMPATIBLE):
+            clash = True
+    if not clash:
+        return False, "the chain does not contradict the fact it names"
+    if not (isinstance(result, Relation) and result.op == "!=" and (
+            same(result.lhs, supposition.lhs, env) and same(result.rhs, supposition.rhs, env)
+            or same(result.lhs, supposition.rhs, env) and same(result.rhs, supposition.lhs, env))):
+        return False, "a proof by contradiction concludes that the supposition fails (≠)"
+    return True, ""
 
 
 def _check_cancel(source, factor, result, env) -> tuple[bool, str]:

@@ -251,3 +251,32 @@ def test_a_real_entry_is_not_instantiated_with_complex_expressions(tmp_path):
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["real-square-norm"], cat).status == "checked"
     assert verify_entry(cat.entries["abuse"], cat).status == "failed"
+
+
+def _contradiction_entry(known_rel, suppose, steps, result, assume="A positive_definite; x nonzero"):
+    known = Chain((Step("\\mathbf{x}^TA\\mathbf{x}", None),
+                   Step("0", "positive-definite-definition", known_rel)), name="positive")
+    absurd = Chain(tuple(Step(e, by) for e, by in steps), suppose=suppose,
+                   contradicts="positive", result=result)
+    return Entry(id="by-contradiction", title="t", statement=result, section="s", assume=assume,
+                 chains=(known, absurd), proof_file="x.toml")
+
+
+STEPS = [("\\mathbf{x}^TA\\mathbf{x}", None), ("\\mathbf{x}^T\\mathbf{0}", "supposition"),
+         ("0", "mul-zero")]
+
+
+def test_proof_by_contradiction():
+    cat = load()
+    good = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS,
+                                "A\\mathbf{x} \\ne \\mathbf{0}")
+    assert verify_entry(good, cat).status == "checked"
+    wrong_result = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS,
+                                        "A\\mathbf{x} = \\mathbf{0}")
+    assert verify_entry(wrong_result, cat).status == "failed"
+    no_clash = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS[:1] + [
+        ("\\mathbf{x}^TA\\mathbf{x}", "mul-identity")], "A\\mathbf{x} \\ne \\mathbf{0}")
+    assert verify_entry(no_clash, cat).status == "failed"
+    other_supposition = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{x}", STEPS,
+                                             "A\\mathbf{x} \\ne \\mathbf{x}")
+    assert verify_entry(other_supposition, cat).status == "failed"  # x^TAx = x^T0 needs Ax = 0
