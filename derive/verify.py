@@ -142,7 +142,8 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             source = facts.get(chain.source or "")
             result = typed[f"{ci}.result"].expr
             factor = typed[f"{ci}.cancel"].expr
-            ok, msg = _check_cancel(source, factor, result, env)
+            known = list(facts.values()) + [typed[k].expr for k in typed if k.startswith("hyp:")]
+            ok, msg = _check_cancel(source, factor, result, env, known)
             cr.steps.append(StepReport(latex(result, vectors), "cancel", "hence",
                                        "checked" if ok else "failed", msg))
             if not ok:
@@ -242,7 +243,19 @@ def _check_contradiction(supposition, derived, known, result, env) -> tuple[bool
     return True, ""
 
 
-def _check_cancel(source, factor, result, env) -> tuple[bool, str]:
+def _nonzero_by_facts(factor, env, known) -> bool:
+    """``f ≠ 0`` because a hypothesis or fact says ``a ≠ b`` (or a < b, a > b) and f = ±(a - b)."""
+    from derive.expr import Add, neg
+
+    for rel in known:
+        if isinstance(rel, Relation) and rel.op in ("!=", "<", ">"):
+            for a, b in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
+                if same(factor, Add((a, neg(b))), env):
+                    return True
+    return False
+
+
+def _check_cancel(source, factor, result, env, known=()) -> tuple[bool, str]:
     """From ``a f = b f`` and ``f ≠ 0`` (f a scalar), conclude ``a = b``."""
     from derive.rules import is_nonzero
 
@@ -255,7 +268,7 @@ def _check_cancel(source, factor, result, env) -> tuple[bool, str]:
 
     if shape_of(factor, env) not in (None, (1, 1)) and not has_property(factor, "invertible", env):
         return False, "only a scalar, or an invertible matrix, can be cancelled"
-    if not is_nonzero(factor, env):
+    if not (is_nonzero(factor, env) or _nonzero_by_facts(factor, env, known)):
         return False, "the factor to cancel is not known to be nonzero"
     for a, b in ((Mul((result.lhs, factor)), Mul((result.rhs, factor))),
                  (Mul((factor, result.lhs)), Mul((factor, result.rhs)))):

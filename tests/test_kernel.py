@@ -280,3 +280,17 @@ def test_proof_by_contradiction():
     other_supposition = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{x}", STEPS,
                                              "A\\mathbf{x} \\ne \\mathbf{x}")
     assert verify_entry(other_supposition, cat).status == "failed"  # x^TAx = x^T0 needs Ax = 0
+
+
+def test_cancel_by_a_difference_needs_the_hypothesis_that_it_is_nonzero():
+    cat = load()
+
+    def entry(hyps):
+        return Entry(id="cancel-difference", title="t", statement="c = 0", section="s",
+                     hypotheses=hyps,
+                     chains=(Chain((Step("(a-b)c", None), Step("0", "hyp:1")), name="h"),
+                             Chain((), cancel="a - b", source="h", result="c = 0")),
+                     proof_file="x.toml")
+
+    assert verify_entry(entry(("(a-b)c = 0", "a \\ne b")), cat).status == "checked"
+    assert verify_entry(entry(("(a-b)c = 0",)), cat).status == "failed"
