@@ -18,6 +18,7 @@ from derive.limits import DEFAULT, Limits
 
 EXIT = {"equivalent": 0, "not-equivalent": 1, "invalid": 2, "unknown": 3}
 MIN_AGREEMENTS = 4
+SECOND_ROUND = 7919  # the seed offset of the second round of trials
 
 
 @dataclass
@@ -160,12 +161,7 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
         return CheckResult("unknown", "randomized evaluation", *shown,
                            reason=f"evaluation stopped: {exc}")
     if report.counterexample is not None:
-        result = CheckResult("not-equivalent", "counterexample (exact evaluation)"
-                             if report.exact else "counterexample (60-digit evaluation)",
-                             *shown, counterexample=_counterexample(report, env))
-        if hints:
-            result.hint = _hint(left.expr, right.expr, env, limits, seed)
-        return result
+        return _refuted(report, left, right, env, shown, limits, seed, hints)
     from derive.normal import equal_normal_forms
 
     proved = False
@@ -176,6 +172,19 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     if proved:
         return CheckResult("equivalent", "normal form", *shown,
                            details={"trials": report.agreed})
+    if report.agreed >= MIN_AGREEMENTS:
+        # evidence only: a second, independent round with wider entries before saying equivalent
+        try:
+            second = run_trials(left.expr, right.expr, env, seed=seed + SECOND_ROUND, limits=limits,
+                                spread=9)
+        except LimitError as exc:
+            return CheckResult("unknown", "randomized evaluation", *shown,
+                               reason=f"evaluation stopped: {exc}")
+        if second.counterexample is not None:
+            return _refuted(second, left, right, env, shown, limits, seed, hints)
+        report.agreed += second.agreed
+        report.exact = report.exact and second.exact
+        report.sizes_tried = report.sizes_tried + second.sizes_tried
     if report.agreed >= MIN_AGREEMENTS and _generic_only(left.expr, right.expr):
         return CheckResult("unknown", "randomized evaluation", *shown,
                            reason="the two sides agree on every random instance, but a rank is "
@@ -199,6 +208,15 @@ def _generic_only(left, right) -> bool:
     from derive.expr import Rank, walk
 
     return any(isinstance(n, Rank) for e in (left, right) for n in walk(e))
+
+
+def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResult:
+    result = CheckResult("not-equivalent", "counterexample (exact evaluation)"
+                         if report.exact else "counterexample (60-digit evaluation)",
+                         *shown, counterexample=_counterexample(report, env))
+    if hints:
+        result.hint = _hint(left.expr, right.expr, env, limits, seed)
+    return result
 
 
 def _shape_words(shape) -> str:

@@ -493,12 +493,14 @@ def evaluate(e: Expr, values: dict[str, Value], sizes: dict[str, int], arith: Ar
 class Sampler:
     """Draws random instances that satisfy the declared properties, from a seeded generator."""
 
-    def __init__(self, arith: Arith, rng: random.Random):
-        self.a, self.rng = arith, rng
+    def __init__(self, arith: Arith, rng: random.Random, spread: int = 4):
+        self.a, self.rng, self.spread = arith, rng, spread
         self.complex = arith.complex  # whether the symbol being drawn may have complex entries
 
-    def entry(self, spread: int = 4):
+    def entry(self, spread: int | None = None):
         K, r = self.a.K, self.rng
+        spread = spread if spread is not None else self.spread
+
         def real():
             x = Fraction(r.randint(-spread, spread))
             if r.random() < 0.15:
@@ -674,13 +676,13 @@ class TrialReport:
 
 
 def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
-               limits: Limits = DEFAULT, extra_rounds: int = 0) -> TrialReport:
+               limits: Limits = DEFAULT, extra_rounds: int = 0, spread: int = 4) -> TrialReport:
     """Evaluate both sides on random instances; stop at the first disagreement."""
     complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
                                   for e in (left, right) for n in walk(e))
     arith = Arith(complex_, limits)
     rng = random.Random(seed)
-    sampler = Sampler(arith, rng)
+    sampler = Sampler(arith, rng, spread)
     plan = size_plan(dims_of(env, [left, right]), rng)
     plan = plan + plan[: extra_rounds]
     agreed = undefined = 0
