@@ -161,7 +161,25 @@ def places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
 
 
 def rewrites(e: Expr, rule: Rule, env: Env) -> Iterator[Expr]:
-    """Every expression that one application of ``rule`` at one place of ``e`` gives."""
+    """Every expression that one application of ``rule`` at one place of ``e`` gives; the places
+    of ``e`` as written and, up to associativity, of ``e`` with nested products opened."""
+    flat = flatten_products(e)
+    for form in (e, flat) if flat != e else (e,):
+        yield from _rewrites_at_places(form, rule, env)
+
+
+def flatten_products(e: Expr) -> Expr:
+    """``e`` with every product inside a product opened: (AB)C -> ABC."""
+    kids = e.children()
+    if not kids:
+        return e
+    e = e.rebuild(tuple(flatten_products(k) for k in kids))
+    if isinstance(e, Mul) and any(isinstance(f, Mul) for f in e.factors):
+        return Mul(tuple(_flat_factors(e)))
+    return e
+
+
+def _rewrites_at_places(e: Expr, rule: Rule, env: Env) -> Iterator[Expr]:
     for sub, plug in places(e):
         try:
             results = rule.apply(sub, env)
@@ -201,7 +219,9 @@ def check_step(prev: Expr, nxt: Expr, rule: Rule, relation: str, env: Env) -> St
 
 
 def _key(e: Expr, env: Env):
+    """The canonical key of a well-typed expression; None for an ill-typed rewrite."""
     try:
+        shape_of(e, env)
         return canon(e, env)
     except Exception:  # noqa: BLE001 (an ill-formed rewrite matches nothing)
         return None
