@@ -28,6 +28,7 @@ SIMPLIFYING = [
     "transpose-of-scalar", "power-definition", "distribute", "arithmetic",
 ]
 BRIDGES = ["trace-cyclic", "scalar-commute", "transpose-of-scalar"]
+FINISH = ["scalar-arithmetic"]
 EXIT = {"proved": 0, "checked": 0, "refuted": 1, "invalid": 2, "unknown": 3}
 
 
@@ -103,15 +104,19 @@ def simplify_chain(e: Expr, env: Env, rules: list[Rule], deadline: float,
     return chain
 
 
-def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0):
-    """A chain of (expression, rule) from lhs to rhs, or None."""
+def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0, catalogue_rules=()):
+    """A chain of (expression, rule) from lhs to rhs, or None.
+
+    Both sides are simplified with the base rules; where they do not meet, one "bridge" step (a
+    trace rotation, a scalar moved, or an equation of the catalogue) is tried on the left end.
+    """
     deadline = time.monotonic() + seconds
     rules = _rules(SIMPLIFYING)
     left = simplify_chain(lhs, env, rules, deadline)
     right = simplify_chain(rhs, env, rules, deadline)
     meet = _meet(left, right, env)
     if meet is None:
-        for bridge in _rules(BRIDGES):
+        for bridge in [*_rules(BRIDGES), *catalogue_rules]:
             for new in rewrites(left[-1][0], bridge, env):
                 tail = simplify_chain(new, env, rules, deadline, 10)
                 tail[0] = (new, bridge.name)
@@ -127,6 +132,11 @@ def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0):
     chain = list(left[: i + 1])
     for k in range(j, 0, -1):
         chain.append((right[k - 1][0], right[k][1]))
+    # end on the right side as written: the last step is checked against it (the same, up to
+    # arithmetic, as what the search reached)
+    if len(chain) == 1:
+        return chain + [(rhs, "scalar-arithmetic")] if rhs != lhs else chain
+    chain[-1] = (rhs, chain[-1][1])
     return chain
 
 
@@ -168,8 +178,10 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     report = run_trials(lhs, rhs, env)
     if report.counterexample is not None:
         return ProveResult("refuted", shown, counterexample=_counterexample(report, env))
-    chain = search(lhs, rhs, env, seconds)
-    if chain is not None and _kernel_accepts(chain, env):
+    catalogue = _catalogue_rules(env)
+    chain = search(lhs, rhs, env, seconds, catalogue)
+    by_name = {r.name: r for r in [*_rules(SIMPLIFYING + BRIDGES + FINISH), *catalogue]}
+    if chain is not None and _kernel_accepts(chain, env, by_name):
         return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain])
     if report.agreed >= 4:
         from derive.normal import equal_normal_forms
@@ -180,10 +192,30 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     return ProveResult("unknown", shown, reason="no derivation found and too few defined trials")
 
 
-def _kernel_accepts(chain, env) -> bool:
-    from derive.rules import BASE_RULES
-
+def _kernel_accepts(chain, env, by_name: dict[str, Rule]) -> bool:
     for (prev, _), (nxt, by) in zip(chain, chain[1:], strict=False):
-        if not check_step(prev, nxt, Rule(by, BASE_RULES[by]), "=", env).ok:
+        if not check_step(prev, nxt, by_name[by], "=", env).ok:
             return False
     return True
+
+
+def _catalogue_rules(env: Env) -> list[Rule]:
+    """The catalogue's equations that hold without hypotheses, as rules (best effort)."""
+    from derive.catalogue import load
+    from derive.verify import rule_for
+
+    out = []
+    try:
+        cat = load()
+    except DeriveError:
+        return out
+    for entry in cat.ordered():
+        if entry.hypotheses or "=" not in entry.statement or "\\begin" in entry.statement:
+            continue
+        try:
+            rule = rule_for(entry.id, cat, env, {}, {})
+        except DeriveError:
+            continue
+        if not rule.relational:
+            out.append(rule)
+    return out

@@ -379,6 +379,16 @@ def mul_assoc(e: Expr, env: Env) -> list[Expr]:
     return []
 
 
+def scalar_arithmetic(e: Expr, env: Env) -> list[Expr]:
+    """Nothing but what the kernel already allows: reorder a sum, regroup a product, compute with
+    scalars (2 \\cdot 3 = 6, c\\,d = d\\,c). A step by this rule is checked like any other.
+
+    >>> show(scalar_arithmetic, "2A + 3A")
+    ['2A + 3A']
+    """
+    return [e]
+
+
 def distribute(e: Expr, env: Env) -> list[Expr]:
     """X(Y + Z) = XY + XZ and (X + Y)Z = XZ + YZ (one sum factor at a time).
 
@@ -815,6 +825,7 @@ BASE_RULES = {
     "mul-zero": mul_zero,
     "mul-assoc": mul_assoc,
     "distribute": distribute,
+    "scalar-arithmetic": scalar_arithmetic,
     "power-definition": power_definition,
     "scalar-commute": scalar_commute,
     "det-of-product": det_of_product,

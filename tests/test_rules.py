@@ -31,6 +31,7 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "mul-zero": [("A\\mathbf{0}", ""), ("0A", "")],
     "mul-assoc": [("A(BC)", ""), ("-(AB)", "")],
     "distribute": [("A(B+C)", ""), ("(A+B)(C-A)", "")],
+    "scalar-arithmetic": [("2A + 3A", "")],
     "power-definition": [("A^3", "")],
     "scalar-commute": [("\\mathbf{x}^T\\mathbf{y}\\mathbf{z}", ""), ("cAB", "")],
     "det-of-product": [("\\det(AB)", ""), ("\\det(ABC)", "")],
