@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 
+from derive.errors import DeriveError
 from derive.expr import Add, Expr, Frac, Identity, Mul, Num, Pow, Relation, Sym, Zero
 from derive.frontend import SCALAR, Env, shape_of
 
@@ -34,7 +35,10 @@ class Rule:
 
 def same(a: Expr, b: Expr, env: Env) -> bool:
     """Equal up to associativity, commutativity of +, and scalar arithmetic."""
-    return canon(a, env) == canon(b, env)
+    try:
+        return canon(a, env) == canon(b, env)
+    except Exception:  # noqa: BLE001 (what cannot be read is not the same)
+        return False
 
 
 def canon(e: Expr, env: Env):
@@ -57,8 +61,11 @@ class _Canon:
         return s is None or s == (1, 1) and not _has_matrix_factor(e, self.env)
 
     def key(self, e: Expr):
+        """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms."""
+        shape = shape_of(e, self.env)
         terms = self.terms(e)
-        return tuple(sorted((str(c), m) for m, c in terms.items() if c != 0))
+        return ("1x1" if shape in (None, (1, 1)) else shape,
+                tuple(sorted((str(c), m) for m, c in terms.items() if c != 0)))
 
     def terms(self, e: Expr) -> dict:
         """matrix part (tuple of factor keys) -> sympy coefficient."""
@@ -181,9 +188,11 @@ def flatten_products(e: Expr) -> Expr:
 
 def _rewrites_at_places(e: Expr, rule: Rule, env: Env) -> Iterator[Expr]:
     for sub, plug in places(e):
+        if not _well_typed(sub, env):
+            continue  # x I in (x^Tx)I is no sub-product: there the 1×1 x^Tx is a scalar
         try:
             results = rule.apply(sub, env)
-        except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+        except (DeriveError, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
             continue
         for new in results:
             yield plug(new)
@@ -218,6 +227,14 @@ def check_step(prev: Expr, nxt: Expr, rule: Rule, relation: str, env: Env) -> St
                      "turn the one expression into the other")
 
 
+def _well_typed(e: Expr, env: Env) -> bool:
+    try:
+        shape_of(e, env)
+        return True
+    except Exception:  # noqa: BLE001
+        return False
+
+
 def _key(e: Expr, env: Env):
     """The canonical key of a well-typed expression; None for an ill-typed rewrite."""
     try:
@@ -230,7 +247,7 @@ def _key(e: Expr, env: Env):
 def _safe(fn, e, env):
     try:
         return fn(e, env)
-    except (ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
+    except (DeriveError, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError):
         return []
 
 

@@ -344,10 +344,9 @@ def mul_identity(e: Expr, env: Env) -> list[Expr]:
     """
     if isinstance(e, Mul) and len(e.factors) == 2:
         a, b = e.factors
-        if isinstance(a, Identity):
-            return [b]
-        if isinstance(b, Identity):
-            return [a]
+        for eye, other in ((a, b), (b, a)):
+            if isinstance(eye, Identity) and _shape(other, env) not in (None, (1, 1)):
+                return [other]  # (x^Tx)I is a matrix: dropping I would make it a number
     return []
 
 

@@ -294,3 +294,12 @@ def test_cancel_by_a_difference_needs_the_hypothesis_that_it_is_nonzero():
 
     assert verify_entry(entry(("(a-b)c = 0", "a \\ne b")), cat).status == "checked"
     assert verify_entry(entry(("(a-b)c = 0",)), cat).status == "failed"
+
+
+def test_the_identity_is_not_dropped_from_a_scalar_times_identity():
+    # found by tests/test_kernel_soundness.py: (x^Tx)I is n×n, x^Tx is a number
+    assert not step("\\mathbf{x}^T\\mathbf{x}I", "\\mathbf{x}^T\\mathbf{x}", "mul-identity").ok
+    a, env = read("\\mathbf{x}^T\\mathbf{x}I")
+    b, _ = read("\\mathbf{x}^T\\mathbf{x}")
+    assert not same(a.expr, b.expr, env)
+    assert step("AI", "A", "mul-identity").ok
