@@ -16,7 +16,7 @@ from derive.frontend import shape_of
 from derive.kernel import Rule, rewrites, same
 from derive.randomized import run_trials
 from derive.rules import BASE_RULES
-from tests.test_soundness import M, S, SETTINGS, V, expr_of, worlds
+from tests.test_soundness import SETTINGS, M, S, V, expr_of, worlds
 
 RULES = [Rule(name, fn) for name, fn in sorted(BASE_RULES.items())]
 
