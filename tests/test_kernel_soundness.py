@@ -64,3 +64,34 @@ def test_same_is_an_equality(case, rnd):
     for new in list(rewrites(e, rule, env))[:3]:
         if _typed(new, env) and same(e, new, env):
             assert run_trials(e, new, env, seed=5).counterexample is None, (rule.name, e, new)
+
+
+def _catalogue_equations():
+    from derive.catalogue import load
+
+    cat = load()
+    return cat, [e.id for e in cat.ordered() if not e.hypotheses and "=" in e.statement
+                 and "\\begin" not in e.statement and "\\le" not in e.statement
+                 and "\\ne" not in e.statement]
+
+
+CATALOGUE, EQUATIONS = _catalogue_equations()
+
+
+@SETTINGS
+@given(cases(), st.randoms(use_true_random=False))
+def test_catalogue_entries_used_as_rules_only_rewrite_to_equal_expressions(case, rnd):
+    from derive.verify import rule_for
+
+    world, e = case
+    env = world.env
+    if not _typed(e, env):
+        return
+    for name in rnd.sample(EQUATIONS, 6):
+        try:
+            rule = rule_for(name, CATALOGUE, env, {}, {})
+        except DeriveError:
+            continue
+        for new in list(rewrites(e, rule, env))[:4]:
+            if _typed(new, env):
+                assert run_trials(e, new, env, seed=11).counterexample is None, (name, e, new)
