@@ -176,6 +176,129 @@ def _number(q: Fraction) -> str:
     return rf"{sign}\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
 
 
+GREEK_UNICODE = dict(zip(
+    ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+     "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+     "Upsilon Phi Psi Omega").split(),
+    "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ", strict=True))
+SUPERSCRIPT = str.maketrans("0123456789-+=()nkTHim", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐ")
+SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
+UNICODE_RELATIONS = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼"}
+
+
+def unicode(e: Expr) -> str:
+    """Plain text for a terminal: (A⁻¹)ᵀ, xᵀAx, ‖x‖², det(A), tr(AB), λ, 1/2.
+
+    >>> from derive.frontend import parse
+    >>> unicode(parse(r"(A^{-1})^T = \\frac{1}{2}\\mathbf{x}^TA\\mathbf{x} + \\|\\mathbf{y}\\|^2", relation=True).tree)
+    '(A⁻¹)ᵀ = (1/2)xᵀAx + ‖y‖²'
+    """
+    return _Unicode().p(e)
+
+
+class _Unicode(_Printer):
+    def __init__(self):
+        super().__init__(frozenset())
+
+    def p_Num(self, e: Num) -> str:
+        q = e.value
+        return str(q.numerator) if q.denominator == 1 else f"{q.numerator}/{q.denominator}"
+
+    def p_Const(self, e: Const) -> str:
+        return {"pi": "π"}.get(e.name, e.name)
+
+    def p_Sym(self, e: Sym) -> str:
+        base, _, sub = e.name.partition("_")
+        base = GREEK_UNICODE.get(base.lstrip("\\"), base) if base.startswith("\\") else base
+        sub = sub.strip("{}")
+        if not sub:
+            return base
+        small = sub.translate(SUBSCRIPT)
+        return base + (small if all(c in "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ" for c in small) else f"_{sub}")
+
+    def p_Zero(self, e) -> str:
+        return "0"
+
+    def p_Mul(self, e: Mul) -> str:
+        factors = list(e.factors)
+        sign = ""
+        if factors and isinstance(factors[0], Num) and factors[0].value == -1 and len(factors) > 1:
+            sign, factors = "-", factors[1:]
+        out = ""
+        for i, f in enumerate(factors):
+            text = self.p(f)
+            if isinstance(f, (Add, Relation)) or isinstance(f, Mul) and len(factors) > 1 or (
+                    i > 0 and text.startswith("-")) or len(factors) > 1 and (
+                    isinstance(f, Frac) or isinstance(f, Num) and f.value.denominator != 1):
+                text = f"({text})"
+            if out and (out[-1].isdigit() and text[:1].isdigit()):
+                out += "·"
+            out += text
+        return sign + out
+
+    def p_Frac(self, e: Frac) -> str:
+        return f"{self._group(e.num)}/{self._group(e.den)}"
+
+    def _group(self, e: Expr) -> str:
+        text = self.p(e)
+        simple = isinstance(e, (Sym, Num, Const, Identity)) and "/" not in text
+        return text if simple else f"({text})"
+
+    def _base(self, e: Expr) -> str:
+        text = self.p(e)
+        if isinstance(e, (Sym, Identity, Const, MatrixLit, Norm, Abs, Det, Trace, Rank)) or (
+                isinstance(e, Num) and e.value >= 0 and e.value.denominator == 1):
+            return text
+        return f"({text})"
+
+    def _sup(self, base: Expr, text: str) -> str:
+        small = text.translate(SUPERSCRIPT)
+        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐ" for c in small):
+            return self._base(base) + small
+        return f"{self._base(base)}^({text})"
+
+    def p_Pow(self, e: Pow) -> str:
+        return self._sup(e.base, self.p(e.exp))
+
+    def p_Transpose(self, e) -> str:
+        return self._base(e.arg) + "ᵀ"
+
+    def p_ConjTranspose(self, e) -> str:
+        return self._base(e.arg) + "ᴴ"
+
+    def p_Conj(self, e) -> str:
+        return f"conj({self.p(e.arg)})"
+
+    def p_Inverse(self, e) -> str:
+        return self._base(e.arg) + "⁻¹"
+
+    def p_Det(self, e) -> str:
+        return f"det({self.p(e.arg)})"
+
+    def p_Trace(self, e) -> str:
+        return f"tr({self.p(e.arg)})"
+
+    def p_Rank(self, e) -> str:
+        return f"rank({self.p(e.arg)})"
+
+    def p_Norm(self, e) -> str:
+        return f"‖{self.p(e.arg)}‖"
+
+    def p_Abs(self, e) -> str:
+        return f"|{self.p(e.arg)}|"
+
+    def p_Func(self, e) -> str:
+        if e.name == "sqrt":
+            return f"√{self._group(e.arg)}"
+        return f"{e.name}({self.p(e.arg)})"
+
+    def p_MatrixLit(self, e) -> str:
+        return "[" + "; ".join(" ".join(self.p(x) for x in row) for row in e.rows) + "]"
+
+    def p_Relation(self, e) -> str:
+        return f"{self.p(e.lhs)} {UNICODE_RELATIONS[e.op]} {self.p(e.rhs)}"
+
+
 # ---------------------------------------------------------------- walkthroughs
 
 REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼",
@@ -197,7 +320,8 @@ def _rule_label(by: str | None) -> str:
 def walkthrough_text(report) -> str:
     """A walkthrough for the terminal: statement, assumptions, each step with its rule."""
     e = report.entry
-    lines = [f"{e.id}: {e.title}", "", f"  statement:   {e.statement}"]
+    stated = unicode(report.statement.expr) if report.statement is not None else e.statement
+    lines = [f"{e.id}: {e.title}", "", f"  statement:   {stated}", f"  (LaTeX:      {e.statement})"]
     if e.assume:
         lines.append(f"  assumptions: {e.assume}")
     for i, h in enumerate(e.hypotheses, start=1):
@@ -211,12 +335,13 @@ def walkthrough_text(report) -> str:
         if chain.suppose:
             lines.append(f"  [suppose {chain.suppose}]")
         for k, s in enumerate(chain.steps):
+            shown = unicode(s.typed) if s.typed is not None else s.expr
             if s.status == "start":
-                lines.append(f"      {s.expr}")
+                lines.append(f"      {shown}")
                 continue
             rel = REL_TEXT.get(s.rel, s.rel) if k else ""
             mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
-            lines.append(f"    {rel} {s.expr}")
+            lines.append(f"    {rel} {shown}")
             lines.append(f"        {mark} by {_rule_label(s.by)}"
                          + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else ""))
             if s.prose:

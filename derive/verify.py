@@ -145,7 +145,7 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             known = list(facts.values()) + [typed[k].expr for k in typed if k.startswith("hyp:")]
             ok, msg = _check_cancel(source, factor, result, env, known)
             cr.steps.append(StepReport(latex(result, vectors), "cancel", "hence",
-                                       "checked" if ok else "failed", msg))
+                                       "checked" if ok else "failed", msg, typed=result))
             if not ok:
                 report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
                 continue
@@ -186,7 +186,7 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             ok, msg = _check_contradiction(typed[f"{ci}.suppose"].expr, fact,
                                            facts.get(chain.contradicts or ""), result, env)
             cr.steps.append(StepReport(latex(result, vectors), "contradiction", "hence",
-                                       "checked" if ok else "failed", msg))
+                                       "checked" if ok else "failed", msg, typed=result))
             if not ok:
                 report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
                 continue
