@@ -37,6 +37,7 @@ class ProveResult:
     status: str
     claim: str
     steps: list[tuple[str, str | None]] = field(default_factory=list)  # (latex, rule)
+    pretty: list[str] = field(default_factory=list)  # the same expressions for a terminal
     counterexample: dict | None = None
     reason: str | None = None
     error: dict | None = None
@@ -58,7 +59,8 @@ class ProveResult:
         lines = [f"claim:  {self.claim}", f"status: {self.status}"]
         if self.steps:
             lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):")
-            for i, (e, by) in enumerate(self.steps):
+            shown = self.pretty or [e for e, _ in self.steps]
+            for i, ((_, by), e) in enumerate(zip(self.steps, shown, strict=True)):
                 lines.append(f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else ""))
         if self.reason:
             lines.append(f"reason: {self.reason}")
@@ -182,7 +184,10 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     chain = search(lhs, rhs, env, seconds, catalogue)
     by_name = {r.name: r for r in [*_rules(SIMPLIFYING + BRIDGES + FINISH), *catalogue]}
     if chain is not None and _kernel_accepts(chain, env, by_name):
-        return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain])
+        from derive.render import unicode
+
+        return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain],
+                           pretty=[unicode(e) for e, _ in chain])
     if report.agreed >= 4:
         from derive.normal import equal_normal_forms
 
