@@ -234,13 +234,15 @@ def _validate(cat: Catalogue) -> None:
 
     known = set(BASE_RULES) | set(RELATIONAL_RULES)
     order = list(cat.entries)
+    marker = _parse_marker(cat)
     for entry in cat.entries.values():
         where = f"{entry.file}:{entry.line}"
         try:
-            parse(entry.statement, relation=True)
+            if marker is None or not marker.exists():
+                parse(entry.statement, relation=True)
+                for h in entry.hypotheses:
+                    parse(h, relation=True)
             parse_assumptions(entry.assume)
-            for h in entry.hypotheses:
-                parse(h, relation=True)
         except DeriveError as exc:
             raise CatalogueError(f"{where}: the statement of '{entry.id}' does not parse: {exc}") \
                 from None
@@ -269,6 +271,35 @@ def _validate(cat: Catalogue) -> None:
                 if order.index(by) >= order.index(entry.id):
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
                                          f"'{by}', which comes later in the catalogue (no cycles)")
+    _remember_parsed(marker)
+
+
+def _parse_marker(cat: Catalogue) -> Path | None:
+    """A file whose existence says that these very statements were parsed by this very parser.
+
+    The name is a hash of the statements, the grammar and the front end's source, so any change
+    to either side parses everything again; without a writable cache folder, nothing is cached.
+    """
+    import hashlib
+
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for part in (here / "grammar.lark", here / "frontend.py"):
+        h.update(part.read_bytes())
+    for e in cat.entries.values():
+        h.update("\0".join((e.statement, *e.hypotheses)).encode())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
+    return root / f"parsed-{h.hexdigest()[:32]}"
+
+
+def _remember_parsed(marker: Path | None) -> None:
+    if marker is None or marker.exists():
+        return
+    try:
+        marker.parent.mkdir(parents=True, exist_ok=True)
+        marker.touch()
+    except OSError:
+        pass
 
 
 def suggestions(cat: Catalogue, wrong: str) -> list[str]:
