@@ -278,27 +278,28 @@ def pattern_rule(name: str, statement: Relation, conditions: dict[str, set[str]]
 
     A hypothesis (``hypothesis=True``) is used as it stands: nothing is instantiated.
     """
+    from derive.expr import symbols
     from derive.rules import has_property
 
     metas = set() if hypothesis else {n for n, _ in pattern_env.symbols}
 
+    def instances(lhs: Expr, rhs: Expr, e: Expr, env: Env):
+        """The instantiated right sides: every symbol of the rule bound by the match (no fresh
+        symbols on the right), and every condition met by what it is bound to."""
+        needed = symbols(rhs) & metas
+        for binding in match(lhs, e, metas, pattern_env, env):
+            if needed <= set(binding) and all(
+                    has_property(binding[n], p, env) for n, props in conditions.items()
+                    if n in binding for p in props) and set(conditions) & metas <= set(binding):
+                yield substitute(rhs, binding)
+
     def apply(e: Expr, env: Env) -> list:
-        out = []
-        for lhs, rhs in ((statement.lhs, statement.rhs), (statement.rhs, statement.lhs)):
-            for binding in match(lhs, e, metas, pattern_env, env):
-                if all(has_property(binding.get(n, Sym(n)), p, env)
-                       for n, props in conditions.items() for p in props):
-                    out.append(substitute(rhs, binding))
-        return out
+        return [new for lhs, rhs in ((statement.lhs, statement.rhs), (statement.rhs, statement.lhs))
+                for new in instances(lhs, rhs, e, env)]
 
     if statement.op != "=":
         def apply_rel(e: Expr, env: Env) -> list:
-            out = []
-            for binding in match(statement.lhs, e, metas, pattern_env, env):
-                if all(has_property(binding.get(n, Sym(n)), p, env)
-                       for n, props in conditions.items() for p in props):
-                    out.append((statement.op, substitute(statement.rhs, binding)))
-            return out
+            return [(statement.op, new) for new in instances(statement.lhs, statement.rhs, e, env)]
         return Rule(name, apply_rel, relational=True)
     return Rule(name, apply)
 
