@@ -305,17 +305,17 @@ def test_the_identity_is_not_dropped_from_a_scalar_times_identity():
     assert step("AI", "A", "mul-identity").ok
 
 
-def test_a_cited_rule_may_not_invent_symbols(tmp_path):
+def test_a_cited_rule_binds_its_symbols_and_checks_their_conditions(tmp_path):
     ids = ENTRY.format(id="unit-as-product", statement="I = AA^{-1}") + "assume = 'A invertible'\n"
-    ids += ENTRY.format(id="invent", statement="I = AA^{-1}") + "assume = 'A invertible'\n"
     ids += ENTRY.format(id="undo", statement="BB^{-1} = I") + "assume = 'B invertible'\n"
+    ids += ENTRY.format(id="unfounded", statement="I = CC^{-1}")
     proofs = ("[[proof]]\nid = 'unit-as-product'\nsteps = [{ expr = 'I' }, "
               "{ expr = 'AA^{-1}', by = 'inverse-mul-self' }]\n"
-              "[[proof]]\nid = 'invent'\nsteps = [{ expr = 'I' }, "
-              "{ expr = 'AA^{-1}', by = 'unit-as-product' }]\n"
               "[[proof]]\nid = 'undo'\nsteps = [{ expr = 'BB^{-1}' }, "
-              "{ expr = 'I', by = 'unit-as-product' }]\n")
+              "{ expr = 'I', by = 'unit-as-product' }]\n"
+              "[[proof]]\nid = 'unfounded'\nsteps = [{ expr = 'I' }, "
+              "{ expr = 'CC^{-1}', by = 'unit-as-product' }]\n")
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["undo"], cat).status == "checked"
-    # from I, the rule would have to make up its A: refused even though this A is invertible
-    assert verify_entry(cat.entries["invent"], cat).status == "failed"
+    # C is bound by matching CC^{-1}, and is not known to be invertible here
+    assert verify_entry(cat.entries["unfounded"], cat).status == "failed"
