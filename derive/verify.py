@@ -144,10 +144,7 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             factor = typed[f"{ci}.cancel"].expr
             known = list(facts.values()) + [typed[k].expr for k in typed if k.startswith("hyp:")]
             ok, msg = _check_cancel(source, factor, result, env, known)
-            cr.steps.append(StepReport(latex(result, vectors), "cancel", "hence",
-                                       "checked" if ok else "failed", msg, typed=result))
-            if not ok:
-                report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
+            if not _conclude(report, cr, ci, "cancel", result, ok, msg, vectors):
                 continue
             proved = result
             if chain.name:
@@ -185,10 +182,7 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
             result = typed[f"{ci}.result"].expr
             ok, msg = _check_contradiction(typed[f"{ci}.suppose"].expr, fact,
                                            facts.get(chain.contradicts or ""), result, env)
-            cr.steps.append(StepReport(latex(result, vectors), "contradiction", "hence",
-                                       "checked" if ok else "failed", msg, typed=result))
-            if not ok:
-                report.errors.append(f"{entry.id}, chain {ci + 1}: {msg}")
+            if not _conclude(report, cr, ci, "contradiction", result, ok, msg, vectors):
                 continue
             fact = result
         if chain.name:
@@ -202,6 +196,17 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
     elif proved is None and entry.chains:
         report.errors.append(f"{entry.id}: the proof proves nothing")
     return report
+
+
+def _conclude(report, cr, ci, form, result, ok, msg, vectors) -> bool:
+    """Record the conclusion of an inference form (cancel, contradiction); False if rejected."""
+    from derive.render import latex
+
+    cr.steps.append(StepReport(latex(result, vectors), form, "hence",
+                               "checked" if ok else "failed", msg, typed=result))
+    if not ok:
+        report.errors.append(f"{report.entry.id}, chain {ci + 1}: {msg}")
+    return ok
 
 
 def _establishes(fact: Relation, statement, env: Env) -> bool:
