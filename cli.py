@@ -19,8 +19,11 @@ def main() -> None:
     """derive: checked derivations and answer checking for linear algebra.
 
     \b
-    derive check EXPECTED ANSWER --assume "A symmetric"   grade one answer
     derive show transpose-inverse                         a checked walkthrough
+    derive check EXPECTED ANSWER --assume "A symmetric"   check one answer
+    derive grade answers.csv -o results.csv               grade a class
+    derive notes -o notes.tex --pdf                       the course notes
+    derive prove "(AB)^{-1} = B^{-1}A^{-1}" --assume "A, B invertible"
     """
 
 

@@ -637,7 +637,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
     (['invertible'], ('m', 'n'))
     >>> parse_assumptions("A weird")
     Traceback (most recent call last):
-    derive.errors.AssumptionError: in the clause 'A weird': unknown property 'weird' (known: commute, complex, diagonal, integer, invertible, matrix, nonzero, orthogonal, positive, positive_definite, positive_semidefinite, real, scalar, symmetric, unitary, vector, hermitian)
+    derive.errors.AssumptionError: in the clause 'A weird': unknown property 'weird' (known: commute, complex, diagonal, hermitian, integer, invertible, matrix, nonzero, orthogonal, positive, positive_definite, positive_semidefinite, real, scalar, symmetric, unitary, vector)
     """
     props: dict[str, set[str]] = {}
     shapes: dict[str, tuple] = {}
@@ -669,7 +669,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
                 "psd": "positive_semidefinite", "nonsingular": "invertible",
                 "non_zero": "nonzero", "commuting": "commute"}.get(prop, prop)
         if prop not in PROPERTIES:
-            known = ", ".join(sorted(PROPERTIES - {"hermitian"}) + ["hermitian"])
+            known = ", ".join(sorted(PROPERTIES))
             raise AssumptionError(f"in the clause '{clause}': unknown property '{prop_part}' "
                                   f"(known: {known})")
         names = [_normal_name(raw, clause) for raw in names_part.split(",")]
