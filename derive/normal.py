@@ -74,6 +74,7 @@ class NormalForm:
         self.env = env
         self.opaque: dict[str, tuple] = {}  # base -> (kind, payload, props)
         self.scalar_syms: dict[str, object] = {}
+        self.unit_dets: dict[object, str] = {}  # det(Q) = ±1, |det(U)| = 1
         self.complex_atoms: set[str] = set()
 
     # ------------------------------------------------------------ scalars
@@ -301,7 +302,43 @@ class NormalForm:
         return reduce(self.add, (self.nf(t) for t in e.terms), {})
 
     def n_Mul(self, e):
-        return reduce(self.mul, (self.nf(f) for f in e.factors), {(): self.sp.Integer(1)})
+        polys = self._cancel_inverse_pairs([self.nf(f) for f in e.factors])
+        return reduce(self.mul, polys, {(): self.sp.Integer(1)})
+
+    def _cancel_inverse_pairs(self, polys: list[dict]) -> list[dict]:
+        """P (P)^{-1} = (P)^{-1} P = I for a sum P whose inverse is an opaque atom."""
+        out: list[dict] = []
+        for q in polys:
+            if out and (self._is_inverse_of(q, out[-1]) or self._is_inverse_of(out[-1], q)):
+                out.pop()
+                continue
+            out.append(q)
+        return out
+
+    def _is_inverse_of(self, q: dict, p: dict) -> bool:
+        if len(q) != 1 or all(w == () for w in p):
+            return False
+        (w, c), = q.items()
+        return c == 1 and len(w) == 1 and not (w[0].t or w[0].c or w[0].inv) and (
+            w[0].base == f"inv[{_poly_key(p)}]")
+
+    def reduce_units(self, s):
+        """det(Q)^k = det(Q)^(k mod 2) and |det(Q)| = 1 for orthogonal Q; for unitary U,
+        conj(det(U)) = 1/det(U)."""
+        sp = self.sp
+        if not self.unit_dets:
+            return s
+        s = sp.expand(s)
+        for d, kind in self.unit_dets.items():
+            if kind == "unitary":
+                s = s.replace(lambda x, d=d: isinstance(x, sp.conjugate) and x.args[0] == d,
+                              lambda x, d=d: 1 / d)
+            s = s.replace(lambda x, d=d: isinstance(x, sp.Abs) and x.args[0] == d,
+                          lambda x: sp.Integer(1))
+            if kind == "orthogonal":
+                s = s.replace(lambda x, d=d: x.is_Pow and x.base == d and x.exp.is_Integer,
+                              lambda x, d=d: d ** (int(x.exp) % 2))
+        return sp.expand(s)
 
     def n_Frac(self, e):
         den = self.scalar_of(self.nf(e.den))
@@ -383,6 +420,9 @@ class NormalForm:
     def det_letter(self, x: Letter):
         real = "real" in self.props(x.base)
         d = self.atom(f"det({x.base})", real)
+        props = self.props(x.base)
+        if "orthogonal" in props or "unitary" in props:
+            self.unit_dets[d] = "orthogonal" if "orthogonal" in props else "unitary"
         if x.c:
             d = self.sp.conjugate(d)
         return 1 / d if x.inv else d
@@ -550,7 +590,9 @@ def equal_normal_forms(left: Expr, right: Expr, env: Env) -> bool:
     except (_NotScalar, _Explicit):
         return False
     for w in set(p) | set(q):
-        if not _simplify_zero(sympy, p.get(w, 0) - q.get(w, 0)):
+        diff = p.get(w, 0) - q.get(w, 0)
+        if not _simplify_zero(sympy, diff) and not _simplify_zero(
+                sympy, builder.reduce_units(diff)):
             return False
     return True
 

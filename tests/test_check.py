@@ -549,3 +549,23 @@ MORE_TRAPS = [
 @pytest.mark.parametrize("expected,answer,assume,verdict", MORE_TRAPS)
 def test_more_traps(expected, answer, assume, verdict):
     assert check(expected, answer, assume=assume).verdict == verdict
+
+
+
+@pytest.mark.parametrize("expected,answer,assume,verdict", [
+    ("\\det(Q)^2", "1", "Q orthogonal", EQ),
+    ("|\\det(Q)|", "1", "Q orthogonal", EQ),
+    ("\\det(Q)^3", "\\det(Q)", "Q orthogonal", EQ),
+    ("\\det(Q)^2", "\\det(Q)", "Q orthogonal", NE),
+    ("\\det(U)\\overline{\\det(U)}", "1", "U unitary", EQ),
+    ("|\\det(U)|", "1", "U unitary", EQ),
+    ("\\det(U)^2", "1", "U unitary", NE),
+    ("(I+A)(I+A)^{-1}", "I", "", EQ),
+    ("B(I+A)^{-1}(I+A)C", "BC", "", EQ),
+    ("(I+A)^{-1}(I+B)", "I", "", NE),
+])
+def test_normal_form_proves_unit_determinants_and_inverse_pairs(expected, answer, assume, verdict):
+    result = check(expected, answer, assume=assume)
+    assert result.verdict == verdict
+    if verdict == EQ:
+        assert result.method == "normal form"
