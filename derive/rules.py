@@ -610,8 +610,7 @@ def _explicit_value(e: Expr) -> Expr | None:
 def _number(x) -> Expr:
     import sympy
 
-    x = sympy.sympify(x)
-    if not x.is_Rational:
+    if not (isinstance(x, sympy.Basic) and x.is_Rational):
         raise ValueError("not a rational number")
     return Num(Fraction(int(x.p), int(x.q)))
 
