@@ -165,6 +165,8 @@ def _title_tex(title: str) -> str:
 
 def _assume_tex(text: str, names: list[str]) -> str:
     """Assumptions with the symbol names set as math: 'A, B invertible' -> '$A$, $B$ invertible'."""
+    for prop in ("positive_definite", "positive_semidefinite"):
+        text = text.replace(prop, prop.replace("_", " "))
     if not names:
         return _tex_text(text)
     pat = re.compile(r"(?<![A-Za-z_])(" + "|".join(re.escape(n) for n in sorted(
