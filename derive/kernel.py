@@ -65,7 +65,7 @@ class _Canon:
         shape = shape_of(e, self.env)
         terms = self.terms(e)
         return ("1x1" if shape in (None, (1, 1)) else shape,
-                tuple(sorted((str(c), m) for m, c in terms.items() if c != 0)))
+                tuple(sorted(((str(c), m) for m, c in terms.items() if c != 0), key=repr)))
 
     def terms(self, e: Expr) -> dict:
         """matrix part (tuple of factor keys) -> sympy coefficient."""
@@ -91,7 +91,8 @@ class _Canon:
                     coef *= c
                     mats.extend(x for x in m if x != "I")
                 else:
-                    mats.append(("sum", tuple(sorted((str(c), m) for m, c in sub.items()))))
+                    mats.append(("sum", tuple(sorted(((str(c), m) for m, c in sub.items()),
+                                                     key=repr))))
             return {tuple(mats) or ("I",): sp.expand(coef)}
         if isinstance(e, Frac):
             return {m: c / self.scalar(e.den) for m, c in self.terms(e.num).items()}

@@ -15,7 +15,15 @@ from derive.frontend import (
     parse_assumptions,
     typecheck,
 )
-from derive.kernel import Rule, check_step, compose, pattern_rule, same, weaker_or_equal
+from derive.kernel import (
+    Rule,
+    StepCheck,
+    check_step,
+    compose,
+    pattern_rule,
+    same,
+    weaker_or_equal,
+)
 
 
 @dataclass
@@ -166,7 +174,9 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
                                     typed[f"{ci}.suppose"].expr if chain.suppose else None)
                     res = check_step(prev, cur, rule, step.rel, env)
                 except (DeriveError, KeyError) as exc:
-                    res = type("R", (), {"ok": False, "message": str(exc)})()
+                    res = StepCheck(False, str(exc))
+                except Exception as exc:  # noqa: BLE001 (a kernel bug fails the step, loudly)
+                    res = StepCheck(False, f"internal error {type(exc).__name__}: {exc}")
                 status = "checked" if res.ok else "failed"
                 msg = "" if res.ok else (
                     f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): rule '{step.by}' "

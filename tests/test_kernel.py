@@ -319,3 +319,11 @@ def test_a_cited_rule_binds_its_symbols_and_checks_their_conditions(tmp_path):
     assert verify_entry(cat.entries["undo"], cat).status == "checked"
     # C is bound by matching CC^{-1}, and is not known to be invertible here
     assert verify_entry(cat.entries["unfounded"], cat).status == "failed"
+
+
+def test_sums_with_the_identity_have_a_key():
+    # found by a helper: sorting I's key ("I",) against a matrix's key crashed
+    a, env = read("(I + W)\\mathbf{x}")
+    b, _ = read("\\mathbf{x} + W\\mathbf{x}")
+    assert step("(I + W)\\mathbf{x}", "I\\mathbf{x} + W\\mathbf{x}", "distribute").ok
+    assert not same(a.expr, b.expr, env)  # distributing is a rule, not arithmetic
