@@ -569,3 +569,27 @@ def test_normal_form_proves_unit_determinants_and_inverse_pairs(expected, answer
     assert result.verdict == verdict
     if verdict == EQ:
         assert result.method == "normal form"
+
+
+# ---------------------------------------------------------------- red-team: sampler and tolerance
+
+
+@pytest.mark.parametrize("expected,answer,assume", [
+    (r"\det(U)^4", "1", "U unitary"),  # det(U) was always one of 1, -1, i, -i
+    (r"|\det(A)-1|", r"\det(A)-1", "A positive_definite"),  # MM^T + I had every eigenvalue >= 1
+    (r"A^HA", "I", "A orthogonal; A complex"),  # complex orthogonal was drawn unitary
+    (r"AC+B-B", "CA+B-B", "A, B commute; B, C commute"),  # commuting is not transitive
+    (r"e^{-100}", "0", ""),  # a constant below the 40-digit tolerance
+    (r"|c-10|", "10-c", ""),  # scalars were drawn in [-9, 9]
+    (r"k(k-1)(k-2)(k-3)(k-4)(k+1)(k+2)", "0", "k integer"),  # integers were drawn in [-2, 4]
+])
+def test_false_identities_that_special_samples_passed(expected, answer, assume):
+    assert check(expected, answer, assume=assume).verdict in (NE, "unknown")
+
+
+def test_commuting_symbol_absent_from_the_inputs_is_no_crash():
+    assert check("A", "A", assume="A, B commute").verdict == EQ
+
+
+def test_numeric_cancellation_at_60_digits_is_no_counterexample():
+    assert check("e^{200}+1-e^{200}", "1").verdict == EQ
