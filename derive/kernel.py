@@ -64,6 +64,10 @@ class _Canon:
         """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms."""
         shape = shape_of(e, self.env)
         terms = self.terms(e)
+        sp = self.sp
+        if any(sp.sympify(c).has(sp.nan, sp.zoo, sp.oo, -sp.oo) for c in terms.values()):
+            # a division by zero: 0/0 is nan and c + nan is nan, so nan = nan would make c = d
+            raise ValueError("a division by zero has no canonical form")
         return ("1x1" if shape in (None, (1, 1)) else shape,
                 tuple(sorted(((str(c), m) for m, c in terms.items() if c != 0), key=repr)))
 

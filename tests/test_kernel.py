@@ -327,3 +327,22 @@ def test_sums_with_the_identity_have_a_key():
     b, _ = read("\\mathbf{x} + W\\mathbf{x}")
     assert step("(I + W)\\mathbf{x}", "I\\mathbf{x} + W\\mathbf{x}", "distribute").ok
     assert not same(a.expr, b.expr, env)  # distributing is a rule, not arithmetic
+
+
+def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
+    # red-team: 0/0 canonicalized to nan, so c + 0/0 "was" d + 0/0, and an entry a + 0/b = a
+    # instantiated with b := 0 then proved c = d
+    ids = ("[[entry]]\nid = 'e1'\ntitle = 't'\nsection = 's'\nstatement = 'a + \\frac{0}{b} = a'\n"
+           "[[entry]]\nid = 'bad'\ntitle = 't'\nsection = 's'\nstatement = 'c = d'\n")
+    proofs = ("[[proof]]\nid = 'e1'\nsteps = [{ expr = 'a + \\frac{0}{b}' }, "
+              "{ expr = 'a', by = 'scalar-arithmetic' }]\n"
+              "[[proof]]\nid = 'bad'\nsteps = [{ expr = 'c' }, "
+              "{ expr = 'c + \\frac{0}{0}', by = 'e1' }, "
+              "{ expr = 'd + \\frac{0}{0}', by = 'scalar-arithmetic' }, "
+              "{ expr = 'd', by = 'e1' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["e1"], cat).status == "checked"
+    assert verify_entry(cat.entries["bad"], cat).status == "failed"
+    a, env = read("c + \\frac{0}{0}")
+    b, _ = read("d + \\frac{0}{0}")
+    assert not same(a.expr, b.expr, env)
