@@ -361,6 +361,19 @@ def _flat(m):
     return [x for row in m.to_list() for x in row]
 
 
+def _real_part(x, arith) -> Fraction:
+    if arith.complex:
+        return Fraction(int(x.x.numerator), int(x.x.denominator))
+    return Fraction(int(x.numerator), int(x.denominator))
+
+
+def _subsets(n: int):
+    """Every non-empty set of indices, for the principal minors of an n×n matrix."""
+    from itertools import combinations
+
+    return [list(c) for k in range(1, n + 1) for c in combinations(range(n), k)]
+
+
 def _bits(x, complex_: bool) -> int:
     parts = (x.x, x.y) if complex_ else (x,)
     return max(max(int(p.numerator).bit_length(), int(p.denominator).bit_length()) for p in parts)
@@ -585,6 +598,9 @@ class Sampler:
                  for _ in range(3)]
             eye = DomainMatrix.eye(n, K)
             return eye.mul(c[0]) + base.mul(c[1]) + (base * base).mul(c[2])
+        combined = self._combined(n, t)
+        if combined is not None:
+            return combined
         if t.has("orthogonal") or t.has("unitary"):
             # a complex orthogonal matrix (Q^TQ = I) is drawn from complex reflections I - 2vv^T/v^Tv
             conj = t.has("unitary") or not self.complex
@@ -612,6 +628,76 @@ class Sampler:
             return m + m.transpose()
         return m
 
+    def _combined(self, n: int, t: SymbolType):
+        """Instances of property pairs that one generator alone would not satisfy."""
+        from sympy.polys.matrices import DomainMatrix
+
+        K, a = self.a.K, self.a
+        unit = t.has("orthogonal") or t.has("unitary")
+        if unit and (t.has("positive_definite") or t.has("positive_semidefinite")):
+            return DomainMatrix.eye(n, K)  # eigenvalues of modulus 1 and positive: I
+        if unit and t.has("diagonal"):
+            signs = [a.rational(Fraction(self.rng.choice((-1, 1)))) for _ in range(n)]
+            if t.has("unitary") and self.complex:
+                signs = [self._unit() for _ in range(n)]
+            return DomainMatrix.diag(signs, K, (n, n))
+        if unit and (t.has("symmetric") or t.has("hermitian")):
+            # Q D Q^*, D = diag(±1) (or unit phases for a complex symmetric unitary, Q real)
+            plain = t.has("unitary") and t.has("symmetric") and not t.has("hermitian")
+            saved, self.complex = self.complex, self.complex and not plain
+            q = DomainMatrix.eye(n, K)
+            for _ in range(self.rng.randint(1, max(1, n))):
+                q = q * self.householder(n, t.has("unitary") or not self.complex)
+            self.complex = saved
+            phases = [self._unit() if plain and self.complex else
+                      a.rational(Fraction(self.rng.choice((-1, 1)))) for _ in range(n)]
+            d = DomainMatrix.diag(phases, K, (n, n))
+            back = (a.conj_transpose if t.has("hermitian") else a.transpose)(
+                Value(q, True, True)).val
+            return q * d * back
+        if t.has("diagonal") and (t.has("positive_definite") or t.has("positive_semidefinite")
+                                  or t.has("hermitian")):
+            low = 1 if t.has("positive_definite") else 0
+            lo = -5 if not (t.has("positive_definite") or t.has("positive_semidefinite")) else low
+            return DomainMatrix.diag([a.rational(Fraction(self.rng.randint(lo, 6),
+                                                          self.rng.choice((1, 2, 3))))
+                                      for _ in range(n)], K, (n, n))
+        return None
+
+    def satisfies(self, m, t: SymbolType) -> bool:
+        """Whether an instance has every declared property, checked exactly (a safety net)."""
+        from sympy.polys.matrices import DomainMatrix
+
+        a, K = self.a, self.a.K
+        rows, cols = m.shape
+        mv = Value(m, True, True)
+        tr = a.transpose(mv).val
+        ct = a.conj_transpose(mv).val
+
+        def same(x, y) -> bool:
+            return (x - y).is_zero_matrix
+
+        if rows != cols:
+            return not (set(t.props) & {"symmetric", "hermitian", "orthogonal", "unitary",
+                                        "diagonal", "positive_definite",
+                                        "positive_semidefinite", "invertible"})
+        eye = DomainMatrix.eye(rows, K)
+        checks = {
+            "symmetric": lambda: same(m, tr),
+            "hermitian": lambda: same(m, ct),
+            "orthogonal": lambda: same(tr * m, eye),
+            "unitary": lambda: same(ct * m, eye),
+            "diagonal": lambda: all(x == K.zero for i, row in enumerate(m.to_list())
+                                    for j, x in enumerate(row) if i != j),
+            "invertible": lambda: m.det() != K.zero,
+            "positive_definite": lambda: same(m, ct) and all(
+                _real_part(m.extract(list(range(k)), list(range(k))).det(), a) > 0
+                for k in range(1, rows + 1)),
+            "positive_semidefinite": lambda: same(m, ct) and (rows > 8 or all(
+                _real_part(m.extract(s, s).det(), a) >= 0 for s in _subsets(rows))),
+        }
+        return all(check() for prop, check in checks.items() if t.has(prop))
+
     def symbol(self, t: SymbolType, sizes: dict[str, int], base=None) -> Value:
         rows = t.rows if isinstance(t.rows, int) else sizes[t.rows]
         cols = t.cols if isinstance(t.cols, int) else sizes[t.cols]
@@ -624,6 +710,8 @@ class Sampler:
             if t.has("invertible") and m.det() == self.a.K.zero:
                 continue
             if t.has("nonzero") and all(x == self.a.K.zero for x in _flat(m)):
+                continue
+            if t.kind == MATRIX and not self.satisfies(m, t):
                 continue
             return Value(m, True, True)
         raise Undefined("no instance with the declared properties could be drawn")
@@ -753,7 +841,8 @@ def _still_equal(left, right, values, sizes, arith, lv, rv) -> bool | None:
     """Whether two numeric sides agree at twice the precision, beyond rounding noise.
 
     A true identity's numeric difference is rounding noise and shrinks with the precision; a
-    constant difference below the tolerance (``e^{-100}`` against 0) does not. None: undefined.
+    constant difference below the tolerance (``e^{-100}`` against 0) does not. None when this
+    instance decides nothing: undefined, or a difference still shrinking at 120 digits.
     """
     import mpmath
 
@@ -769,7 +858,11 @@ def _still_equal(left, right, values, sizes, arith, lv, rv) -> bool | None:
             return None
         diff, scale = arith.difference(hv, hw)
         tight = mpmath.mpf(10) ** -(2 * DPS - 20)
-        return bool(diff <= scale * tight and (low == 0 or diff <= low * mpmath.mpf(10) ** -20))
+        if diff <= scale * tight and (low == 0 or diff <= low * mpmath.mpf(10) ** -20):
+            return True
+        if low > 0 and diff >= low * mpmath.mpf(10) ** -3:
+            return False  # the difference does not shrink with the precision: it is real
+        return None  # still shrinking (e^{10A}e^{-10A}): no verdict from this instance
 
 
 def value_latex(v: Value, complex_: bool) -> str:

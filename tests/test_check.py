@@ -593,3 +593,16 @@ def test_commuting_symbol_absent_from_the_inputs_is_no_crash():
 
 def test_numeric_cancellation_at_60_digits_is_no_counterexample():
     assert check("e^{200}+1-e^{200}", "1").verdict == EQ
+
+
+@pytest.mark.parametrize("expected,answer,assume,verdict", [
+    ("A^T", "A", "A symmetric; A orthogonal", EQ),
+    ("A^2", "I", "A symmetric; A orthogonal", EQ),  # a symmetric orthogonal matrix is an involution
+    ("A", "I", "A positive_definite; A orthogonal", EQ),
+    ("A^2", "I", "A unitary; A symmetric", NE),  # complex symmetric unitary: phases, not ±1
+    ("AB", "BA", "A, B diagonal; A, B positive_definite", EQ),
+    ("\\det(A)", "|\\det(A)|", "A diagonal; A positive_definite", EQ),
+    ("e^{10A}e^{-10A}", "I", "", EQ),  # precision loss is not a counterexample
+])
+def test_instances_satisfy_every_declared_property(expected, answer, assume, verdict):
+    assert check(expected, answer, assume=assume).verdict == verdict
