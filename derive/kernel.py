@@ -99,7 +99,7 @@ class _Canon:
                                                      key=repr))))
             return {tuple(mats) or ("I",): sp.expand(coef)}
         if isinstance(e, Frac):
-            return {m: c / self.scalar(e.den) for m, c in self.terms(e.num).items()}
+            return {m: c * self.reciprocal(e.den) for m, c in self.terms(e.num).items()}
         kids = tuple(self.key(k) for k in e.children())
         return {((type(e).__name__, getattr(e, "name", None), kids),): self.sp.Integer(1)}
 
@@ -115,14 +115,34 @@ class _Canon:
         if isinstance(e, Mul) and all(self.is_scalar(f) for f in e.factors):
             return sp.Mul(*[self.scalar(f) for f in e.factors])
         if isinstance(e, Frac):
-            return self.scalar(e.num) / self.scalar(e.den)
+            return self.scalar(e.num) * self.reciprocal(e.den)
         if isinstance(e, Pow) and self.is_scalar(e.base):
-            return self.scalar(e.base) ** self.scalar(e.exp)
-        key = repr((type(e).__name__, getattr(e, "name", None),
-                    tuple(self.key(k) for k in e.children())))
+            from derive.rules import is_nonzero
+
+            if is_nonzero(e.base, self.env):
+                return self.scalar(e.base) ** self.scalar(e.exp)
+            if isinstance(e.exp, Num):
+                if e.exp.value >= 0:
+                    return self.scalar(e.base) ** self.scalar(e.exp)
+                return self.reciprocal(e.base) ** self.scalar(Num(-e.exp.value))
+        return self.atom(e)
+
+    def atom(self, e: Expr, tag: str | None = None):
+        """An opaque scalar: a symbol standing for ``e`` (or for its reciprocal, with a tag)."""
+        key = repr((tag or type(e).__name__, getattr(e, "name", None),
+                    tuple(self.key(k) for k in e.children()) if tag is None else self.key(e)))
         if key not in self.atoms:
-            self.atoms[key] = sp.Symbol(f"atom{len(self.atoms)}_{abs(hash(key))}")
+            self.atoms[key] = self.sp.Symbol(f"atom{len(self.atoms)}_{abs(hash(key))}")
         return self.atoms[key]
+
+    def reciprocal(self, den: Expr):
+        """1/den, cancelled against den only when den is known to be nonzero: otherwise
+        (cx)/x = c would hold where x = 0 too, and an x that is secretly 0 proves c = d."""
+        from derive.rules import is_nonzero
+
+        if is_nonzero(den, self.env):
+            return 1 / self.scalar(den)
+        return self.atom(den, tag="reciprocal")
 
 
 def _flat_factors(e: Mul) -> list[Expr]:

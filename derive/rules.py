@@ -81,8 +81,16 @@ def has_property(e: Expr, prop: str, env: Env) -> bool:
 
 def is_nonzero(e: Expr, env: Env) -> bool:
     """A small decision procedure: declared nonzero, or an invertible matrix times a nonzero."""
+    from derive.expr import Abs, Const
+
     if isinstance(e, Num):
         return e.value != 0
+    if isinstance(e, Const):
+        return True  # e, pi, i
+    if isinstance(e, (Abs, Norm)):
+        return is_nonzero(e.arg, env)
+    if isinstance(e, Frac):
+        return is_nonzero(e.num, env) and is_nonzero(e.den, env)
     if isinstance(e, Sym):
         t = env.get(e.name)
         return t is not None and ("nonzero" in t.props or "positive" in t.props)

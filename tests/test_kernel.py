@@ -346,3 +346,28 @@ def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
     a, env = read("c + \\frac{0}{0}")
     b, _ = read("d + \\frac{0}{0}")
     assert not same(a.expr, b.expr, env)
+
+
+def test_scalar_arithmetic_cancels_only_what_is_known_nonzero(tmp_path):
+    ids = ENTRY.format(id="cancel-anything", statement="\\frac{cx}{x} = c")
+    ids += ENTRY.format(id="cancel-nonzero", statement="\\frac{cx}{x} = c") + "assume = 'x nonzero'\n"
+    proofs = ("[[proof]]\nid = 'cancel-anything'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
+              "{ expr = 'c', by = 'scalar-arithmetic' }]\n"
+              "[[proof]]\nid = 'cancel-nonzero'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
+              "{ expr = 'c', by = 'scalar-arithmetic' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    # x might be 0: then (cx)/x is undefined, and "equal where defined" would let a secretly
+    # zero x (det A - det A^T) carry c to d
+    assert verify_entry(cat.entries["cancel-anything"], cat).status == "failed"
+    assert verify_entry(cat.entries["cancel-nonzero"], cat).status == "checked"
+
+
+def test_a_secretly_zero_denominator_does_not_prove_c_equals_d():
+    cat = load()
+    x = "(\\det(A) - \\det(A^T))"
+    x0 = "(\\det(A) - \\det(A))"
+    chain = [("c", None), (f"\\frac{{c{x}}}{{{x}}}", "scalar-arithmetic"),
+             (f"\\frac{{c{x0}}}{{{x}}}", "det-of-transpose"),
+             (f"\\frac{{d{x0}}}{{{x}}}", "scalar-arithmetic"),
+             (f"\\frac{{d{x}}}{{{x}}}", "det-of-transpose"), ("d", "scalar-arithmetic")]
+    assert verify_entry(_entry("c = d", chain), cat).status == "failed"
