@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from derive.errors import DeriveError
-from derive.expr import Add, Expr, Frac, Identity, Mul, Num, Pow, Relation, Sym, Zero
+from derive.expr import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Relation, Sym, Zero
 from derive.frontend import SCALAR, Env, shape_of
 
 RootRule = Callable[[Expr, Env], list]  # an expression -> [rewritten] or [(relation, rewritten)]
@@ -101,7 +101,10 @@ class _Canon:
         if isinstance(e, Frac):
             return {m: c * self.reciprocal(e.den) for m, c in self.terms(e.num).items()}
         kids = tuple(self.key(k) for k in e.children())
-        return {((type(e).__name__, getattr(e, "name", None), kids),): self.sp.Integer(1)}
+        # an explicit matrix keys its shape too: its entries alone do not tell 1×4 from 2×2
+        name = (len(e.rows), len(e.rows[0])) if isinstance(e, MatrixLit) else getattr(
+            e, "name", None)
+        return {((type(e).__name__, name, kids),): self.sp.Integer(1)}
 
     def scalar(self, e: Expr):
         sp = self.sp

@@ -371,3 +371,15 @@ def test_a_secretly_zero_denominator_does_not_prove_c_equals_d():
              (f"\\frac{{d{x0}}}{{{x}}}", "scalar-arithmetic"),
              (f"\\frac{{d{x}}}{{{x}}}", "det-of-transpose"), ("d", "scalar-arithmetic")]
     assert verify_entry(_entry("c = d", chain), cat).status == "failed"
+
+
+def test_explicit_matrices_in_a_product_keep_their_shapes():
+    # red-team: a literal factor was keyed by its entries only, so [1 0 0 0][1;0;0;0] (1×4 by
+    # 4×1, a 1×1 scalar factor) was "the same" as [1 0; 0 0][1 0; 0 0] (2×2 by 2×2)
+    row = "\\begin{bmatrix}1&0&0&0\\end{bmatrix}"
+    col = "\\begin{bmatrix}1\\\\0\\\\0\\\\0\\end{bmatrix}"
+    sq = "\\begin{bmatrix}1&0\\\\0&0\\end{bmatrix}"
+    eye = "\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}"
+    lhs, rhs = row + col + eye, sq + sq + eye
+    assert verify_entry(_entry(f"{lhs} = {rhs}", [(lhs, None), (rhs, "scalar-arithmetic")]),
+                        load()).status == "failed"
