@@ -419,6 +419,8 @@ def _kind_fits(name: str, subject: Expr, penv: Env, env: Env) -> bool:
         return s is None or s == (1, 1)
     if s is None:
         return False
+    if any(isinstance(w, int) and got != w for w, got in ((want.rows, s[0]), (want.cols, s[1]))):
+        return False  # a size written as a number is that size: B n×1 takes no n×n matrix
     if want.kind == "vector":
         return s[1] == 1 and s[0] != 1
     if want.rows == want.cols:

@@ -383,3 +383,19 @@ def test_explicit_matrices_in_a_product_keep_their_shapes():
     lhs, rhs = row + col + eye, sq + sq + eye
     assert verify_entry(_entry(f"{lhs} = {rhs}", [(lhs, None), (rhs, "scalar-arithmetic")]),
                         load()).status == "failed"
+
+
+def test_a_metavariable_with_a_numeric_size_takes_only_that_size(tmp_path):
+    # red-team: B n×1 (a column written as a matrix) matched any non-1×1 matrix, so
+    # tr(B^TB) = B^TB instantiated at B := A (n×n) gave x^T tr(A^TA) y = x^T A^TA y
+    ids = ENTRY.format(id="col-dot-trace", statement="\\operatorname{tr}(B^TB) = B^TB")
+    ids += "    assume = 'B n x 1'\n"
+    ids += ENTRY.format(id="bad", statement="\\mathbf{x}^T\\operatorname{tr}(A^TA)\\mathbf{y} = "
+                        "\\mathbf{x}^TA^TA\\mathbf{y}")
+    proofs = ("[[proof]]\nid = 'col-dot-trace'\nsteps = [{ expr = '\\operatorname{tr}(B^TB)' }, "
+              "{ expr = 'B^TB', by = 'trace-of-scalar' }]\n"
+              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\mathbf{x}^T\\operatorname{tr}(A^TA)"
+              "\\mathbf{y}' }, { expr = '\\mathbf{x}^TA^TA\\mathbf{y}', by = 'col-dot-trace' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["col-dot-trace"], cat).status == "checked"
+    assert verify_entry(cat.entries["bad"], cat).status == "failed"
