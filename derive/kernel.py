@@ -370,7 +370,8 @@ def match(pattern: Expr, subject: Expr, metas: set[str], penv: Env, env: Env,
     if type(pattern) is not type(subject):
         return
     if isinstance(pattern, (Num, Identity, Zero)) or not pattern.children():
-        if pattern == subject or isinstance(pattern, (Identity, Zero)):
+        if pattern == subject or isinstance(pattern, (Identity, Zero)) and _sizes_fit(
+                pattern, subject):
             yield binding
         return
     if getattr(pattern, "name", None) != getattr(subject, "name", None):
@@ -379,6 +380,16 @@ def match(pattern: Expr, subject: Expr, metas: set[str], penv: Env, env: Env,
     if len(pk) != len(sk):
         return
     yield from _match_all(list(pk), list(sk), metas, penv, env, binding)
+
+
+def _sizes_fit(pattern: Identity | Zero, subject: Expr) -> bool:
+    """An identity or zero whose size is written as a number is that size: I (2×2) is not I (n×n),
+    whose trace is n."""
+    if isinstance(pattern, Identity):
+        pairs = ((pattern.dim, subject.dim),)
+    else:
+        pairs = ((pattern.rows, subject.rows), (pattern.cols, subject.cols))
+    return not any(isinstance(p, int) and p != s for p, s in pairs)
 
 
 def _match_all(ps, ss, metas, penv, env, binding):

@@ -399,3 +399,19 @@ def test_a_metavariable_with_a_numeric_size_takes_only_that_size(tmp_path):
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["col-dot-trace"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
+
+
+def test_an_identity_of_a_written_size_matches_only_that_size(tmp_path):
+    # red-team: an I in a pattern matched every I, so I = [1 0; 0 1] (true for the 2×2 identity)
+    # rewrote the n×n identity in tr(I), and tr(I) = 2 was proved
+    eye = "\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}"
+    ids = ENTRY.format(id="eye2", statement=f"I = {eye}")
+    ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(I) = 2")
+    proofs = (f"[[proof]]\nid = 'eye2'\nsteps = [{{ expr = '{eye}' }}, "
+              f"{{ expr = 'I + 0{eye}', by = 'arithmetic' }}]\n"
+              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(I)' }, "
+              f"{{ expr = '\\operatorname{{tr}}({eye})', by = 'eye2' }}, "
+              "{ expr = '2', by = 'arithmetic' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["eye2"], cat).status == "checked"
+    assert verify_entry(cat.entries["bad"], cat).status == "failed"
