@@ -111,6 +111,8 @@ def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict,
     cited = cat.entries[name]
     if cited.hypotheses:
         raise ProofError(f"'{name}' holds only under its hypotheses, so it cannot be cited as a rule")
+    if not cited.chains:
+        raise ProofError(f"'{name}' has no proof, so it cannot be cited as a rule")
     cenv, ctyped = entry_env(cited)
     from derive.expr import symbols
 

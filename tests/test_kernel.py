@@ -415,3 +415,14 @@ def test_an_identity_of_a_written_size_matches_only_that_size(tmp_path):
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["eye2"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
+
+
+def test_an_entry_without_a_proof_cannot_be_cited(tmp_path):
+    # red-team: an unproved (false) statement tr(A) = 0 was cited as a rule, and the citing entry
+    # tr(B) = 0 was reported checked while verify passed
+    ids = ENTRY.format(id="axiom", statement="\\operatorname{tr}(A) = 0")
+    ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(B) = 0")
+    proofs = ("[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(B)' }, "
+              "{ expr = '0', by = 'axiom' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["bad"], cat).status == "failed"
