@@ -155,9 +155,8 @@ def _meet(left, right, env):
 
 def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     """Prove, check or refute ``LHS = RHS`` under the clauses."""
-    from derive.check import _counterexample, _shapes_fit
-    from derive.frontend import shape_of
-    from derive.randomized import run_trials
+    from derive.check import decide
+    from derive.frontend import Typed, shape_of
     from derive.render import latex
 
     try:
@@ -175,11 +174,12 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     shown = latex(typed, vectors)
     lhs, rhs = typed.lhs, typed.rhs
-    if not _shapes_fit(shape_of(lhs, env), shape_of(rhs, env)):
-        return ProveResult("refuted", shown, reason="the two sides have different shapes")
-    report = run_trials(lhs, rhs, env)
-    if report.counterexample is not None:
-        return ProveResult("refuted", shown, counterexample=_counterexample(report, env))
+    left = Typed(lhs, shape_of(lhs, env), claim)
+    right = Typed(rhs, shape_of(rhs, env), claim)
+    verdict = decide(left, right, env, (latex(lhs, vectors), latex(rhs, vectors)), hints=False)
+    if verdict.verdict == "not-equivalent":
+        return ProveResult("refuted", shown, counterexample=verdict.counterexample,
+                           reason=verdict.reason)
     catalogue = _catalogue_rules(env)
     chain = search(lhs, rhs, env, seconds, catalogue)
     by_name = {r.name: r for r in [*_rules(SIMPLIFYING + BRIDGES + FINISH), *catalogue]}
@@ -188,13 +188,11 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
 
         return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain],
                            pretty=[unicode(e) for e, _ in chain])
-    if report.agreed >= 4:
-        from derive.normal import equal_normal_forms
-
-        how = "the normal forms agree" if equal_normal_forms(lhs, rhs, env) else (
-            f"both sides agree on {report.agreed} random instances")
+    if verdict.verdict == "equivalent":
+        how = ("the normal forms agree" if verdict.method == "normal form"
+               else verdict.reason or "random trials agree")
         return ProveResult("checked", shown, reason=f"no derivation found; {how}")
-    return ProveResult("unknown", shown, reason="no derivation found and too few defined trials")
+    return ProveResult("unknown", shown, reason="no derivation found; " + (verdict.reason or ""))
 
 
 def _kernel_accepts(chain, env, by_name: dict[str, Rule]) -> bool:

@@ -352,6 +352,9 @@ def walkthrough_text(report) -> str:
                    if s.by and not s.by.startswith(("hyp:", "fact:"))})
     if deps:
         lines += ["", "uses: " + ", ".join(deps)]
+    if report.leans_on:
+        lines.append("relies on entries whose proofs are partly prose: "
+                     + ", ".join(sorted(report.leans_on)))
     refs = ", ".join(f"{k}: {v}" for k, v in e.references)
     if refs:
         lines.append("references: " + refs)

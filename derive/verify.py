@@ -52,6 +52,7 @@ class EntryReport:
     errors: list[str] = field(default_factory=list)
     env: Env | None = None
     statement: Typed | None = None
+    leans_on: set[str] = field(default_factory=set)  # cited entries whose proofs are partly prose
 
     @property
     def status(self) -> str:
@@ -59,7 +60,7 @@ class EntryReport:
             return "failed"
         if not self.chains:
             return "unproved"
-        if any(s.status == "prose" for c in self.chains for s in c.steps):
+        if any(s.status == "prose" for c in self.chains for s in c.steps) or self.leans_on:
             return "partial"
         return "checked"
 
@@ -113,6 +114,8 @@ def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict,
         raise ProofError(f"'{name}' holds only under its hypotheses, so it cannot be cited as a rule")
     if not cited.chains:
         raise ProofError(f"'{name}' has no proof, so it cannot be cited as a rule")
+    if cited_status(cited, cat) == "failed":
+        raise ProofError(f"'{name}' fails to verify, so it cannot be cited as a rule")
     cenv, ctyped = entry_env(cited)
     from derive.expr import symbols
 
@@ -126,6 +129,15 @@ def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict,
         if keep:
             conditions[n] = keep
     return pattern_rule(name, ctyped["statement"].expr, conditions, cenv)
+
+
+def cited_status(entry: Entry, cat: Catalogue) -> str:
+    """The status of an entry that another cites (verified once per catalogue)."""
+    cache = cat.__dict__.setdefault("_statuses", {})
+    if entry.id not in cache:
+        cache[entry.id] = "checking"  # citations only point back: no cycle can reach here
+        cache[entry.id] = verify_entry(entry, cat).status
+    return cache[entry.id]
 
 
 def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
@@ -180,6 +192,9 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
                 except Exception as exc:  # noqa: BLE001 (a kernel bug fails the step, loudly)
                     res = StepCheck(False, f"internal error {type(exc).__name__}: {exc}")
                 status = "checked" if res.ok else "failed"
+                if res.ok and step.by in cat.entries and cited_status(
+                        cat.entries[step.by], cat) == "partial":
+                    report.leans_on.add(step.by)
                 msg = "" if res.ok else (
                     f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): rule '{step.by}' "
                     f"does not take {latex(prev, vectors)} to {shown}: {res.message}")

@@ -606,3 +606,11 @@ def test_numeric_cancellation_at_60_digits_is_no_counterexample():
 ])
 def test_instances_satisfy_every_declared_property(expected, answer, assume, verdict):
     assert check(expected, answer, assume=assume).verdict == verdict
+
+
+def test_prove_agrees_with_check_on_ranks_and_refutations():
+    from derive.prove import prove
+
+    assert prove("\\operatorname{rank}(A) = \\operatorname{rank}(A^2)").status == "unknown"
+    assert prove("(AB)^T = A^TB^T").status == "refuted"
+    assert prove("(AB)^{-1} = B^{-1}A^{-1}", assume="A, B invertible").status == "proved"

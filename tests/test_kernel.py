@@ -426,3 +426,21 @@ def test_an_entry_without_a_proof_cannot_be_cited(tmp_path):
               "{ expr = '0', by = 'axiom' }]\n")
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
+
+
+def test_citing_a_partly_prose_entry_makes_the_citer_partial_and_a_failed_one_fails(tmp_path):
+    ids = ENTRY.format(id="by-prose", statement="(A^T)^T = A")
+    ids += ENTRY.format(id="broken", statement="(B^T)^T = B")
+    ids += ENTRY.format(id="on-prose", statement="(C^T)^T = C")
+    ids += ENTRY.format(id="on-broken", statement="(D^T)^T = D")
+    proofs = ("[[proof]]\nid = 'by-prose'\nsteps = [{ expr = '(A^T)^T' }, "
+              "{ expr = 'A', prose = 'transpose twice' }]\n"
+              "[[proof]]\nid = 'broken'\nsteps = [{ expr = '(B^T)^T' }, "
+              "{ expr = 'B', by = 'transpose-of-sum' }]\n"
+              "[[proof]]\nid = 'on-prose'\nsteps = [{ expr = '(C^T)^T' }, "
+              "{ expr = 'C', by = 'by-prose' }]\n"
+              "[[proof]]\nid = 'on-broken'\nsteps = [{ expr = '(D^T)^T' }, "
+              "{ expr = 'D', by = 'broken' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["on-prose"], cat).status == "partial"
+    assert verify_entry(cat.entries["on-broken"], cat).status == "failed"
