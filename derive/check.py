@@ -149,6 +149,7 @@ def _shapes_fit(a, b) -> bool:
 def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 20261125,
            hints: bool = True) -> CheckResult:
     """The verdict for two typed expressions in one environment."""
+    from derive.expr import symbols
     from derive.randomized import run_trials
 
     if not _shapes_fit(left.shape, right.shape):
@@ -172,6 +173,9 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     if proved:
         return CheckResult("equivalent", "normal form", *shown,
                            details={"trials": report.agreed})
+    if report.exact and report.agreed and not (symbols(left.expr) | symbols(right.expr)):
+        return CheckResult("equivalent", "exact computation", *shown,
+                           reason="no symbols: both sides computed exactly")
     if report.agreed >= MIN_AGREEMENTS:
         # evidence only: a second, independent round with wider entries before saying equivalent
         try:
@@ -205,9 +209,9 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
 
 def _generic_only(left, right) -> bool:
     """Whether random instances say nothing: a rank takes its generic value almost surely."""
-    from derive.expr import Rank, walk
+    from derive.expr import Rank, symbols, walk
 
-    return any(isinstance(n, Rank) for e in (left, right) for n in walk(e))
+    return any(isinstance(n, Rank) and symbols(n.arg) for e in (left, right) for n in walk(e))
 
 
 def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResult:

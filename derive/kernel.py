@@ -145,6 +145,8 @@ class _Canon:
 
         if is_nonzero(den, self.env):
             return 1 / self.scalar(den)
+        if self.scalar(den) == 0:
+            raise ValueError("a division by zero has no canonical form")
         return self.atom(den, tag="reciprocal")
 
 

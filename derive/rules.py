@@ -105,8 +105,9 @@ def is_nonzero(e: Expr, env: Env) -> bool:
             for m in mats)
     if isinstance(e, (Transpose, ConjTranspose)):
         return is_nonzero(e.arg, env)
-    if isinstance(e, Pow):
-        return is_nonzero(e.base, env)
+    if isinstance(e, Pow):  # a nonzero matrix may be nilpotent: only an invertible one counts
+        return is_nonzero(e.base, env) if _scalar(e.base, env) else has_property(
+            e.base, "invertible", env)
     if isinstance(e, (Det,)):
         return has_property(e.arg, "invertible", env)
     return has_property(e, "invertible", env)
