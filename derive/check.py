@@ -9,6 +9,7 @@ random instance; "not-equivalent" always comes with a counterexample; "unknown" 
 from __future__ import annotations
 
 import json
+import random
 import sys
 import types
 from dataclasses import dataclass, field
@@ -150,7 +151,7 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
            hints: bool = True) -> CheckResult:
     """The verdict for two typed expressions in one environment."""
     from derive.expr import symbols
-    from derive.randomized import run_trials
+    from derive.randomized import dims_of, run_trials
 
     if not _shapes_fit(left.shape, right.shape):
         return CheckResult("not-equivalent", "shapes", *shown,
@@ -173,14 +174,23 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     if proved:
         return CheckResult("equivalent", "normal form", *shown,
                            details={"trials": report.agreed})
-    if report.exact and report.agreed and not (symbols(left.expr) | symbols(right.expr)):
+    if report.exact and report.agreed and not (symbols(left.expr) | symbols(right.expr)) and (
+            not dims_of(env, [left.expr, right.expr])):
         return CheckResult("equivalent", "exact computation", *shown,
                            reason="no symbols: both sides computed exactly")
     if report.agreed >= MIN_AGREEMENTS:
         # evidence only: a second, independent round with wider entries before saying equivalent
         try:
+            from derive.normal import dimension_witness
+            from derive.randomized import larger_sizes
+
+            rng = random.Random(seed + SECOND_ROUND)
+            plan = larger_sizes(dims_of(env, [left.expr, right.expr]), rng)
+            witness = dimension_witness(left.expr, right.expr, env)
+            if witness is not None:
+                plan = [witness] * 3 + plan
             second = run_trials(left.expr, right.expr, env, seed=seed + SECOND_ROUND, limits=limits,
-                                spread=9)
+                                spread=9, plan=plan)
         except LimitError as exc:
             return CheckResult("unknown", "randomized evaluation", *shown,
                                reason=f"evaluation stopped: {exc}")

@@ -597,6 +597,33 @@ def equal_normal_forms(left: Expr, right: Expr, env: Env) -> bool:
     return True
 
 
+def dimension_witness(left: Expr, right: Expr, env: Env, largest: int = 64):
+    """Sizes at which the two sides differ, when their normal forms differ by a nonzero
+    polynomial in the sizes alone (``\\operatorname{tr}(I)`` is n): such a claim fails for some n,
+    and trials at these sizes show it. None when the difference involves anything else."""
+    import sympy
+
+    if any(isinstance(n, MatrixLit) for e in (left, right) for n in walk(e)):
+        return None
+    builder = NormalForm(env)
+    try:
+        p, q = builder.nf(left), builder.nf(right)
+    except (_NotScalar, _Explicit, LimitError):
+        return None
+    diffs = [sympy.expand(p.get(w, 0) - q.get(w, 0)) for w in set(p) | set(q)]
+    diffs = [d for d in diffs if d != 0]
+    if not diffs:
+        return None
+    dims = [s for d in diffs for s in d.free_symbols]
+    if not dims or any(not (s.is_integer and s.is_positive) for s in dims) or len(set(dims)) > 1:
+        return None
+    n = dims[0]
+    for value in range(1, largest + 1):
+        if any(d.subs(n, value) != 0 for d in diffs):
+            return {n.name: value}
+    return None
+
+
 def _equal_explicit(left: Expr, right: Expr, env: Env) -> bool:
     """Explicit matrices with no matrix symbols: compute both sides exactly with SymPy."""
     import sympy

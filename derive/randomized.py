@@ -772,6 +772,15 @@ def dims_of(env: Env, exprs: list[Expr]) -> list[str]:
     return sorted(names)
 
 
+def larger_sizes(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
+    """Sizes past the first round's (6 to 8), for a second round: an identity that holds for
+    n ≤ 5 only (a polynomial in n with roots 1..5) must not pass."""
+    if not dims:
+        return [{}] * 6
+    return [{d: rng.randint(6, 8) if i == 0 else rng.randint(1, 8) for i, d in enumerate(dims)}
+            for _ in range(4)] + size_plan(dims, rng)[:8]
+
+
 def size_plan(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
     """The sizes to try: every n from 1 to 5 for one dimension; a spread of pairs for more."""
     if not dims:
@@ -805,15 +814,17 @@ class TrialReport:
 
 
 def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
-               limits: Limits = DEFAULT, extra_rounds: int = 0, spread: int = 4) -> TrialReport:
+               limits: Limits = DEFAULT, extra_rounds: int = 0, spread: int = 4,
+               plan: list[dict[str, int]] | None = None) -> TrialReport:
     """Evaluate both sides on random instances; stop at the first disagreement."""
     complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
                                   for e in (left, right) for n in walk(e))
     arith = Arith(complex_, limits)
     rng = random.Random(seed)
     sampler = Sampler(arith, rng, spread)
-    plan = size_plan(dims_of(env, [left, right]), rng)
-    plan = plan + plan[: extra_rounds]
+    if plan is None:
+        plan = size_plan(dims_of(env, [left, right]), rng)
+        plan = plan + plan[: extra_rounds]
     agreed = undefined = 0
     exact = True
     for sizes in plan:

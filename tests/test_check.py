@@ -614,3 +614,12 @@ def test_prove_agrees_with_check_on_ranks_and_refutations():
     assert prove("\\operatorname{rank}(A) = \\operatorname{rank}(A^2)").status == "unknown"
     assert prove("(AB)^T = A^TB^T").status == "refuted"
     assert prove("(AB)^{-1} = B^{-1}A^{-1}", assume="A, B invertible").status == "proved"
+
+
+def test_an_identity_true_only_for_small_sizes_is_refuted():
+    n = "\\operatorname{tr}(I)"
+    poly = "".join(f"({n}-{k})" for k in range(1, 10))  # zero for n = 1..9 only
+    result = check(poly, "0")
+    assert result.verdict == NE
+    assert result.counterexample["sizes"]["n"] >= 10
+    assert check(f"({n}-1)({n}-2)", f"{n}^2 - 3{n} + 2").verdict == EQ
