@@ -229,7 +229,7 @@ def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResul
                          if report.exact else "counterexample (60-digit evaluation)",
                          *shown, counterexample=_counterexample(report, env))
     if hints:
-        result.hint = _hint(left.expr, right.expr, env, limits, seed)
+        result.hint = _hint(left, right, env, limits, seed)
     return result
 
 
@@ -276,18 +276,18 @@ HINT_PROPERTIES = ("symmetric", "invertible", "orthogonal", "diagonal")
 def _hint(left, right, env, limits, seed) -> str | None:
     """A standard property under which the answer would be right, if one is found."""
     from derive.frontend import MATRIX
-    from derive.randomized import run_trials
 
     mats = [n for n, t in env.symbols if t.kind == MATRIX and t.rows == t.cols]
     if len(mats) > 4:
         return None
 
     def holds(new_env) -> bool:
+        """The same standard as a verdict: the normal form, or two rounds of trials."""
         try:
-            r = run_trials(left, right, new_env, seed=seed + 1, limits=limits)
+            verdict = decide(left, right, new_env, (None, None), limits, seed + 1, hints=False)
         except (LimitError, DeriveError):
             return False
-        return r.counterexample is None and r.agreed >= MIN_AGREEMENTS
+        return verdict.verdict == "equivalent"
 
     for a in mats:
         for b in mats:
