@@ -187,8 +187,8 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
             rng = random.Random(seed + SECOND_ROUND)
             plan = larger_sizes(dims_of(env, [left.expr, right.expr]), rng)
             witness = dimension_witness(left.expr, right.expr, env)
-            if witness is not None:
-                plan = [witness] * 3 + plan
+            if witness is not None:  # the other sizes from the plan
+                plan = [{**sizes, **witness} for sizes in plan[:3]] + plan
             second = run_trials(left.expr, right.expr, env, seed=seed + SECOND_ROUND, limits=limits,
                                 spread=9, plan=plan)
         except LimitError as exc:
@@ -253,7 +253,8 @@ def _counterexample(report, env) -> dict:
     from derive.randomized import value_data, value_latex
 
     trial = report.counterexample
-    complex_ = any(t.complex for _, t in env.symbols) or _complex_value(trial)
+    complex_ = any(t.complex for _, t in env.symbols) or any(
+        _complex_value(v) for v in (trial.left, trial.right, *trial.values.values()))
     return {
         "sizes": trial.sizes,
         "instance": {name: {"latex": value_latex(v, complex_), "value": value_data(v, complex_)}
@@ -265,8 +266,11 @@ def _counterexample(report, env) -> dict:
     }
 
 
-def _complex_value(trial) -> bool:
-    v = trial.left.val
+def _complex_value(value) -> bool:
+    """Whether an exact value lives in the Gaussian rationals (the evaluation was complex)."""
+    if not value.exact:
+        return False
+    v = value.val
     return v.__class__.__name__ == "GaussianRational" or "QQ_I" in str(getattr(v, "domain", ""))
 
 

@@ -43,6 +43,7 @@ from derive.expr import (
 from derive.frontend import MATRIX, SCALAR, VECTOR, Env
 
 MAX_TERMS = 4000
+REAL_FUNCS = {"exp", "sin", "cos", "sinh", "cosh"}  # real on real matrices
 
 
 @dataclass(frozen=True, order=True)
@@ -115,8 +116,8 @@ class NormalForm:
         t = self.env.get(base)
         if t is not None:
             return t.props
-        if not self.env.complex:
-            return frozenset({"real"})
+        if base in self.opaque:  # real only where the atom is surely real (not sqrt(A))
+            return self.opaque[base][2]
         return frozenset()
 
     def normalize(self, x: Letter) -> Letter:
@@ -356,7 +357,12 @@ class NormalForm:
         k = _int_value(e.exp)
         if k is None or k < 0:
             shape = _shape_of_poly(base)
-            return self.opaque_letter("pow", (_poly_key(base), str(e.exp)), *shape)
+            try:
+                integer = self.scalar_of(self.nf(e.exp)).is_integer is True
+            except _NotScalar:
+                integer = False
+            real = {"real"} if integer and self._real_poly(base) else set()
+            return self.opaque_letter("pow", (_poly_key(base), str(e.exp)), *shape, real)
         out = {(): self.sp.Integer(1)}
         for _ in range(k):
             out = self.mul(out, base)
@@ -385,7 +391,7 @@ class NormalForm:
         shape = _shape_of_poly(p)
         if shape is None:
             raise _NotScalar()
-        return self.opaque_letter("inv", p, *shape)
+        return self.opaque_letter("inv", p, *shape, {"real"} if self._real_poly(p) else set())
 
     def n_Det(self, e):
         p = self.nf(e.arg)
@@ -502,7 +508,8 @@ class NormalForm:
                   "cosh": self.sp.cosh, "tanh": self.sp.tanh}[e.name]
             return self.const(fn(s))
         shape = _shape_of_poly(p)
-        return self.opaque_letter(e.name, p, *shape)
+        real = e.name in REAL_FUNCS and self._real_poly(p)  # sqrt(A), log(A) may be complex
+        return self.opaque_letter(e.name, p, *shape, {"real"} if real else set())
 
     def n_MatrixLit(self, e):
         raise _Explicit()
@@ -599,8 +606,11 @@ def equal_normal_forms(left: Expr, right: Expr, env: Env) -> bool:
 
 def dimension_witness(left: Expr, right: Expr, env: Env, largest: int = 64):
     """Sizes at which the two sides differ, when their normal forms differ by a nonzero
-    polynomial in the sizes alone (``\\operatorname{tr}(I)`` is n): such a claim fails for some n,
-    and trials at these sizes show it. None when the difference involves anything else."""
+    polynomial in the sizes (``\\operatorname{tr}(I)`` is n), possibly times other atoms: such a
+    claim fails for some sizes, and trials at these sizes show it (the sizes only steer the
+    trials; a verdict still needs an instance). None when no such sizes are found."""
+    import itertools
+
     import sympy
 
     if any(isinstance(n, MatrixLit) for e in (left, right) for n in walk(e)):
@@ -614,13 +624,20 @@ def dimension_witness(left: Expr, right: Expr, env: Env, largest: int = 64):
     diffs = [d for d in diffs if d != 0]
     if not diffs:
         return None
-    dims = [s for d in diffs for s in d.free_symbols]
-    if not dims or any(not (s.is_integer and s.is_positive) for s in dims) or len(set(dims)) > 1:
+    from derive.randomized import dims_of
+
+    names = set(dims_of(env, [left, right]))
+    dims = sorted({s for d in diffs for s in d.free_symbols
+                   if s.name in names and s.is_integer and s.is_positive}, key=str)
+    if not dims or len(dims) > 3:
         return None
-    n = dims[0]
-    for value in range(1, largest + 1):
-        if any(d.subs(n, value) != 0 for d in diffs):
-            return {n.name: value}
+    bound = {1: largest, 2: 16, 3: 8}[len(dims)]
+    points = sorted(itertools.product(range(1, bound + 1), repeat=len(dims)),
+                    key=lambda pt: (max(pt), pt))
+    for pt in points:
+        at = dict(zip(dims, pt, strict=True))
+        if any(sympy.expand(d.subs(at)) != 0 for d in diffs):
+            return {s.name: v for s, v in at.items()}
     return None
 
 

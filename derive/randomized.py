@@ -190,7 +190,7 @@ class Arith:
         return Value(a.val.transpose() if a.exact else a.val.T, True, a.exact)
 
     def conj(self, a: Value) -> Value:
-        if not self.complex:
+        if not self.complex and a.exact:  # a numeric value may be complex here: sqrt(-1)
             return a
         if a.exact:
             K = self.K
@@ -545,6 +545,8 @@ class Sampler:
             wide = self.wide and self.draws % 3 != 0  # two in three draws of the second round
             if t.has("integer"):
                 k = r.randint(-40, 40) if wide else r.randint(-2, 4)
+                if t.has("positive"):
+                    k = abs(k)
                 x = K(k) if not self.a.complex else K(k, 0)
             elif t.complex:
                 x = self.entry(6)
@@ -594,10 +596,15 @@ class Sampler:
 
         K, a = self.a.K, self.a
         if base is not None:  # a commuting partner: a polynomial in the base, real coefficients
+            # of degree up to n - 1: every matrix commuting with a generic base is one, while
+            # degree 2 alone made I, A, A^2, B linearly dependent for n >= 4
             c = [self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
-                 for _ in range(3)]
-            eye = DomainMatrix.eye(n, K)
-            return eye.mul(c[0]) + base.mul(c[1]) + (base * base).mul(c[2])
+                 for _ in range(max(3, n))]
+            out, power = DomainMatrix.eye(n, K).mul(c[0]), DomainMatrix.eye(n, K)
+            for coeff in c[1:]:
+                power = power * base
+                out = out + power.mul(coeff)
+            return out
         combined = self._combined(n, t)
         if combined is not None:
             return combined
@@ -777,8 +784,9 @@ def larger_sizes(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
     n ≤ 5 only (a polynomial in n with roots 1..5) must not pass."""
     if not dims:
         return [{}] * 6
-    return [{d: rng.randint(6, 8) if i == 0 else rng.randint(1, 8) for i, d in enumerate(dims)}
-            for _ in range(4)] + size_plan(dims, rng)[:8]
+    every = [{d: rng.randint(6, 8) for d in dims} for _ in range(2)]  # all of them large at once
+    return every + [{d: rng.randint(6, 8) if i == 0 else rng.randint(1, 8)
+                     for i, d in enumerate(dims)} for _ in range(4)] + size_plan(dims, rng)[:8]
 
 
 def size_plan(dims: list[str], rng: random.Random) -> list[dict[str, int]]:

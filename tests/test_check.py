@@ -623,3 +623,59 @@ def test_an_identity_true_only_for_small_sizes_is_refuted():
     assert result.verdict == NE
     assert result.counterexample["sizes"]["n"] >= 10
     assert check(f"({n}-1)({n}-2)", f"{n}^2 - 3{n} + 2").verdict == EQ
+
+
+@pytest.mark.parametrize("expected, answer, assume", [
+    ("\\overline{\\sqrt{x}}", "\\sqrt{x}", ""),  # x = -1: -i against i (real arithmetic, complex value)
+    ("\\overline{\\log(x)}", "\\log(x)", ""),
+    ("(\\sqrt{A})^H", "(\\sqrt{A})^T", ""),  # sqrt(A) of a real A is not real: A = [-1]
+    ("\\|\\sqrt{A}\\mathbf{x}\\|^2", "\\mathbf{x}^T\\sqrt{A}^T\\sqrt{A}\\mathbf{x}", ""),
+    ("\\overline{\\det(\\sqrt{A})}", "\\det(\\sqrt{A})", ""),
+])
+def test_a_complex_value_of_real_matrices_is_conjugated(expected, answer, assume):
+    assert check(expected, answer, assume=assume).verdict == NE
+
+
+def test_an_opaque_atom_is_real_only_when_it_surely_is():
+    from derive.frontend import build_env, parse, parse_assumptions, typecheck_compared
+    from derive.normal import equal_normal_forms
+
+    for left, right in (("\\overline{(A+iI)^{-1}}", "(A+iI)^{-1}"),
+                        ("\\overline{\\sqrt{A}}", "\\sqrt{A}")):
+        parsed = [parse(left), parse(right)]
+        env = build_env(parse_assumptions(""), parsed)
+        lt, rt = typecheck_compared(parsed[0], parsed[1], env)
+        assert not equal_normal_forms(lt.expr, rt.expr, env)
+    assert check("\\overline{(A+I)^{-1}}", "(A+I)^{-1}").verdict == EQ
+
+
+def test_a_complex_counterexample_with_a_numeric_value_is_shown():
+    result = check("(e^{iA})^H", "(e^{iA})^T")
+    assert result.verdict == NE and "i" in result.to_text()
+
+
+def test_commuting_partners_are_not_only_quadratic_polynomials():
+    # for n >= 4, B = A^3 commutes with A but is not in the span of I, A, A^2
+    tr = "\\operatorname{tr}"
+    rows = [[f"{tr}(I)", f"{tr}(A)", f"{tr}(A^2)", f"{tr}(B)"],
+            [f"{tr}(A)", f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(AB)"],
+            [f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(A^4)", f"{tr}(A^2B)"],
+            [f"{tr}(B)", f"{tr}(AB)", f"{tr}(A^2B)", f"{tr}(B^2)"]]
+    gram = "\\det\\begin{bmatrix}" + " \\\\ ".join(" & ".join(r) for r in rows) + "\\end{bmatrix}"
+    assert check(gram, "0", assume="A, B symmetric; A, B commute").verdict == NE
+
+
+def test_size_polynomials_in_several_dimensions_are_refuted():
+    five = "(n-1)(n-2)(n-3)(n-4)(n-5)"
+    # the witness names n only; the other sizes come from the plan (a KeyError before)
+    assert check(five, "0", assume="A m x n").verdict == NE
+    both = five + "(p-1)(p-2)(p-3)(p-4)(p-5)"
+    for assume in ("A m x n; B n x p", "A m x n; B p x q"):
+        result = check(both, "0", assume=assume)
+        assert result.verdict == NE
+        assert min(result.counterexample["sizes"][d] for d in "np") >= 6
+
+
+def test_a_positive_integer_is_drawn_positive():
+    assert check("\\sqrt{k^2}", "k", assume="k integer; k positive").verdict == EQ
+    assert check("\\sqrt{k^2}", "k", assume="k integer").verdict == NE
