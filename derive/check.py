@@ -171,9 +171,13 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
         proved = equal_normal_forms(left.expr, right.expr, env)
     except (LimitError, RecursionError):
         proved = False
-    if proved:
+    if proved and report.agreed:
         return CheckResult("equivalent", "normal form", *shown,
                            details={"trials": report.agreed})
+    if proved:
+        return CheckResult("unknown", "normal form", *shown,
+                           reason="the normal forms agree, but no random instance had both sides "
+                                  "defined: the claim may be true only vacuously")
     if report.exact and report.agreed and not (symbols(left.expr) | symbols(right.expr)) and (
             not dims_of(env, [left.expr, right.expr])):
         return CheckResult("equivalent", "exact computation", *shown,

@@ -1044,8 +1044,13 @@ class _Typer:
         self.square(bs, e.base, "a matrix power")
         k = _integer(exp)
         if k is None:
-            t = self.env.get(exp.name) if isinstance(exp, Sym) else None
+            negated = isinstance(exp, Mul) and len(exp.factors) == 2 and exp.factors[0] == Num(
+                Fraction(-1))
+            name = exp.factors[1] if negated else exp
+            t = self.env.get(name.name) if isinstance(name, Sym) else None
             if t is not None and t.has("integer"):
+                if negated:  # A^{-k} = (A^{-1})^k
+                    return Pow(Inverse(base, pos=e.pos), name, pos=e.pos), bs
                 return Pow(base, exp, pos=e.pos), bs
             self.fail(e.exp, "a matrix power needs an integer exponent (declare it: 'k integer')")
         if k == -1:

@@ -679,3 +679,9 @@ def test_size_polynomials_in_several_dimensions_are_refuted():
 def test_a_positive_integer_is_drawn_positive():
     assert check("\\sqrt{k^2}", "k", assume="k integer; k positive").verdict == EQ
     assert check("\\sqrt{k^2}", "k", assume="k integer").verdict == NE
+
+
+def test_a_claim_defined_nowhere_is_unknown_and_negative_integer_powers_read():
+    assert check("X + (A-A)^{-1} - (A-A)^{-1}", "X").verdict == UNKNOWN
+    assert check("A^{-k}", "(A^{k})^{-1}", assume="k integer; A invertible").verdict == EQ
+    assert check("A^{-k}", "A^{k}", assume="k integer; A invertible").verdict == NE
