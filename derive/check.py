@@ -126,7 +126,8 @@ def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT
         try:
             parsed.append(parse(text, limits=limits))
         except DeriveError as exc:
-            return _invalid(which, exc)
+            read_so_far = [latex(p.tree, p.bold) for p in parsed] + [None, None]
+            return _invalid(which, exc, *read_so_far[:2])  # the side that did read, as read
     try:
         env = build_env(assumptions, parsed)
         if len(env.symbols) > limits.max_symbols:
