@@ -311,12 +311,16 @@ def pattern_rule(name: str, statement: Relation, conditions: dict[str, set[str]]
     from derive.expr import symbols
     from derive.rules import has_property
 
-    metas = set() if hypothesis else {n for n, _ in pattern_env.symbols}
+    # an entry's sizes are its own: its n is no size of the citing theorem, so its symbolic sizes
+    # are metavariables too (SIZES), each bound to one size of what the match takes
+    metas = set() if hypothesis else {n for n, _ in pattern_env.symbols} | {SIZES}
 
     def instances(lhs: Expr, rhs: Expr, e: Expr, env: Env):
         """The instantiated right sides: every symbol of the rule bound by the match (no fresh
-        symbols on the right), and every condition met by what it is bound to."""
-        needed = symbols(rhs) & metas
+        symbols on the right, and no I or 0 of an unbound size), and every condition met by what
+        it is bound to."""
+        needed = symbols(rhs) & metas | ({("size", d) for d in _sizes(rhs)} if SIZES in metas
+                                         else set())
         for binding in match(lhs, e, metas, pattern_env, env):
             if needed <= set(binding) and all(
                     has_property(binding[n], p, env) for n, props in conditions.items()
@@ -334,9 +338,38 @@ def pattern_rule(name: str, statement: Relation, conditions: dict[str, set[str]]
     return Rule(name, apply)
 
 
+SIZES = "#sizes"  # in ``metas``: the pattern's symbolic sizes are metavariables
+
+
+def _sizes(e: Expr) -> set[str]:
+    """The symbolic sizes of the identities and zeros in ``e``."""
+    from derive.expr import walk
+
+    return {d for node in walk(e) if isinstance(node, (Identity, Zero))
+            for d in _dims(node) if isinstance(d, str)}
+
+
+def _dims(e: Identity | Zero) -> tuple:
+    return (e.dim,) if isinstance(e, Identity) else (e.rows, e.cols)
+
+
+def _bind_sizes(pattern_dims, subject_dims, metas: set[str], binding: dict) -> bool:
+    """Bind each symbolic size of the pattern to the subject's size there, consistently."""
+    if SIZES not in metas:
+        return True
+    for p, s in zip(pattern_dims, subject_dims, strict=True):
+        if isinstance(p, str) and binding.setdefault(("size", p), s) != s:
+            return False
+    return True
+
+
 def substitute(e: Expr, binding: dict[str, Expr]) -> Expr:
     if isinstance(e, Sym) and e.name in binding:
         return binding[e.name]
+    if isinstance(e, Identity) and ("size", e.dim) in binding:
+        return Identity(binding[("size", e.dim)])
+    if isinstance(e, Zero) and (("size", e.rows) in binding or ("size", e.cols) in binding):
+        return Zero(binding.get(("size", e.rows), e.rows), binding.get(("size", e.cols), e.cols))
     kids = e.children()
     if not kids:
         return e
@@ -356,6 +389,10 @@ def match(pattern: Expr, subject: Expr, metas: set[str], penv: Env, env: Env,
     if isinstance(pattern, Sym) and pattern.name in metas:
         if not _kind_fits(pattern.name, subject, penv, env):
             return
+        want = penv[pattern.name]
+        if want.kind != SCALAR and not _bind_sizes((want.rows, want.cols), shape_of(subject, env),
+                                                   metas, binding):
+            return
         bound = binding.get(pattern.name)
         if bound is None:
             binding[pattern.name] = subject
@@ -371,9 +408,13 @@ def match(pattern: Expr, subject: Expr, metas: set[str], penv: Env, env: Env,
         return
     if type(pattern) is not type(subject):
         return
-    if isinstance(pattern, (Num, Identity, Zero)) or not pattern.children():
-        if pattern == subject or isinstance(pattern, (Identity, Zero)) and _sizes_fit(
-                pattern, subject):
+    if isinstance(pattern, (Identity, Zero)):
+        if _sizes_fit(pattern, subject) and _bind_sizes(_dims(pattern), _dims(subject), metas,
+                                                        binding):
+            yield binding
+        return
+    if isinstance(pattern, Num) or not pattern.children():
+        if pattern == subject:
             yield binding
         return
     if getattr(pattern, "name", None) != getattr(subject, "name", None):

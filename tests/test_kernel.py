@@ -444,3 +444,23 @@ def test_citing_a_partly_prose_entry_makes_the_citer_partial_and_a_failed_one_fa
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["on-prose"], cat).status == "partial"
     assert verify_entry(cat.entries["on-broken"], cat).status == "failed"
+
+
+def test_a_cited_entrys_sizes_are_bound_by_the_match(tmp_path):
+    # red-team: the I of a cited AA^{-1} = I kept the entry's own size n, so BB^{-1} (2×2) became
+    # the n×n I, and tr(BB^{-1}) = tr(AA^{-1}) was proved for B 2×2 and A 3×3 (2 = 3)
+    ids = ENTRY.format(id="right-inverse", statement="AA^{-1} = I") + "    assume = 'A invertible'\n"
+    ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(BB^{-1}) = "
+                        "\\operatorname{tr}(AA^{-1})") + "    assume = 'A 3 x 3; B 2 x 2; A, B invertible'\n"
+    ids += ENTRY.format(id="good", statement="BB^{-1}C = C") + "    assume = 'B, C m x m; B invertible'\n"
+    proofs = ("[[proof]]\nid = 'right-inverse'\nsteps = [{ expr = 'AA^{-1}' }, "
+              "{ expr = 'I', by = 'inverse-mul-self' }]\n"
+              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(BB^{-1})' }, "
+              "{ expr = '\\operatorname{tr}(I)', by = 'right-inverse' }, "
+              "{ expr = '\\operatorname{tr}(AA^{-1})', by = 'right-inverse' }]\n"
+              "[[proof]]\nid = 'good'\nsteps = [{ expr = 'BB^{-1}C' }, "
+              "{ expr = 'IC', by = 'right-inverse' }, { expr = 'C', by = 'mul-identity' }]\n")
+    cat = load(_write(tmp_path, ids, proofs))
+    assert verify_entry(cat.entries["right-inverse"], cat).status == "checked"
+    assert verify_entry(cat.entries["bad"], cat).status == "failed"
+    assert verify_entry(cat.entries["good"], cat).status == "checked"  # the I takes B's size m
