@@ -300,7 +300,8 @@ def _hint(left, right, env, limits, seed) -> str | None:
 
     for a in mats:
         for b in mats:
-            if a < b and holds(env.with_commuting(frozenset({a, b}))):
+            same_size = (env[a].rows, env[a].cols) == (env[b].rows, env[b].cols)
+            if a < b and same_size and holds(env.with_commuting(frozenset({a, b}))):
                 return (f"the answer would be right if {a} and {b} commuted "
                         f"({a}{b} = {b}{a}), which the assumptions do not give")
     for name in mats:

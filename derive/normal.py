@@ -736,7 +736,9 @@ class _Explicit_:
 
     def scalar(self, e: Expr):
         if any(isinstance(n, (MatrixLit, Identity, Zero)) for n in walk(e)):
-            v = self.ev(e) if not isinstance(e, (Pow, Func)) else None
+            computed = (MatrixLit, Identity, Zero, Add, Mul, Frac, Transpose, ConjTranspose,
+                        Inverse, Det, Trace)
+            v = self.ev(e) if isinstance(e, computed) else None  # rank, norm, ...: not computed
             if v is None or isinstance(v, self.sp.MatrixBase):
                 raise _NotScalar()
             return v

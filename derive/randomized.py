@@ -742,6 +742,8 @@ class Sampler:
                 if not _polynomial_keeps(env[m].props, env[members[0]].props):
                     raise Undefined(f"no commuting instances of {', '.join(sorted(group))} with "
                                     "these properties can be drawn")
+                if (env[m].rows, env[m].cols) != (env[members[0]].rows, env[members[0]].cols):
+                    raise Undefined(f"{m} and {members[0]} commute only if they have one size")
                 partner_of[m] = members[0]
         order = sorted(env.names(), key=lambda n: n in partner_of)
         for name in order:

@@ -685,3 +685,11 @@ def test_a_claim_defined_nowhere_is_unknown_and_negative_integer_powers_read():
     assert check("X + (A-A)^{-1} - (A-A)^{-1}", "X").verdict == UNKNOWN
     assert check("A^{-k}", "(A^{k})^{-1}", assume="k integer; A invertible").verdict == EQ
     assert check("A^{-k}", "A^{k}", assume="k integer; A invertible").verdict == NE
+
+
+def test_matrices_of_two_sizes_and_ranks_of_explicit_matrices():
+    result = check("\\operatorname{tr}(BB^{-1})", "\\operatorname{tr}(AA^{-1})",
+                   assume="A invertible; B m x m; B invertible")
+    assert result.verdict == NE  # m ≠ n; the hint must not try to make A and B commute
+    assert check("\\|\\begin{bmatrix}3\\\\4\\end{bmatrix}\\|", "5").verdict == EQ
+    assert check("\\operatorname{rank}(\\mathbf{0})", "0").verdict in (EQ, UNKNOWN)
