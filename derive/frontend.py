@@ -1263,6 +1263,12 @@ def typecheck_compared(left: Parsed, right: Parsed, env: Env,
             exc.side = side
             raise
     (a, sa), (b, sb) = out
+    # a side that is just 0, against a matrix or vector, is the zero matrix of that size (as in
+    # the relation A - A = 0, where the sum gives 0 its size)
+    if sa is None and sb is not None and not typer.one(sb) and a == Num(Fraction(0)):
+        a, sa = Zero(sb[0], sb[1], pos=a.pos), sb
+    elif sb is None and sa is not None and not typer.one(sa) and b == Num(Fraction(0)):
+        b, sb = Zero(sa[0], sa[1], pos=b.pos), sa
     if sa is not None and sb is not None and typer.fits(sa[0], sb[0]) and typer.fits(sa[1], sb[1]):
         typer.unify(sa[0], sb[0], a, "comparison")
         typer.unify(sa[1], sb[1], a, "comparison")

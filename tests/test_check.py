@@ -693,3 +693,23 @@ def test_matrices_of_two_sizes_and_ranks_of_explicit_matrices():
     assert result.verdict == NE  # m ≠ n; the hint must not try to make A and B commute
     assert check("\\|\\begin{bmatrix}3\\\\4\\end{bmatrix}\\|", "5").verdict == EQ
     assert check("\\operatorname{rank}(\\mathbf{0})", "0").verdict in (EQ, UNKNOWN)
+
+
+def test_a_lone_zero_against_a_matrix_is_the_zero_matrix():
+    # NOTATION.md: 0 next to matrices is the zero matrix of the size the context needs; prove
+    # already read A - A = 0 so, check said not-equivalent (shapes)
+    assert check("A - A", "0").verdict == EQ
+    assert check("0", "A - A", assume="A m x n").verdict == EQ
+    assert check("\\mathbf{x} - \\mathbf{x}", "0").verdict == EQ
+    assert check("A - B", "0").verdict == NE
+    assert check("0", "\\begin{bmatrix}0&1\\\\0&0\\end{bmatrix}").verdict == NE
+
+
+def test_a_function_argument_without_parentheses_keeps_its_superscript():
+    # \sin x^2 is sin(x^2) and tr A^2 is tr(A^2), not (sin x)^2 and tr(A)^2
+    assert check("\\sin x^2", "\\sin(x^2)").verdict == EQ
+    assert check("\\sin x^2", "(\\sin x)^2").verdict == NE
+    assert check("\\operatorname{tr} A^2", "\\operatorname{tr}(A^2)").verdict == EQ
+    assert check("\\ln x^2", "2\\ln x", assume="x positive").verdict == EQ
+    assert check("\\sin(x)^2", "(\\sin x)^2").verdict == EQ
+    assert check("\\sin^2 x", "(\\sin x)^2").verdict == EQ
