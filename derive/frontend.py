@@ -513,6 +513,9 @@ class _Builder:
 
     # superscripts and subscripts
     def r_sup(self, node, ch):
+        if getattr(ch[0], "data", None) == "sup":  # LaTeX: "Double superscript"
+            self.fail(self.start(ch[1]), "a double superscript is ambiguous (LaTeX refuses it): "
+                      "write {x^a}^b or x^{a^b}")
         return self._superscript(self.build(ch[0]), ch[1].children[0], self.start(ch[1]))
 
     def _superscript(self, base: Expr, val, pos: int, on_function: bool = False) -> Expr:

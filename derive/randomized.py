@@ -879,6 +879,17 @@ def _still_equal(left, right, values, sizes, arith, lv, rv) -> bool | None:
             return None
         diff, scale = arith.difference(hv, hw)
         tight = mpmath.mpf(10) ** -(2 * DPS - 20)
+        if low == 0 and diff != 0:
+            # no difference at 60 digits says nothing of shrinking (1 + e^{-256} rounds to 1):
+            # the difference seen at 120 digits must shrink at 240
+            low = diff
+            with mpmath.workdps(4 * DPS):
+                try:
+                    hv = evaluate(left, values, sizes, arith)
+                    hw = evaluate(right, values, sizes, arith)
+                except Undefined:
+                    return None
+                diff, scale = arith.difference(hv, hw)
         if diff <= scale * tight and (low == 0 or diff <= low * mpmath.mpf(10) ** -20):
             return True
         if low > 0 and diff >= low * mpmath.mpf(10) ** -3:

@@ -713,3 +713,28 @@ def test_a_function_argument_without_parentheses_keeps_its_superscript():
     assert check("\\ln x^2", "2\\ln x", assume="x positive").verdict == EQ
     assert check("\\sin(x)^2", "(\\sin x)^2").verdict == EQ
     assert check("\\sin^2 x", "(\\sin x)^2").verdict == EQ
+
+
+def test_a_double_superscript_is_refused():
+    # LaTeX refuses x^a^b; it was read (x^a)^b, so 2^3^2 was 64 against the usual 2^(3^2) = 512
+    for text in ("2^3^2", "A^{-1}^T", "x_1^2^3"):
+        assert check(text, "1").verdict == "invalid"
+    assert check("{A^{-1}}^T", "(A^T)^{-1}", assume="A invertible").verdict == EQ
+
+
+def test_a_difference_below_sixty_digits_is_still_seen():
+    # 1 + e^{-256} rounds to 1 at 60 digits; at 120 the difference was taken for rounding noise
+    assert check("1 + (e^{-64})^{4}", "1").verdict == NE
+    assert check("(e^{64})^{4}", "(e^{64})^{4} + 1").verdict == NE
+    assert check("x + (e^{-64})^{4}", "x").verdict == NE
+    assert check("\\sin^2 x + \\cos^2 x", "1").verdict == EQ
+
+
+def test_prove_does_not_crash_on_constants_or_division_by_zero():
+    from derive.prove import prove
+
+    # the sides were typed a second time (e^{-64}: exponent over the cap, a traceback), and the
+    # search's canonical form of 1/0 raised ValueError
+    assert prove("1 + (e^{-64})^{4} = 1").status == "refuted"
+    assert prove("\\frac{1}{0} = 5").status == "unknown"
+    assert prove("A - A = 0").status == "proved"
