@@ -331,6 +331,21 @@ def _flatten(cls, items):
     return tuple(out)
 
 
+APPLIED = ("func", "det", "opname")
+
+
+def _applied_node(node) -> bool:
+    return getattr(node, "data", None) in APPLIED
+
+
+def _bare_applied(node) -> bool:
+    """A function or operator applied to an argument without parentheses (``\\sin x``), possibly
+    raised (``\\sin x^2``) or followed by a factorial."""
+    while getattr(node, "data", None) in ("sup", "factorial"):
+        node = node.children[0]
+    return _applied_node(node) and getattr(node.children[-1], "data", None) == "farg"
+
+
 class _Builder:
     """Turns lark's tree into an untyped ``Expr``; knows LaTeX, not types."""
 
@@ -393,7 +408,15 @@ class _Builder:
             spine.append(cur)
             cur = cur.children[0]
         items = list(_flatten(Add if kinds[0] == "add" else Mul, [self.build(cur)]))
+        before = cur
         for link in reversed(spine):
+            if link.data == "mul" and _bare_applied(before) and not _applied_node(
+                    link.children[-1]):
+                self.fail(self.start(link.children[-1]),
+                          "ambiguous: a function or operator whose argument has no parentheses "
+                          "is followed by a factor (\\sin 2x, \\det AB): write \\sin(2x) or "
+                          "\\sin(2)x, \\det(AB) or \\det(A)B")
+            before = link.children[-1]
             right = self.build(link.children[-1])
             if link.data == "sub":
                 right = Mul((MINUS_ONE, right), pos=right.pos)

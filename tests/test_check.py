@@ -738,3 +738,13 @@ def test_prove_does_not_crash_on_constants_or_division_by_zero():
     assert prove("1 + (e^{-64})^{4} = 1").status == "refuted"
     assert prove("\\frac{1}{0} = 5").status == "unknown"
     assert prove("A - A = 0").status == "proved"
+
+
+def test_a_bare_function_argument_followed_by_a_factor_is_refused():
+    # \sin 2x was read sin(2)·x and \det AB as det(A)·B: ambiguous, so an error with a position
+    for text in ("\\sin 2x", "\\sin x y", "\\det AB", "\\operatorname{tr} A B", "\\sin^2 x y"):
+        assert check(text, "1").verdict == "invalid", text
+    assert check("\\sin x \\cos x", "\\frac{1}{2}\\sin(2x)").verdict == EQ
+    assert check("\\det A \\det B", "\\det(AB)").verdict == EQ
+    assert check("\\sin(x) y", "y\\sin x").verdict == EQ
+    assert check("\\sin x \\cdot y", "y\\sin x").verdict == EQ
