@@ -1060,6 +1060,11 @@ class _Typer:
                 self.square(s, e, "the exponential of a matrix")
                 return Func("exp", arg, pos=e.pos), s
             return Pow(Const("e", pos=e.base.pos), arg, pos=e.pos), None
+        if isinstance(e.base, Const) and e.base.name == "e":  # typed again (shape_of): as above
+            arg, s = self.infer(e.exp)
+            if s is not None and not self.one(s):
+                self.fail(e.exp, f"an exponent must be a scalar, not {self.show(s)}")
+            return Pow(e.base, arg, pos=e.pos), None
         base, bs = self.infer(e.base)
         exp, es = self.infer(e.exp)
         if es is not None and not self.one(es):
