@@ -578,6 +578,12 @@ class _Builder:
         parts = [str(t) if t.type != "GREEK" else "\\" + str(t) for t in ch[1].children[0].children
                  if hasattr(t, "type")]
         sub = "".join(parts)
+        tokens = [t for t in ch[1].children[0].children if hasattr(t, "type")]
+        if (len(tokens) == 1 and tokens[0].type == "NUMBER" and len(str(tokens[0])) > 1
+                and not self.source[: tokens[0].start_pos].rstrip().endswith("{")):
+            text = str(tokens[0])
+            self.fail(tokens[0].start_pos, f"'_{text}': LaTeX lowers only the first character; "
+                      f"write _{{{text}}} or _{{{text[0]}}}{text[1:]}")
         if not isinstance(base, Sym):
             self.fail(self.start(ch[1]), "a subscript may only follow a symbol")
         name = f"{base.name}_{sub}" if len(sub) == 1 else f"{base.name}_{{{sub}}}"

@@ -758,3 +758,11 @@ def test_the_kernel_can_type_a_power_of_e_again():
     assert prove("e^{-100}e^{100} = 1").status == "proved"
     # (false, but e^{-512} is below 120 digits: a known limit of numeric evaluation; no crash)
     assert prove("1 + (e^{-64})^{8} = 1").status in ("checked", "refuted", "unknown")
+
+
+def test_an_unbraced_subscript_of_several_digits_is_refused():
+    # LaTeX lowers only the first character: x_10 shows x₁0 (= 0), but it was read x_{10}
+    for text in ("x_10", "A_12", "x_1.5"):
+        assert check(text, "0").verdict == "invalid", text
+    assert check("x_{10}", "x_{ 10 }").verdict == EQ
+    assert check("x_1", "x_{1}").verdict == EQ
