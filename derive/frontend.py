@@ -346,6 +346,16 @@ def _bare_applied(node) -> bool:
     return _applied_node(node) and getattr(node.children[-1], "data", None) == "farg"
 
 
+def _ends_in_number(node) -> bool:
+    return getattr(node, "data", None) == "number"
+
+
+def _starts_with_number(node) -> bool:
+    while getattr(node, "data", None) in ("sup", "sub_script", "factorial"):
+        node = node.children[0]
+    return getattr(node, "data", None) == "number"
+
+
 class _Builder:
     """Turns lark's tree into an untyped ``Expr``; knows LaTeX, not types."""
 
@@ -416,6 +426,11 @@ class _Builder:
                           "ambiguous: a function or operator whose argument has no parentheses "
                           "is followed by a factor (\\sin 2x, \\det AB): write \\sin(2x) or "
                           "\\sin(2)x, \\det(AB) or \\det(A)B")
+            if link.data == "mul" and _ends_in_number(before) and _starts_with_number(
+                    link.children[-1]):
+                self.fail(self.start(link.children[-1]),
+                          "two numbers side by side: LaTeX shows '2 3' as 23; write 2 \\cdot 3 "
+                          "or 23")
             before = link.children[-1]
             right = self.build(link.children[-1])
             if link.data == "sub":

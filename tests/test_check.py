@@ -766,3 +766,12 @@ def test_an_unbraced_subscript_of_several_digits_is_refused():
         assert check(text, "0").verdict == "invalid", text
     assert check("x_{10}", "x_{ 10 }").verdict == EQ
     assert check("x_1", "x_{1}").verdict == EQ
+
+
+def test_two_numbers_side_by_side_are_refused():
+    # LaTeX ignores the space: '2 0' shows 20 but was read 2·0, so it was 'equivalent' to 0
+    for text in ("2 0", "1 000", "2\\,3", "2 3^2", "0.5 2"):
+        assert check(text, "0").verdict == "invalid", text
+    assert check("2\\cdot 3", "6").verdict == EQ
+    assert check("2(3)", "6").verdict == EQ
+    assert check("x^2 3", "3x^2").verdict == EQ
