@@ -434,7 +434,8 @@ class _Builder:
             before = link.children[-1]
             right = self.build(link.children[-1])
             if link.data == "sub":
-                right = Mul((MINUS_ONE, right), pos=right.pos)
+                right = (Num(-right.value, pos=right.pos) if isinstance(right, Num)
+                         else Mul((MINUS_ONE, right), pos=right.pos))
             items.extend(_flatten(Add if kinds[0] == "add" else Mul, [right]))
         cls = Add if kinds[0] == "add" else Mul
         return cls(tuple(items), pos=self.start(node))
@@ -760,6 +761,8 @@ def close_properties(props: set[str]) -> frozenset[str]:
         p.add("symmetric")
     if "invertible" in p or "positive" in p:
         p.add("nonzero")
+    if "positive" in p:  # a positive number is real
+        p.discard("complex")
     if "complex" not in p:
         p.add("real")
     if "real" in p and "complex" in p:
@@ -1100,7 +1103,8 @@ class _Typer:
                 Fraction(-1))
             name = exp.factors[1] if negated else exp
             t = self.env.get(name.name) if isinstance(name, Sym) else None
-            if t is not None and t.has("integer"):
+            size = isinstance(name, Sym) and t is None and name.name in self.env.dims
+            if size or t is not None and t.has("integer"):  # a size is a positive integer
                 if negated:  # A^{-k} = (A^{-1})^k
                     return Pow(Inverse(base, pos=e.pos), name, pos=e.pos), bs
                 return Pow(base, exp, pos=e.pos), bs

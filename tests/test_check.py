@@ -775,3 +775,9 @@ def test_two_numbers_side_by_side_are_refused():
     assert check("2\\cdot 3", "6").verdict == EQ
     assert check("2(3)", "6").verdict == EQ
     assert check("x^2 3", "3x^2").verdict == EQ
+
+
+def test_small_readings_a_minus_zero_size_powers_and_positive_complex():
+    assert check("A - 0", "A").verdict == EQ
+    assert check("A^{n}A", "AA^{n}", assume="A n x n").verdict == EQ
+    assert check("|z|", "z", assume="z complex; z positive").verdict == EQ  # positive is real
