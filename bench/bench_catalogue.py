@@ -7,19 +7,10 @@ Targets: verifying the whole catalogue ≤ 10 s; a cold `derive show` ≤ 1.5× 
 
 from __future__ import annotations
 
-import statistics
 import subprocess
 import sys
-import time
 
-
-def timed(command: list[str], runs: int = 3) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from bench_check import cold as timed  # the median wall time of a command, run a few times
 
 
 def main() -> int:
