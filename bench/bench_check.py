@@ -20,7 +20,7 @@ DEFAULT = ROOT.parent / "shared" / "eval" / "sample-cases.jsonl"
 
 
 def warm(cases: list[dict], rounds: int = 3) -> list[float]:
-    from derive.check import check
+    from derive.checker import check
 
     check("A", "A")  # imports and caches, not timed
     times = []

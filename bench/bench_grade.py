@@ -1,6 +1,6 @@
 """Benchmark of ``derive grade``: answers per second on 2 workers over a mixed set of answers
 generated from the course bank (right, rewritten, known wrong, unreadable), and a one-by-one
-comparison of its verdicts with ``derive.check.check``'s. Not a test: run ``python bench/bench_grade.py``.
+comparison of its verdicts with ``derive.checker.check``'s. Not a test: run ``python bench/bench_grade.py``.
 """
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def main() -> None:
     print(f"time inside the sandbox: {worker_time:.2f} s in total, "
           f"max {max(r['time'] for r in results.values()) * 1000:.0f} ms for one answer")
 
-    from derive.check import check
+    from derive.checker import check
 
     started = time.monotonic()
     same = rescued = 0
@@ -77,7 +77,7 @@ def main() -> None:
         else:
             differ.append((i, row["answer"], direct, graded["verdict"], graded["reason"]))
     serial = time.monotonic() - started
-    print(f"derive.check.check one by one in this process: {len(rows)} answers in {serial:.2f} s "
+    print(f"derive.checker.check one by one in this process: {len(rows)} answers in {serial:.2f} s "
           f"= {len(rows) / serial:.0f} answers/s (grade/serial ratio {rate / (len(rows) / serial):.2f})")
     print(f"verdicts equal to check's: {same} of {len(rows)}; equivalent through an accepted form "
           f"only: {rescued}; different: {len(differ)}")

@@ -2,7 +2,8 @@
 
 The API is imported lazily, so that ``import derive`` costs nothing until a function is used:
 
-- ``derive.check(expected, answer, assume="")`` decides one answer (see ``derive.check``).
+- ``derive.check(expected, answer, assume="")`` decides one answer (see ``derive.checker``).
+- ``derive.show(entry_id)`` returns a walkthrough that renders itself in Jupyter.
 """
 
 from __future__ import annotations
@@ -10,7 +11,7 @@ from __future__ import annotations
 __version__ = "0.1.0"
 
 _API = {
-    "check": ("derive.check", "check"),
+    "check": ("derive.checker", "check"),
     "show": ("derive.notes", "show"),
 }
 

@@ -375,7 +375,7 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
 
 def grade_job(task: dict) -> dict:
     """Grade one answer (runs in a worker): expected, then accepted forms, then known wrong answers."""
-    from derive.check import check
+    from derive.checker import check
 
     assume = task.get("assume") or ""
     answer = task["answer"]

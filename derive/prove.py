@@ -67,7 +67,7 @@ class ProveResult:
         if self.error:
             lines.append(f"error:  {self.error['message']}")
         if self.counterexample:
-            from derive.check import counterexample_lines
+            from derive.checker import counterexample_lines
 
             lines += counterexample_lines(self.counterexample, "left side ", "right side")
         return "\n".join(lines)
@@ -155,7 +155,7 @@ def _meet(left, right, env):
 
 def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     """Prove, check or refute ``LHS = RHS`` under the clauses."""
-    from derive.check import decide
+    from derive.checker import decide
     from derive.frontend import Typed
     from derive.render import latex
 

@@ -44,8 +44,8 @@ class SandboxError(DeriveError):
 
 
 def check_job(task: dict) -> dict:
-    """Run one ``derive.check.check`` in the worker; the payload has expected, answer, assume."""
-    from derive.check import check
+    """Run one ``derive.checker.check`` in the worker; the payload has expected, answer, assume."""
+    from derive.checker import check
 
     return check(task["expected"], task["answer"], assume=task.get("assume") or "").to_dict()
 
@@ -53,7 +53,7 @@ def check_job(task: dict) -> dict:
 def warm_engine() -> None:
     """Import the engine in a new worker, so that the first task's clock does not pay for it."""
     try:
-        from derive.check import check
+        from derive.checker import check
 
         check("A", "A")
     except Exception:  # noqa: BLE001 - a failing warm-up shows up again, as a verdict, on a task
@@ -344,7 +344,7 @@ def run_check(expected: str, answer: str, assume: str = "", timeout: float = DEF
 
 def check_result(data: dict):
     """A ``CheckResult`` from the dict that ``run_check`` returns (for printing it as ``check`` does)."""
-    from derive.check import CheckResult
+    from derive.checker import CheckResult
 
     return CheckResult(data.get("verdict", "unknown"), data.get("method", SANDBOX_METHOD),
                        data.get("expected"), data.get("answer"),

@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 import derive
 from cli import main
-from derive.check import check
+from derive.checker import check
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "eval" / "sample-cases.jsonl"
 

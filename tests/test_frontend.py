@@ -228,7 +228,7 @@ def test_square_shape_clause_brings_the_size_into_scope():
     assert "n" in env.dims
     assert typed.shape is None
     # the size n is then the same n as the matrix's
-    from derive.check import check
+    from derive.checker import check
 
     assert check("\\det(cA)", "c^{n}\\det(A)", assume="A n x n").verdict == "equivalent"
 

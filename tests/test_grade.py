@@ -65,7 +65,7 @@ def test_course_bank_ships_at_least_16_questions_covering_the_course():
 
 @pytest.mark.parametrize("qid", sorted(BANK.questions))
 def test_bank_entries_are_right_and_feedback_answers_are_wrong(qid):
-    from derive.check import check
+    from derive.checker import check
 
     q = BANK.questions[qid]
     assert check(q.expected, q.expected, assume=q.assume).verdict == "equivalent"
@@ -255,7 +255,7 @@ def test_cli_check_keeps_its_output_and_exit_codes():
     runner = CliRunner()
     cases = [("(AB)^{-1}", "B^{-1}A^{-1}", 0), ("(AB)^{-1}", "A^{-1}B^{-1}", 1),
              ("(AB)^{-1}", "A^{-1", 2)]
-    from derive.check import check
+    from derive.checker import check
 
     for expected, answer, code in cases:
         result = runner.invoke(main, ["check", expected, answer, "-a", "A, B invertible", "--json"])
@@ -268,6 +268,6 @@ def test_cli_module_does_not_import_the_engine():
     import subprocess
     import sys
 
-    code = "import sys, cli; print('sympy' in sys.modules, 'derive.check' in sys.modules)"
+    code = "import sys, cli; print('sympy' in sys.modules, 'derive.checker' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]

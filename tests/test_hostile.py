@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.check import check
+from derive.checker import check
 from derive.errors import DeriveError
 from derive.frontend import parse
 from derive.sandbox import CheckPool, run_check

@@ -26,7 +26,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from derive.check import decide
+from derive.checker import decide
 from derive.errors import DeriveError
 from derive.expr import (
     Add,

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import json
 import random
-import sys
-import types
 from dataclasses import dataclass, field
 
 from derive.errors import DeriveError, LimitError, ParseError
@@ -312,18 +310,3 @@ def _hint(left, right, env, limits, seed) -> str | None:
                 return (f"the answer would be right if {name} were {prop}, "
                         "which the assumptions do not give")
     return None
-
-
-class _CallableModule(types.ModuleType):
-    """``derive.check`` is both this module and the API function ``check``.
-
-    Importing the submodule ``derive.check`` binds the name ``check`` of the package to the module,
-    which hides the lazily exported function: ``derive.check(...)`` then failed with "'module'
-    object is not callable" on any call after the first. Calling the module calls ``check``.
-    """
-
-    def __call__(self, *args, **kwargs) -> CheckResult:
-        return check(*args, **kwargs)
-
-
-sys.modules[__name__].__class__ = _CallableModule
