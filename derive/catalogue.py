@@ -33,8 +33,6 @@ from pathlib import Path
 
 from derive.errors import CatalogueError, DeriveError
 
-FORMS = {"cancel", "contradiction", "supposition"}
-
 
 @dataclass(frozen=True)
 class Section:
@@ -83,12 +81,6 @@ class Entry:
     line: int = 0
     proof_file: str = ""
 
-    def cited(self) -> list[str]:
-        return [s.by for c in self.chains for s in c.steps if s.by]
-
-    def steps(self) -> list[Step]:
-        return [s for c in self.chains for s in c.steps[1:]] + [
-            Step(c.result or "", by="cancel") for c in self.chains if c.cancel]
 
 
 @dataclass
@@ -101,9 +93,6 @@ class Catalogue:
         return sorted(self.entries.values(),
                       key=lambda e: (order.get(e.section, (999, 0)),
                                      list(self.entries).index(e.id)))
-
-    def position(self, entry_id: str) -> int:
-        return list(self.entries).index(entry_id)
 
 
 def _line_of(text: str, needle: str, start_line: int = 0) -> int:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import random
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from derive.errors import DeriveError, LimitError, ParseError
 from derive.limits import DEFAULT, Limits
@@ -30,7 +30,6 @@ class CheckResult:
     hint: str | None = None
     error: dict | None = None
     reason: str | None = None
-    details: dict = field(default_factory=dict)
 
     @property
     def exit_code(self) -> int:
@@ -171,8 +170,7 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     except (LimitError, RecursionError):
         proved = False
     if proved and report.agreed:
-        return CheckResult("equivalent", "normal form", *shown,
-                           details={"trials": report.agreed})
+        return CheckResult("equivalent", "normal form", *shown)
     if proved:
         return CheckResult("unknown", "normal form", *shown,
                            reason="the normal forms agree, but no random instance had both sides "

@@ -227,9 +227,6 @@ class Relation(Expr):
         return Relation(self.op, *children, pos=self.pos)
 
 
-UNARY_TYPES = (Transpose, ConjTranspose, Conj, Inverse, Det, Trace, Rank, Norm, Abs, Factorial)
-
-
 def walk(e: Expr):
     """Every node of ``e``, parents before children.
 

@@ -440,24 +440,11 @@ class _Builder:
         cls = Add if kinds[0] == "add" else Mul
         return cls(tuple(items), pos=self.start(node))
 
-    def r_add(self, node, ch):
-        return Add(_flatten(Add, [self.build(c) for c in ch]), pos=self.start(node))
-
-    def r_sub(self, node, ch):
-        a, b = self.build(ch[0]), self.build(ch[1])
-        return Add(_flatten(Add, [a, Mul((MINUS_ONE, b), pos=b.pos)]), pos=self.start(node))
-
     def r_neg(self, node, ch):
         inner = self.build(ch[0])
         if isinstance(inner, Num):
             return Num(-inner.value, pos=self.start(node))
         return Mul((MINUS_ONE, inner), pos=self.start(node))
-
-    def r_mul(self, node, ch):
-        return Mul(_flatten(Mul, [self.build(c) for c in ch]), pos=self.start(node))
-
-    def r_mul_explicit(self, node, ch):
-        return Mul(_flatten(Mul, [self.build(ch[0]), self.build(ch[2])]), pos=self.start(node))
 
     def r_paren(self, node, ch):
         return self.build(ch[0])

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from fractions import Fraction
 
 from derive.errors import DeriveError
 from derive.expr import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Relation, Sym, Zero
@@ -481,5 +480,3 @@ def _kind_fits(name: str, subject: Expr, penv: Env, env: Env) -> bool:
         return s[0] == s[1] and s[0] != 1
     return s[0] != 1 or s[1] != 1
 
-
-ONE = Num(Fraction(1))

@@ -22,7 +22,6 @@ from derive.errors import LimitError
 from derive.expr import (
     Abs,
     Add,
-    Conj,
     ConjTranspose,
     Det,
     Expr,
@@ -34,7 +33,6 @@ from derive.expr import (
     Mul,
     Num,
     Pow,
-    Relation,
     Trace,
     Transpose,
     Zero,
@@ -76,7 +74,6 @@ class NormalForm:
         self.opaque: dict[str, tuple] = {}  # base -> (kind, payload, props)
         self.scalar_syms: dict[str, object] = {}
         self.unit_dets: dict[object, str] = {}  # det(Q) = ±1, |det(U)| = 1
-        self.complex_atoms: set[str] = set()
 
     # ------------------------------------------------------------ scalars
     def dim(self, d):
@@ -103,8 +100,6 @@ class NormalForm:
         key = (name, real)
         if key not in self.scalar_syms:
             self.scalar_syms[key] = self.sp.Symbol(name, real=True) if real else self.sp.Symbol(name)
-            if not real:
-                self.complex_atoms.add(name)
         return self.scalar_syms[key]
 
     # ------------------------------------------------------------ letters
@@ -260,16 +255,7 @@ class NormalForm:
         return out
 
     def conj_scalar(self, s):
-        sp = self.sp
-        s = sp.conjugate(s)
-        if not self.complex_atoms:
-            return s
-        return s.replace(lambda x: isinstance(x, sp.conjugate) and isinstance(x.args[0], sp.Symbol)
-                         and x.args[0].name in self.complex_atoms,
-                         lambda x: self._conj_atom(x.args[0]))
-
-    def _conj_atom(self, sym):
-        return self.sp.conjugate(sym)  # conjugates of opaque complex atoms stay as they are
+        return self.sp.conjugate(s)  # conjugates of complex atoms stay as they are
 
     def opaque_letter(self, kind: str, payload, rows, cols, props=frozenset()) -> dict:
         base = f"{kind}[{_poly_key(payload) if isinstance(payload, dict) else payload}]"
@@ -744,5 +730,3 @@ class _Explicit_:
             return v
         return self.scalars.scalar_of(self.scalars.nf(e))
 
-
-__all__ = ["equal_normal_forms", "NormalForm", "Letter", "Relation", "Conj", "Inverse"]

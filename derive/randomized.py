@@ -28,7 +28,6 @@ from derive.frontend import MATRIX, SCALAR, Env, SymbolType
 from derive.limits import DEFAULT, Limits
 
 DPS = 60
-TOLERANCE = Fraction(1, 10**40)
 
 
 class Undefined(Exception):
@@ -824,7 +823,7 @@ class TrialReport:
 
 
 def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
-               limits: Limits = DEFAULT, extra_rounds: int = 0, spread: int = 4,
+               limits: Limits = DEFAULT, spread: int = 4,
                plan: list[dict[str, int]] | None = None) -> TrialReport:
     """Evaluate both sides on random instances; stop at the first disagreement."""
     complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
@@ -834,7 +833,6 @@ def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
     sampler = Sampler(arith, rng, spread)
     if plan is None:
         plan = size_plan(dims_of(env, [left, right]), rng)
-        plan = plan + plan[: extra_rounds]
     agreed = undefined = 0
     exact = True
     for sizes in plan:

@@ -31,7 +31,6 @@ from derive.expr import (
 
 RELATION_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">",
                   "~": r"\sim", "hence": r"\Rightarrow"}
-ATOMIC = (Sym, Identity, Zero, Const, MatrixLit, Det, Trace, Rank, Norm, Abs, Func)
 
 
 def latex(e: Expr, vectors: frozenset[str] | set[str] = frozenset()) -> str:

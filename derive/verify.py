@@ -41,7 +41,6 @@ class StepReport:
 class ChainReport:
     name: str
     steps: list[StepReport] = field(default_factory=list)
-    result: str | None = None
     suppose: str | None = None  # the supposition of a proof by contradiction, as LaTeX
 
 
