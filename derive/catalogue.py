@@ -82,7 +82,6 @@ class Entry:
     proof_file: str = ""
 
 
-
 @dataclass
 class Catalogue:
     sections: dict[str, Section] = field(default_factory=dict)
