@@ -56,10 +56,27 @@ class Chain:
     steps: tuple[Step, ...]
     name: str = ""
     cancel: str | None = None  # the inference "cancel a nonzero scalar factor"
-    source: str | None = None  # the fact it starts from (for cancel)
+    source: str | None = None  # the fact(s) it starts from (cancel, divide, definition, induction)
     result: str | None = None
     suppose: str | None = None  # proof by contradiction: the supposition (an equation) ...
     contradicts: str | None = None  # ... and the earlier fact that the chain contradicts
+    have: str | None = None  # a property discharged by the fact prover
+    definition: str | None = None  # a property concluded from its definition ...
+    witness: str | None = None  # ... (invertible: the inverse)
+    divisor: str | None = None  # divide an inequality by a positive quantity
+    induction: str | None = None  # the variable of an induction (source = 'base, step')
+    fix: str | None = None  # an arbitrary nonzero vector, or the induction variable of a step
+    hypothesis: str | None = None  # the induction hypothesis of a step
+
+    def form(self) -> str:
+        for f in ("have", "definition", "induction", "cancel"):
+            if getattr(self, f):
+                return f
+        return "divide" if self.divisor else "calc"
+
+
+CHAIN_KEYS = {"steps", "name", "cancel", "from", "result", "suppose", "contradicts", "have",
+              "definition", "witness", "divisor", "induction", "fix", "hypothesis"}
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,7 @@ class Entry:
     section: str
     assume: str = ""
     hypotheses: tuple[str, ...] = ()
+    conclusions: tuple[str, ...] = ()  # relations or properties; () means (statement,)
     tags: tuple[str, ...] = ()
     references: tuple[tuple[str, str], ...] = ()
     exercise: str = ""
@@ -80,6 +98,9 @@ class Entry:
     file: str = ""
     line: int = 0
     proof_file: str = ""
+
+    def conclusion_texts(self) -> tuple[str, ...]:
+        return self.conclusions or (self.statement,)
 
 
 @dataclass
@@ -177,12 +198,15 @@ def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
     if eid in cat.entries:
         first = cat.entries[eid]
         raise CatalogueError(f"{where}: duplicate id '{eid}' (first at {first.file}:{first.line})")
+    if raw.get("conclusions") and not raw.get("statement"):
+        raw = {**raw, "statement": ", ".join(raw["conclusions"])}
     for key in ("title", "statement", "section"):
         if not raw.get(key):
             raise CatalogueError(f"{where}: entry '{eid}' needs a {key}")
     cat.entries[eid] = Entry(
         id=eid, title=raw["title"], statement=raw["statement"], section=raw["section"],
         assume=raw.get("assume", ""), hypotheses=tuple(raw.get("hypotheses", ())),
+        conclusions=tuple(raw.get("conclusions", ())),
         tags=tuple(raw.get("tags", ())),
         references=tuple(sorted((str(k), str(v)) for k, v in raw.get("references", {}).items())),
         exercise=raw.get("exercise", ""), answer=raw.get("answer", ""),
@@ -210,26 +234,33 @@ def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
                 raise CatalogueError(f"{path}:{start + 1}: every step of '{raw['id']}' needs an expr")
             steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"),
                               _line_of(text, s["expr"][:40], start)))
+        unknown = set(spec) - CHAIN_KEYS
+        if unknown:
+            raise CatalogueError(f"{path}:{start + 1}: a chain of '{raw['id']}' has unknown keys "
+                                 f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(CHAIN_KEYS))})")
         chains.append(Chain(tuple(steps), spec.get("name", ""), spec.get("cancel"),
                             spec.get("from"), spec.get("result"), spec.get("suppose"),
-                            spec.get("contradicts")))
+                            spec.get("contradicts"), spec.get("have"), spec.get("definition"),
+                            spec.get("witness"), spec.get("divisor"), spec.get("induction"),
+                            spec.get("fix"), spec.get("hypothesis")))
     return tuple(chains)
 
 
 def _validate(cat: Catalogue) -> None:
+    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
     from derive.frontend import parse, parse_assumptions
-    from derive.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.verify import split_property
 
-    known = set(BASE_RULES) | set(RELATIONAL_RULES)
+    known = set(BASE_RULES) | set(RELATIONAL_RULES) | {"ih"}
     order = list(cat.entries)
     marker = _parse_marker(cat)
     for entry in cat.entries.values():
         where = f"{entry.file}:{entry.line}"
         try:
             if marker is None or not marker.exists():
-                parse(entry.statement, relation=True)
-                for h in entry.hypotheses:
-                    parse(h, relation=True)
+                for text in (*entry.conclusion_texts(), *entry.hypotheses):
+                    split = split_property(text)
+                    parse(split[0] if split else text, relation=split is None)
             parse_assumptions(entry.assume)
         except DeriveError as exc:
             raise CatalogueError(f"{where}: the statement of '{entry.id}' does not parse: {exc}") \
@@ -245,7 +276,7 @@ def _validate(cat: Catalogue) -> None:
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites the "
                                          "supposition in a chain that supposes nothing")
                 if by is None or by in known or by.startswith("hyp:") or by.startswith("fact:") \
-                        or by == "supposition":
+                        or by == "supposition" or " " in by:
                     if by and by.startswith("fact:") and by[5:] not in names:
                         raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
                                              f"an unknown fact '{by[5:]}'")
@@ -253,9 +284,6 @@ def _validate(cat: Catalogue) -> None:
                 if by not in cat.entries:
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites an "
                                          f"unknown rule '{by}'")
-                if cat.entries[by].hypotheses:
-                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
-                                         f"'{by}', which holds only under its hypotheses")
                 if order.index(by) >= order.index(entry.id):
                     raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
                                          f"'{by}', which comes later in the catalogue (no cycles)")
@@ -275,7 +303,7 @@ def _parse_marker(cat: Catalogue) -> Path | None:
     for part in (here / "grammar.lark", here / "frontend.py"):
         h.update(part.read_bytes())
     for e in cat.entries.values():
-        h.update("\0".join((e.statement, *e.hypotheses)).encode())
+        h.update("\0".join((e.statement, *e.conclusions, *e.hypotheses)).encode())
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
     return root / f"parsed-{h.hexdigest()[:32]}"
 

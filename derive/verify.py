@@ -1,29 +1,26 @@
-"""Re-checking catalogue proofs with the kernel: from an ``Entry`` to a report of every step."""
+"""Checking catalogue proofs: read each entry with the front end, hand the typed terms to the core.
+
+The core (``derive.core``) decides; this module only translates. An entry becomes a statement
+(hypotheses: the properties its assumptions declare, commuting pairs, and its ``hypotheses``;
+conclusions: its ``conclusions`` or its ``statement``) and a list of chains. Entries are added to one
+``Context`` in catalogue order, so a proof can cite only entries accepted before it.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from derive.catalogue import Catalogue, Entry
-from derive.errors import DeriveError, ProofError
-from derive.expr import Mul, Relation
-from derive.frontend import (
-    Env,
-    Typed,
-    build_env,
-    parse,
-    parse_assumptions,
-    typecheck,
-)
-from derive.kernel import (
-    Rule,
-    StepCheck,
-    check_step,
-    compose,
-    pattern_rule,
-    same,
-    weaker_or_equal,
-)
+from derive.core import kernel as K
+from derive.core.facts import PROPERTIES, SideCondition
+from derive.core.shapes import Scope, SymbolType
+from derive.errors import DeriveError
+from derive.expr import Has, Mul, Relation, Sym
+from derive.frontend import Env, Typed, build_env, parse, parse_assumptions, typecheck
+
+KINDS = {"matrix", "vector", "scalar", "real", "complex"}
+PROPERTY_WORDS = {"positive definite": "positive_definite",
+                  "positive semidefinite": "positive_semidefinite"}
 
 
 @dataclass
@@ -35,6 +32,7 @@ class StepReport:
     message: str = ""
     prose: str | None = None
     typed: object = None
+    conditions: tuple[SideCondition, ...] = ()
 
 
 @dataclass
@@ -42,6 +40,9 @@ class ChainReport:
     name: str
     steps: list[StepReport] = field(default_factory=list)
     suppose: str | None = None  # the supposition of a proof by contradiction, as LaTeX
+    form: str = "calc"
+    fix: str = ""
+    hypothesis: str | None = None  # an induction hypothesis, as LaTeX
 
 
 @dataclass
@@ -52,6 +53,9 @@ class EntryReport:
     env: Env | None = None
     statement: Typed | None = None
     leans_on: set[str] = field(default_factory=set)  # cited entries whose proofs are partly prose
+    hypotheses: list = field(default_factory=list)  # (label, typed Has | Relation)
+    conclusions: list = field(default_factory=list)  # typed Has | Relation
+    uses: set[str] = field(default_factory=set)
 
     @property
     def status(self) -> str:
@@ -69,245 +73,220 @@ class EntryReport:
         return sum(s.status == "checked" for s in steps), len(steps)
 
 
-def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
-    """The typing environment of an entry, from its clauses and every text it writes."""
-    assumptions = parse_assumptions(entry.assume)
-    texts = {"statement": (entry.statement, True)}
+# ---------------------------------------------------------------- reading an entry
+
+def split_property(text: str) -> tuple[str, str] | None:
+    """``A^T invertible`` -> (``A^T``, ``invertible``); None for a relation.
+
+    >>> split_property("A^{-1} positive definite"), split_property("A = B")
+    (('A^{-1}', 'positive_definite'), None)
+    """
+    t = text.strip()
+    for words, prop in PROPERTY_WORDS.items():
+        if t.endswith(" " + words):
+            return t[: -len(words)].strip(), prop
+    head, _, last = t.rpartition(" ")
+    if head and last in PROPERTIES:
+        return head.strip(), last
+    return None
+
+
+def entry_texts(entry: Entry) -> dict[str, tuple[str, bool]]:
+    """Every formula an entry writes, by key, with whether it is a relation."""
+    texts: dict[str, tuple[str, bool]] = {}
+
+    def prop(key: str, text: str):
+        split = split_property(text)
+        texts[key] = (split[0], False) if split else (text, True)
+
+    for i, c in enumerate(entry.conclusion_texts()):
+        prop(f"concl:{i}", c)
     for i, h in enumerate(entry.hypotheses, start=1):
-        texts[f"hyp:{i}"] = (h, True)
+        prop(f"hyp:{i}", h)
     for ci, chain in enumerate(entry.chains):
         for si, step in enumerate(chain.steps):
             texts[f"{ci}.{si}"] = (step.expr, False)
-        if chain.cancel:
-            texts[f"{ci}.cancel"] = (chain.cancel, False)
-            texts[f"{ci}.result"] = (chain.result or "", True)
-        if chain.suppose:
-            texts[f"{ci}.suppose"] = (chain.suppose, True)
-            texts[f"{ci}.result"] = (chain.result or "", True)
+        for key in ("cancel", "divisor", "witness"):
+            if getattr(chain, key, None):
+                texts[f"{ci}.{key}"] = (getattr(chain, key), False)
+        for key in ("result", "suppose", "hypothesis", "have", "definition"):
+            if getattr(chain, key, None):
+                prop(f"{ci}.{key}", getattr(chain, key))
+    return texts
+
+
+def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
+    """The typing environment of an entry, from its clauses and every text it writes."""
+    assumptions = parse_assumptions(entry.assume)
+    texts = entry_texts(entry)
     parsed = {k: parse(t, relation=rel) for k, (t, rel) in texts.items()}
     env = build_env(assumptions, list(parsed.values()))
     typed = {k: typecheck([p], env)[0] for k, p in parsed.items()}
     return env, typed
 
 
-def rule_for(name: str, cat: Catalogue, env: Env, typed: dict, facts: dict,
-             supposition=None) -> Rule:
-    from derive.rules import BASE_RULES, RELATIONAL_RULES
-
-    if name == "supposition":
-        if supposition is None:
-            raise ProofError("there is no supposition in this chain")
-        return pattern_rule(name, supposition, {}, env, hypothesis=True)
-    if name in BASE_RULES:
-        return Rule(name, BASE_RULES[name])
-    if name in RELATIONAL_RULES:
-        return Rule(name, RELATIONAL_RULES[name], relational=True)
-    if name.startswith("hyp:"):
-        if name not in typed:
-            raise ProofError(f"there is no hypothesis {name}")
-        return pattern_rule(name, typed[name].expr, {}, env, hypothesis=True)
-    if name.startswith("fact:"):
-        return pattern_rule(name, facts[name[5:]], {}, env, hypothesis=True)
-    cited = cat.entries[name]
-    if cited.hypotheses:
-        raise ProofError(f"'{name}' holds only under its hypotheses, so it cannot be cited as a rule")
-    if not cited.chains:
-        raise ProofError(f"'{name}' has no proof, so it cannot be cited as a rule")
-    if cited_status(cited, cat) == "failed":
-        raise ProofError(f"'{name}' fails to verify, so it cannot be cited as a rule")
-    cenv, ctyped = entry_env(cited)
-    from derive.expr import symbols
-
-    sizes = symbols(ctyped["statement"].expr) & set(cenv.dims)
-    if sizes:
-        raise ProofError(f"'{name}' speaks of the size {', '.join(sorted(sizes))}, so it cannot be "
-                         "instantiated as a rule")
-    conditions = {}
-    for n, props in parse_assumptions(cited.assume).props:
-        keep = set(props) - {"matrix", "vector", "scalar", "real", "complex"}
-        if keep:
-            conditions[n] = keep
-    return pattern_rule(name, ctyped["statement"].expr, conditions, cenv)
+def _proposition(entry: Entry, key: str, text: str, typed: dict):
+    split = split_property(text)
+    return Has(typed[key].expr, split[1]) if split else typed[key].expr
 
 
-def cited_status(entry: Entry, cat: Catalogue) -> str:
-    """The status of an entry that another cites (verified once per catalogue)."""
-    cache = cat.__dict__.setdefault("_statuses", {})
-    if entry.id not in cache:
-        cache[entry.id] = "checking"  # citations only point back: no cycle can reach here
-        cache[entry.id] = verify_entry(entry, cat).status
-    return cache[entry.id]
+def core_scope(entry: Entry, env: Env) -> Scope:
+    """The core's view of the symbols: kinds and shapes, and only the *declared* properties."""
+    assumptions = parse_assumptions(entry.assume)
+    out = []
+    for name, t in env.symbols:
+        declared = set(assumptions.props_of(name)) - {"matrix", "vector", "scalar"}
+        if t.kind == "scalar" and "invertible" in declared:
+            declared = (declared - {"invertible"}) | {"nonzero"}
+        kind_props = {"complex"} if t.complex else {"real"}
+        out.append((name, SymbolType(t.kind, t.rows, t.cols,
+                                     frozenset(declared - KINDS) | kind_props)))
+    return Scope(tuple(out), env.dims)
+
+
+def statement_of(entry: Entry, env: Env, typed: dict) -> K.Statement:
+    assumptions = parse_assumptions(entry.assume)
+    hyps: list = []
+    for name, props in assumptions.props:
+        for p in sorted(set(props) - KINDS):
+            if env.get(name) is not None:
+                p = "nonzero" if p == "invertible" and env[name].kind == "scalar" else p
+                hyps.append((f"{name} {p}", Has(Sym(name), p)))
+    for group in assumptions.commuting:
+        names = sorted(group)
+        for i, a in enumerate(names):
+            for b in names[i + 1:]:
+                hyps.append((f"{a}, {b} commute", Relation("=", Mul((Sym(a), Sym(b))),
+                                                          Mul((Sym(b), Sym(a))))))
+    for i, h in enumerate(entry.hypotheses, start=1):
+        hyps.append((f"hyp:{i}", _proposition(entry, f"hyp:{i}", h, typed)))
+    concl = tuple(_proposition(entry, f"concl:{i}", c, typed)
+                  for i, c in enumerate(entry.conclusion_texts()))
+    return K.Statement(entry.id, core_scope(entry, env), tuple(hyps), concl)
+
+
+def chains_of(entry: Entry, typed: dict) -> list[K.Chain]:
+    out = []
+    for ci, c in enumerate(entry.chains):
+        def t(key, ci=ci):
+            return typed[f"{ci}.{key}"].expr if f"{ci}.{key}" in typed else None
+
+        def p(key, ci=ci, c=c):
+            text = getattr(c, key, None)
+            return _proposition(entry, f"{ci}.{key}", text, typed) if text else None
+
+        steps = tuple(K.Step(typed[f"{ci}.{si}"].expr, s.by, s.rel) for si, s in enumerate(c.steps))
+        form = c.form()
+        result = {"have": p("have"), "definition": p("definition")}.get(form) or p("result")
+        out.append(K.Chain(form, c.name, steps, result, c.source or "", t("cancel") or t("divisor"),
+                           p("suppose"), c.contradicts or "", c.fix or "", p("hypothesis"),
+                           t("witness")))
+    return out
+
+
+# ---------------------------------------------------------------- the catalogue in one context
+
+def catalogue_context(cat: Catalogue) -> dict[str, EntryReport]:
+    """Every entry checked in catalogue order against one context (cached on the catalogue)."""
+    cache = cat.__dict__.get("_reports")
+    if cache is None:
+        cache = cat.__dict__["_reports"] = {}
+        cat.__dict__["_context"] = K.Context()
+        for e in cat.ordered():
+            cache[e.id] = _verify(e, cat.__dict__["_context"])
+    return cache
+
+
+def context_of(cat: Catalogue) -> K.Context:
+    catalogue_context(cat)
+    return cat.__dict__["_context"]
 
 
 def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
-    """Check every step of an entry's proof; never raises for a bad proof, reports it."""
+    """The report of one entry, checked in the context of the entries before it."""
+    reports = catalogue_context(cat)
+    if entry.id in reports and cat.entries.get(entry.id) is entry:
+        return reports[entry.id]
+    ctx = K.Context()
+    for e in cat.ordered():
+        if e.id == entry.id:
+            break
+        if reports[e.id].status != "failed":
+            _verify(e, ctx)
+    return _verify(entry, ctx)
+
+
+def verify_all(cat: Catalogue, ids: list[str] | None = None) -> list[EntryReport]:
+    reports = catalogue_context(cat)
+    return [reports[i] for i in ids] if ids else [reports[e.id] for e in cat.ordered()]
+
+
+def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
+    """Check an entry; never raises for a bad proof, reports it."""
     from derive.render import latex
 
     report = EntryReport(entry)
     try:
         env, typed = entry_env(entry)
+        statement = statement_of(entry, env, typed)
+        chains = chains_of(entry, typed)
     except DeriveError as exc:
         report.errors.append(f"{entry.id}: a formula does not read: {exc}")
         return report
-    report.env, report.statement = env, typed["statement"]
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
-    statement = typed["statement"].expr
-    facts: dict[str, Relation] = {}
-    proved: Relation | None = None
-    for ci, chain in enumerate(entry.chains):
-        cr = ChainReport(chain.name)
-        if chain.suppose:
-            cr.suppose = latex(typed[f"{ci}.suppose"].expr, vectors)
-        report.chains.append(cr)
-        if chain.cancel:
-            source = facts.get(chain.source or "")
-            result = typed[f"{ci}.result"].expr
-            factor = typed[f"{ci}.cancel"].expr
-            known = list(facts.values()) + [typed[k].expr for k in typed if k.startswith("hyp:")]
-            ok, msg = _check_cancel(source, factor, result, env, known)
-            if not _conclude(report, cr, ci, "cancel", result, ok, msg, vectors):
-                continue
-            proved = result
-            if chain.name:
-                facts[chain.name] = result
-            continue
-        relation = "="
-        first = typed[f"{ci}.0"].expr
-        cr.steps.append(StepReport(latex(first, vectors), None, "=", "start", typed=first))
-        prev = first
-        for si, step in enumerate(chain.steps[1:], start=1):
-            cur = typed[f"{ci}.{si}"].expr
-            shown = latex(cur, vectors)
-            if step.by is None:
-                cr.steps.append(StepReport(shown, None, step.rel, "prose",
-                                           "not machine-checked", step.prose, typed=cur))
-            else:
-                try:
-                    rule = rule_for(step.by, cat, env, typed, facts,
-                                    typed[f"{ci}.suppose"].expr if chain.suppose else None)
-                    res = check_step(prev, cur, rule, step.rel, env)
-                except (DeriveError, KeyError) as exc:
-                    res = StepCheck(False, str(exc))
-                except Exception as exc:  # noqa: BLE001 (a kernel bug fails the step, loudly)
-                    res = StepCheck(False, f"internal error {type(exc).__name__}: {exc}")
-                status = "checked" if res.ok else "failed"
-                if res.ok and step.by in cat.entries and cited_status(
-                        cat.entries[step.by], cat) == "partial":
-                    report.leans_on.add(step.by)
-                msg = "" if res.ok else (
-                    f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): rule '{step.by}' "
-                    f"does not take {latex(prev, vectors)} to {shown}: {res.message}")
-                cr.steps.append(StepReport(shown, step.by, step.rel, status, msg, step.prose,
-                                           typed=cur))
-                if not res.ok:
-                    report.errors.append(msg)
-            relation = compose(relation, step.rel) or "?"
-            prev = cur
-        fact = Relation(relation, first, prev)
-        if chain.suppose:
-            result = typed[f"{ci}.result"].expr
-            ok, msg = _check_contradiction(typed[f"{ci}.suppose"].expr, fact,
-                                           facts.get(chain.contradicts or ""), result, env)
-            if not _conclude(report, cr, ci, "contradiction", result, ok, msg, vectors):
-                continue
-            fact = result
-        if chain.name:
-            facts[chain.name] = fact
-        proved = fact
-    if proved is not None and not report.errors:
-        if not _establishes(proved, statement, env):
-            report.errors.append(
-                f"{entry.id}: the proof ends with {latex(proved, vectors)}, which is not the "
-                f"statement {latex(statement, vectors)}")
-    elif proved is None and entry.chains:
-        report.errors.append(f"{entry.id}: the proof proves nothing")
+    report.env = env
+    report.statement = typed.get("concl:0")
+    report.hypotheses = list(statement.hypotheses)
+    report.conclusions = list(statement.conclusions)
+    if not entry.chains:
+        return report
+    try:
+        result = ctx.add(statement, chains)
+    except K.KernelError as exc:
+        report.errors.append(f"{entry.id}: {exc}")
+        return report
+    report.uses, report.leans_on = set(result.uses), set(result.leans_on)
+    for ci, (spec, cr) in enumerate(zip(entry.chains, result.chains, strict=False)):
+        report.chains.append(_chain_report(entry, ci, spec, cr, typed, vectors, latex))
+    for msg in result.errors:
+        report.errors.append(f"{entry.id}, {msg}")
     return report
 
 
-def _conclude(report, cr, ci, form, result, ok, msg, vectors) -> bool:
-    """Record the conclusion of an inference form (cancel, contradiction); False if rejected."""
-    from derive.render import latex
-
-    cr.steps.append(StepReport(latex(result, vectors), form, "hence",
-                               "checked" if ok else "failed", msg, typed=result))
-    if not ok:
-        report.errors.append(f"{report.entry.id}, chain {ci + 1}: {msg}")
-    return ok
-
-
-def _establishes(fact: Relation, statement, env: Env) -> bool:
-    if not isinstance(statement, Relation):
-        return False
-    if same(fact.lhs, statement.lhs, env) and same(fact.rhs, statement.rhs, env):
-        return weaker_or_equal(fact.op, statement.op)
-    if fact.op == "=" and statement.op == "=":
-        return same(fact.lhs, statement.rhs, env) and same(fact.rhs, statement.lhs, env)
-    flipped = {">": "<", "<": ">", ">=": "<=", "<=": ">=", "!=": "!="}.get(fact.op)
-    return bool(flipped) and same(fact.lhs, statement.rhs, env) and same(
-        fact.rhs, statement.lhs, env) and weaker_or_equal(flipped, statement.op)
-
-
-INCOMPATIBLE = {frozenset(p) for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"),
-                                       (">", "<="), ("<", ">="))}
-FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">="}
-
-
-def _check_contradiction(supposition, derived, known, result, env) -> tuple[bool, str]:
-    """From supposing ``a = b``, a chain derives a relation that an earlier fact contradicts:
-    conclude ``a \\ne b``."""
-    if not isinstance(supposition, Relation) or supposition.op != "=":
-        return False, "a proof by contradiction supposes an equation"
-    if known is None:
-        return False, "a proof by contradiction needs an earlier fact (contradicts = 'NAME')"
-    clash = False
-    for op, lhs, rhs in ((derived.op, derived.lhs, derived.rhs),
-                         (FLIP.get(derived.op, "?"), derived.rhs, derived.lhs)):
-        if same(lhs, known.lhs, env) and same(rhs, known.rhs, env) and (
-                frozenset((op, known.op)) in INCOMPATIBLE):
-            clash = True
-    if not clash:
-        return False, "the chain does not contradict the fact it names"
-    if not (isinstance(result, Relation) and result.op == "!=" and (
-            same(result.lhs, supposition.lhs, env) and same(result.rhs, supposition.rhs, env)
-            or same(result.lhs, supposition.rhs, env) and same(result.rhs, supposition.lhs, env))):
-        return False, "a proof by contradiction concludes that the supposition fails (≠)"
-    return True, ""
+def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
+    out = ChainReport(spec.name, form=spec.form(), fix=spec.fix or "")
+    if spec.suppose:
+        out.suppose = latex(typed[f"{ci}.suppose"].expr, vectors)
+    if spec.hypothesis:
+        out.hypothesis = latex(typed[f"{ci}.hypothesis"].expr, vectors)
+    if out.form != "calc":
+        res = cr.chain.result
+        shown = latex(res.term, vectors) + " " + res.prop if isinstance(res, Has) else latex(
+            res, vectors)
+        r = cr.steps[0] if cr.steps else None
+        failed = r is None or not r.ok
+        out.steps.append(StepReport(shown, out.form, "hence", "failed" if failed else "checked",
+                                    "" if not failed else _failure(entry, ci, None),
+                                    typed=res, conditions=r.conditions if r else ()))
+        return out
+    first = typed[f"{ci}.0"].expr
+    out.steps.append(StepReport(latex(first, vectors), None, "=", "start", typed=first))
+    for si, step in enumerate(spec.steps[1:], start=1):
+        cur = typed[f"{ci}.{si}"].expr
+        shown = latex(cur, vectors)
+        r = cr.steps[si - 1] if si - 1 < len(cr.steps) else None
+        if step.by is None:
+            status, msg = "prose", "not machine-checked"
+        elif r is None:
+            status, msg = "failed", "not checked: an earlier step of this chain failed"
+        else:
+            status = "checked" if r.ok else "failed"
+            msg = "" if r.ok else (f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): "
+                                   f"rule '{step.by}': {r.message}")
+        out.steps.append(StepReport(shown, step.by, step.rel, status, msg, step.prose, typed=cur,
+                                    conditions=r.conditions if r is not None else ()))
+    return out
 
 
-def _nonzero_by_facts(factor, env, known) -> bool:
-    """``f ≠ 0`` because a hypothesis or fact says ``a ≠ b`` (or a < b, a > b) and f = ±(a - b)."""
-    from derive.expr import Add, neg
-
-    for rel in known:
-        if isinstance(rel, Relation) and rel.op in ("!=", "<", ">"):
-            for a, b in ((rel.lhs, rel.rhs), (rel.rhs, rel.lhs)):
-                if same(factor, Add((a, neg(b))), env):
-                    return True
-    return False
-
-
-def _check_cancel(source, factor, result, env, known=()) -> tuple[bool, str]:
-    """From ``a f = b f`` and ``f ≠ 0`` (f a scalar), conclude ``a = b``."""
-    from derive.rules import is_nonzero
-
-    if source is None or not isinstance(source, Relation) or source.op != "=":
-        return False, "cancel needs an earlier equation (from = 'NAME')"
-    if not isinstance(result, Relation) or result.op != "=":
-        return False, "cancel concludes an equation"
-    from derive.frontend import shape_of
-    from derive.rules import has_property
-
-    if shape_of(factor, env) not in (None, (1, 1)) and not has_property(factor, "invertible", env):
-        return False, "only a scalar, or an invertible matrix, can be cancelled"
-    if not (is_nonzero(factor, env) or _nonzero_by_facts(factor, env, known)):
-        return False, "the factor to cancel is not known to be nonzero"
-    for a, b in ((Mul((result.lhs, factor)), Mul((result.rhs, factor))),
-                 (Mul((factor, result.lhs)), Mul((factor, result.rhs)))):
-        if same(a, source.lhs, env) and same(b, source.rhs, env):
-            return True, ""
-    return False, "the equation is not (result) × (factor) on both sides"
-
-
-def verify_all(cat: Catalogue, ids: list[str] | None = None) -> list[EntryReport]:
-    entries = [cat.entries[i] for i in ids] if ids else cat.ordered()
-    return [verify_entry(e, cat) for e in entries]
+def _failure(entry, ci, msg) -> str:
+    return f"{entry.id}, chain {ci + 1}: the inference does not follow"

@@ -1,0 +1,219 @@
+"""The one canonical form of the project: "the same up to arithmetic".
+
+Two terms are the same when their keys are equal. A key is the shape and a sorted list of terms,
+each a word of matrix factors (in order: matrices never commute) with a scalar coefficient. Scalar
+coefficients are Laurent polynomials with exact rational coefficients (``fractions.Fraction``) in
+atoms: symbols, and opaque keys for what the core does not compute (``det(A)``, ``sin(x)``, ``√2``).
+
+Division is the one delicate point: ``(cx)/x = c`` holds only where ``x ≠ 0``, and a secretly zero
+``x`` would prove ``c = d``. So a denominator is divided out only when the caller's ``nonzero``
+says it is nonzero (the kernel asks the fact prover, which records the side condition); otherwise
+the quotient is an opaque atom.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from derive.core.terms import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Sym, Zero
+from derive.core.shapes import Scope, TypeFault, is_scalar, shape_of
+
+Monomial = tuple  # ((atom key, exponent), ...) sorted by repr of the key
+Poly = dict  # Monomial -> Fraction, no zero coefficients
+
+MAX_EXPONENT = 64
+
+
+def p_const(c: Fraction) -> Poly:
+    return {(): Fraction(c)} if c else {}
+
+
+def p_atom(key) -> Poly:
+    return {((key, 1),): Fraction(1)}
+
+
+def p_add(a: Poly, b: Poly) -> Poly:
+    out = dict(a)
+    for m, c in b.items():
+        s = out.get(m, 0) + c
+        if s:
+            out[m] = s
+        else:
+            out.pop(m, None)
+    return out
+
+
+def _m_mul(m1: Monomial, m2: Monomial) -> Monomial:
+    exps = dict(m1)
+    for k, e in m2:
+        exps[k] = exps.get(k, 0) + e
+    return tuple(sorted(((k, e) for k, e in exps.items() if e), key=lambda ke: repr(ke[0])))
+
+
+def p_mul(a: Poly, b: Poly) -> Poly:
+    """The product of two polynomials.
+
+    >>> x = p_atom("x")
+    >>> p_key(p_mul(p_add(x, p_const(1)), p_add(x, p_const(-1))))
+    (((('x', 2),), Fraction(1, 1)), ((), Fraction(-1, 1)))
+    """
+    out: Poly = {}
+    for m1, c1 in a.items():
+        for m2, c2 in b.items():
+            out = p_add(out, {_m_mul(m1, m2): c1 * c2})
+    return out
+
+
+def p_pow(a: Poly, k: int) -> Poly:
+    """``a**k`` for ``k ≥ 0``; for ``k < 0`` only a monomial (whose atoms are known nonzero)."""
+    if k < 0:
+        ((m, c),) = a.items()
+        return {tuple((key, -e) for key, e in m): 1 / c} if k == -1 else p_pow(p_pow(a, -1), -k)
+    out = p_const(Fraction(1))
+    for _ in range(k):
+        out = p_mul(out, a)
+    return out
+
+
+def p_key(a: Poly) -> tuple:
+    return tuple(sorted(a.items(), key=repr))
+
+
+class Canon:
+    """Keys of the terms of one scope; ``nonzero(e)`` decides which denominators divide out."""
+
+    def __init__(self, scope: Scope, nonzero: Callable[[Expr], bool]):
+        self.scope, self.nonzero = scope, nonzero
+
+    def key(self, e: Expr) -> tuple:
+        """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms."""
+        shape = shape_of(e, self.scope)
+        terms = self.terms(e)
+        return ("1x1" if shape in (None, (1, 1)) else shape,
+                tuple(sorted(((p_key(c), m) for m, c in terms.items()), key=repr)))
+
+    def scalar_like(self, e: Expr) -> bool:
+        return is_scalar(e, self.scope) and not self._has_matrix_factor(e)
+
+    def _has_matrix_factor(self, e: Expr) -> bool:
+        """A 1×1 product of vectors and matrices (x^TAy) stays a word, not a scalar atom."""
+        return isinstance(e, Mul) and any(
+            shape_of(f, self.scope) not in (None, (1, 1)) for f in flat_factors(e))
+
+    def terms(self, e: Expr) -> dict:
+        """word (a tuple of factor keys; ("I",) for the identity) -> coefficient."""
+        if isinstance(e, Add):
+            out: dict = {}
+            for t in e.terms:
+                for m, c in self.terms(t).items():
+                    s = p_add(out.get(m, {}), c)
+                    if s:
+                        out[m] = s
+                    else:
+                        out.pop(m, None)
+            return out
+        if isinstance(e, Zero):
+            return {}
+        if isinstance(e, Identity):
+            return {("I",): p_const(Fraction(1))}
+        if self.scalar_like(e):
+            c = self.scalar(e)
+            return {(): c} if c else {}
+        if isinstance(e, Mul):
+            coef, words = p_const(Fraction(1)), [()]
+            for f in flat_factors(e):
+                sub = self.terms(f)
+                if not sub:
+                    return {}  # a zero factor
+                if len(sub) == 1:
+                    ((m, c),) = sub.items()
+                    coef = p_mul(coef, c)
+                    words = [w + tuple(x for x in m if x != "I") for w in words]
+                else:
+                    group = ("sum", tuple(sorted(((p_key(c), m) for m, c in sub.items()),
+                                                 key=repr)))
+                    words = [w + (group,) for w in words]
+            return {words[0] or ("I",): coef} if coef else {}
+        if isinstance(e, Frac):
+            r = self.reciprocal(e.den)
+            return {m: p_mul(c, r) for m, c in self.terms(e.num).items()}
+        kids = tuple(self.key(k) for k in e.children())
+        # an explicit matrix keys its shape too: its entries alone do not tell 1×4 from 2×2
+        name = (len(e.rows), len(e.rows[0])) if isinstance(e, MatrixLit) else getattr(
+            e, "name", None)
+        return {((type(e).__name__, name, kids),): p_const(Fraction(1))}
+
+    def scalar(self, e: Expr) -> Poly:
+        if isinstance(e, Num):
+            return p_const(e.value)
+        if isinstance(e, Sym):
+            return p_atom(("sym", e.name))
+        if isinstance(e, Add):
+            out: Poly = {}
+            for t in e.terms:
+                out = p_add(out, self.scalar(t))
+            return out
+        if isinstance(e, Mul) and all(self.scalar_like(f) for f in e.factors):
+            out = p_const(Fraction(1))
+            for f in e.factors:
+                out = p_mul(out, self.scalar(f))
+            return out
+        if isinstance(e, Frac):
+            return p_mul(self.scalar(e.num), self.reciprocal(e.den))
+        if isinstance(e, Pow) and self.scalar_like(e.base) and isinstance(e.exp, Num) and (
+                e.exp.value.denominator == 1 and abs(e.exp.value) <= MAX_EXPONENT):
+            k = int(e.exp.value)
+            if k >= 0:
+                return p_pow(self.scalar(e.base), k)
+            return p_pow(self.reciprocal(e.base), -k)
+        return self.atom(e)
+
+    def atom(self, e: Expr, tag: str | None = None) -> Poly:
+        return p_atom((tag or type(e).__name__, getattr(e, "name", None),
+                       tuple(self.key(k) for k in e.children()) if tag is None else self.key(e)))
+
+    def reciprocal(self, den: Expr) -> Poly:
+        """1/den: a monomial's inverse, or an opaque atom, only when den is known nonzero."""
+        p = self.scalar(den)
+        if not p:
+            raise ZeroDivisionError("a division by zero has no canonical form")
+        if not self.nonzero(den):
+            return self.atom(den, tag="reciprocal")
+        if len(p) == 1:
+            return p_pow(p, -1)
+        lead = p_key(p)[0][1]  # made monic, so that 1/(2x+2) and 1/(x+1)/2 agree
+        monic = {m: c / lead for m, c in p.items()}
+        return {((("inverse-of", p_key(monic)), 1),): 1 / lead}
+
+
+def flat_factors(e: Mul) -> list[Expr]:
+    """The factors of a product with nested products opened (associativity)."""
+    out: list[Expr] = []
+    for f in e.factors:
+        out.extend(flat_factors(f) if isinstance(f, Mul) else [f])
+    return out
+
+
+def canon(e: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> tuple:
+    """The canonical key of ``e``; ``TypeFault`` or ``ZeroDivisionError`` when it has none."""
+    return Canon(scope, nonzero).key(e)
+
+
+def same(a: Expr, b: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> bool:
+    """Equal up to associativity, the order of a sum, and scalar arithmetic.
+
+    >>> from derive.core.shapes import SymbolType
+    >>> s = Scope((("c", SymbolType("scalar")), ("A", SymbolType("matrix", "n", "n"))))
+    >>> c, A = Sym("c"), Sym("A")
+    >>> same(Add((Mul((c, A)), A)), Mul((Add((c, Num(Fraction(1)))), A)), s, lambda e: False)
+    True
+    >>> same(Frac(Mul((c, A)), c), A, s, lambda e: False)  # c may be 0
+    False
+    >>> same(Frac(Mul((c, A)), c), A, s, lambda e: e == c)
+    True
+    """
+    try:
+        return canon(a, scope, nonzero) == canon(b, scope, nonzero)
+    except (TypeFault, ZeroDivisionError, RecursionError):
+        return False

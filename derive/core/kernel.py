@@ -1,0 +1,688 @@
+"""The kernel: checks proofs, and is the only maker of ``Theorem``.
+
+A statement has hypotheses and conclusions, each a relation (``=, ≠, <, ≤, >, ≥, ~``) or a property
+of a term (``Has``). A proof is a list of chains, each one inference form:
+
+- ``calc``: a chain ``t0 rel1 t1 rel2 t2 ...``; each step one application of a rule at one place,
+  in either direction, judged up to arithmetic (``derive.core.arith``). A rule is a base rule, a
+  hypothesis, a fact proved by an earlier chain, or a theorem of the context, instantiated, with
+  each of its hypotheses discharged. A step without a rule is prose: shown, not checked. A calc
+  chain may suppose an equation and contradict an earlier fact (proof by contradiction), and may
+  fix an arbitrary nonzero vector (for a definition) or assume an induction hypothesis.
+- ``cancel``: from ``a f = b f`` and ``f ≠ 0``, ``a = b``; ``divide``: from ``a p > b p`` (≥) and
+  ``p > 0``, ``a > b`` (≥).
+- ``have``: a property discharged by the fact prover (``derive.core.facts``), sources shown.
+- ``definition``: a property from its definition: invertible (two-sided inverse), symmetric,
+  hermitian, orthogonal, unitary, real, positive (semi)definite (for a fixed arbitrary vector),
+  invertible from a trivial null space.
+- ``induction``: ``P(0)`` and ``P(k) ⇒ P(k+1)`` give ``P(k)`` for every whole k ≥ 0.
+
+Every conclusion must be one of the facts the chains proved. ``Context.add`` checks a proof against
+the theorems already in the context, so a proof can cite only what was accepted before it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from derive.core import rules as base
+from derive.core.arith import Canon
+from derive.core.facts import Facts, PropertyTheorem, SideCondition
+from derive.core.match import SIZES, Matcher, sizes_in, substitute
+from derive.core.shapes import (
+    VECTOR,
+    Scope,
+    TypeFault,
+    is_square,
+    real_valued,
+    shape_of,
+    well_typed,
+)
+from derive.core.terms import (
+    Add,
+    Conj,
+    ConjTranspose,
+    Expr,
+    Has,
+    Identity,
+    Mul,
+    Num,
+    Relation,
+    Sym,
+    Transpose,
+    Zero,
+    symbols,
+    text,
+    walk,
+)
+
+FAULTS = (TypeFault, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, RecursionError)
+
+
+class KernelError(Exception):
+    """A step, chain or theorem the kernel does not accept; the message says why."""
+
+
+# ---------------------------------------------------------------- statements and proofs
+
+@dataclass(frozen=True)
+class Statement:
+    name: str
+    scope: Scope
+    hypotheses: tuple[tuple[str, Expr], ...]  # (label, Has | Relation)
+    conclusions: tuple[Expr, ...]  # Has | Relation
+
+
+@dataclass(frozen=True)
+class Step:
+    term: Expr
+    by: str | None  # None: prose, not checked
+    rel: str = "="
+
+
+@dataclass(frozen=True)
+class Chain:
+    form: str  # calc | cancel | divide | have | definition | induction
+    name: str = ""
+    steps: tuple[Step, ...] = ()
+    result: Expr | None = None  # what cancel, divide, have, definition, induction conclude
+    source: str = ""  # cancel, divide: the fact; definition: the fact(s), comma-separated
+    factor: Expr | None = None  # cancel: the factor; divide: the positive divisor
+    suppose: Relation | None = None  # calc: proof by contradiction ...
+    contradicts: str = ""  # ... of this earlier fact
+    fix: str = ""  # calc: an arbitrary nonzero vector, or the variable of an induction step
+    hypothesis: Relation | None = None  # calc: the induction hypothesis (rule name "ih")
+    witness: Expr | None = None  # definition of invertible: the inverse
+
+
+@dataclass(frozen=True)
+class StepResult:
+    ok: bool | None  # None: prose
+    message: str = ""
+    conditions: tuple[SideCondition, ...] = ()
+
+
+@dataclass
+class ChainResult:
+    chain: Chain
+    steps: list[StepResult] = field(default_factory=list)
+    fact: Expr | None = None  # what the chain proved, if it did
+
+
+@dataclass
+class ProofResult:
+    statement: Statement
+    chains: list[ChainResult] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    uses: set[str] = field(default_factory=set)
+    leans_on: set[str] = field(default_factory=set)  # cited theorems with prose in their proofs
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    @property
+    def complete(self) -> bool:
+        return self.ok and not self.leans_on and all(
+            s.ok for c in self.chains for s in c.steps)
+
+
+class Theorem:
+    """A statement the kernel accepted. Only ``Context.add`` makes one."""
+
+    __slots__ = ("statement", "complete", "uses")
+    _token = object()
+
+    def __init__(self, token, statement: Statement, complete: bool, uses: frozenset[str]):
+        if token is not Theorem._token:
+            raise KernelError("only the kernel makes theorems")
+        self.statement, self.complete, self.uses = statement, complete, uses
+
+
+class Context:
+    """The ordered theorems accepted so far; a proof may cite only these."""
+
+    def __init__(self):
+        self._theorems: dict[str, Theorem] = {}
+
+    def __contains__(self, name: str) -> bool:
+        return name in self._theorems
+
+    def get(self, name: str) -> Theorem | None:
+        return self._theorems.get(name)
+
+    def names(self) -> list[str]:
+        return list(self._theorems)
+
+    def add(self, statement: Statement, chains: list[Chain]) -> ProofResult:
+        """Check the proof; on success the theorem joins the context (once)."""
+        if statement.name in self._theorems:
+            raise KernelError(f"'{statement.name}' is already in the context")
+        result = Checker(self, statement).check(chains)
+        if result.ok:
+            self._theorems[statement.name] = Theorem(
+                Theorem._token, statement, result.complete, frozenset(result.uses))
+        return result
+
+
+# ---------------------------------------------------------------- rules
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    apply: Callable  # (term, facts) -> [term] or, relational, [(rel, term)]
+    relational: bool = False
+
+
+def _places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
+    """Every (subterm, plug): a subterm or a run of factors (terms) of a product (sum)."""
+    yield e, lambda new: new
+    if isinstance(e, (Mul, Add)):
+        items = e.factors if isinstance(e, Mul) else e.terms
+        if isinstance(e, Mul) or len(items) > 2:
+            for i in range(len(items)):
+                for j in range(i + 2, len(items) + 1):
+                    if (i, j) != (0, len(items)):
+                        seg = e.rebuild(items[i:j])
+                        yield seg, (lambda new, i=i, j=j: e.rebuild(items[:i] + (new,) + items[j:]))
+    kids = e.children()
+    for k, child in enumerate(kids):
+        for sub, plug in _places(child):
+            def rebuild(new, k=k, plug=plug):
+                return e.rebuild(kids[:k] + (plug(new),) + kids[k + 1:])
+            yield sub, rebuild
+
+
+def flatten_products(e: Expr) -> Expr:
+    """``e`` with every product inside a product opened: (AB)C -> ABC."""
+    kids = e.children()
+    if not kids:
+        return e
+    e = e.rebuild(tuple(flatten_products(k) for k in kids))
+    if isinstance(e, Mul) and any(isinstance(f, Mul) for f in e.factors):
+        return Mul(tuple(g for f in e.factors for g in (f.factors if isinstance(f, Mul) else (f,))))
+    return e
+
+
+COMPOSE = {
+    ("=", "="): "=", ("=", ">"): ">", (">", "="): ">", (">", ">"): ">", ("=", ">="): ">=",
+    (">=", "="): ">=", (">=", ">="): ">=", (">", ">="): ">", (">=", ">"): ">",
+    ("=", "<="): "<=", ("<=", "="): "<=", ("<=", "<="): "<=", ("=", "<"): "<", ("<", "="): "<",
+    ("<", "<"): "<", ("<", "<="): "<", ("<=", "<"): "<", ("=", "!="): "!=", ("!=", "="): "!=",
+    ("=", "~"): "~", ("~", "="): "~", ("~", "~"): "~",
+}
+FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">=", "~": "~"}
+INCOMPATIBLE = {frozenset(p) for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"),
+                                       (">", "<="), ("<", ">="))}
+
+
+def weaker_or_equal(got: str, wanted: str) -> bool:
+    """Whether proving ``got`` proves ``wanted`` (``>`` proves ``≥`` and ``≠``)."""
+    return got == wanted or (got, wanted) in {(">", ">="), ("<", "<="), (">", "!="), ("<", "!=")}
+
+
+# ---------------------------------------------------------------- checking one proof
+
+class Checker:
+    def __init__(self, context: Context, statement: Statement):
+        self.context, self.statement, self.scope = context, statement, statement.scope
+        self.facts = Facts(self.scope, list(statement.hypotheses))
+        self.facts.same = self.same
+        self.facts.matcher = self._instances
+        self.facts.theorems = [pt for name in context.names()
+                               for pt in _property_theorems(name, context.get(name).statement)]
+        self.proved: dict[str, tuple[Expr, str]] = {}  # chain name -> (fact, fixed variable)
+        self.result = ProofResult(statement)
+
+    # -- arithmetic, with the nonzero side conditions it relies on recorded
+    def key(self, e: Expr):
+        return Canon(self.scope, lambda d: self.facts.need(d, "nonzero")).key(e)
+
+    def same(self, a: Expr, b: Expr) -> bool:
+        try:
+            return self.key(a) == self.key(b)
+        except FAULTS:
+            return False
+
+    def _instances(self, thm: PropertyTheorem, e: Expr):
+        for binding in self._matcher(thm.scope).match(thm.conclusion.term, e):
+            yield binding, [Has(substitute(h.term, binding), h.prop) for h in thm.hypotheses]
+
+    def _matcher(self, pscope: Scope, metas: set | None = None) -> Matcher:
+        metas = set(pscope.names()) | {SIZES} if metas is None else metas
+        return Matcher(metas, pscope, self.scope, self.same)
+
+    # -- the proof
+    def check(self, chains: list[Chain]) -> ProofResult:
+        try:
+            for _, h in self.statement.hypotheses:
+                self._check_proposition(h, "hypothesis")
+            for c in self.statement.conclusions:
+                self._check_proposition(c, "conclusion")
+        except KernelError as exc:
+            self.result.errors.append(str(exc))
+            return self.result
+        for i, chain in enumerate(chains, start=1):
+            cr = ChainResult(chain)
+            self.result.chains.append(cr)
+            try:
+                fact, fixed = getattr(self, "chain_" + chain.form)(chain, cr)
+            except KernelError as exc:
+                self.result.errors.append(f"chain {i}{_named(chain)}: {exc}")
+                continue
+            cr.fact = fact
+            if chain.name:
+                self.proved[chain.name] = (fact, fixed)
+            if not fixed:
+                self.facts.local.append((chain.name or f"chain {i}", fact))
+        if self.result.errors:
+            return self.result
+        for c in self.statement.conclusions:
+            if not any(self._establishes(cr.fact, c) for cr in self.result.chains
+                       if cr.fact is not None and not self._fixed_fact(cr)):
+                self.result.errors.append(f"no chain proves the conclusion {text(c)}")
+        return self.result
+
+    def _fixed_fact(self, cr: ChainResult) -> bool:
+        return bool(cr.chain.name and self.proved.get(cr.chain.name, (None, ""))[1])
+
+    def _check_proposition(self, p: Expr, what: str):
+        term = p.term if isinstance(p, Has) else p
+        parts = (term,) if isinstance(p, Has) else (p.lhs, p.rhs)
+        for t in parts:
+            if not well_typed(t, self.scope):
+                raise KernelError(f"the {what} {text(p)} is not well typed")
+
+    def _establishes(self, fact: Expr, goal: Expr) -> bool:
+        if isinstance(goal, Has):
+            return isinstance(fact, Has) and fact.prop == goal.prop and self.same(
+                fact.term, goal.term)
+        if not isinstance(fact, Relation) or not isinstance(goal, Relation):
+            return False
+        if self.same(fact.lhs, goal.lhs) and self.same(fact.rhs, goal.rhs):
+            return weaker_or_equal(fact.op, goal.op)
+        return self.same(fact.lhs, goal.rhs) and self.same(fact.rhs, goal.lhs) and (
+            weaker_or_equal(FLIP[fact.op], goal.op))
+
+    # -- calc chains
+    def chain_calc(self, chain: Chain, cr: ChainResult):
+        fixed = chain.fix
+        saved = list(self.facts.hypotheses)
+        if chain.hypothesis is not None:
+            self._check_induction_variable(fixed)
+            self.facts.hypotheses.append(("induction hypothesis", chain.hypothesis))
+        elif fixed:
+            self._check_arbitrary(fixed)
+            self.facts.hypotheses.append((f"{fixed} ≠ 0 (fixed)", Has(Sym(fixed), "nonzero")))
+        if chain.suppose is not None:
+            self.facts.hypotheses.append(("supposition", chain.suppose))
+        try:
+            return self._calc(chain, cr, fixed)
+        finally:
+            self.facts.hypotheses = saved
+
+    def _calc(self, chain: Chain, cr: ChainResult, fixed: str):
+        if len(chain.steps) < 2:
+            raise KernelError("a chain needs a first expression and at least one step")
+        first = chain.steps[0].term
+        if not well_typed(first, self.scope):
+            raise KernelError(f"{text(first)} is not well typed")
+        relation, prev = "=", first
+        for k, step in enumerate(chain.steps[1:], start=1):
+            if step.by is None:
+                res = StepResult(None, "prose: not checked")
+            else:
+                res = self.check_step(prev, step, chain, fixed)
+            cr.steps.append(res)
+            if res.ok is False:
+                raise KernelError(f"step {k} ({step.by}): {res.message}")
+            relation = COMPOSE.get((relation, step.rel))
+            if relation is None:
+                raise KernelError(f"step {k}: a chain of these relations proves nothing")
+            prev = step.term
+        fact = Relation(relation, first, prev)
+        if chain.suppose is None:
+            return fact, fixed
+        return self._contradiction(chain, fact), fixed
+
+    def _contradiction(self, chain: Chain, derived: Relation) -> Relation:
+        sup, known = chain.suppose, self._fact(chain.contradicts, chain.fix)
+        if sup.op != "=" or not isinstance(known, Relation):
+            raise KernelError("a proof by contradiction supposes an equation and names an "
+                              "earlier fact (contradicts = 'NAME')")
+        clash = any(self.same(lhs, known.lhs) and self.same(rhs, known.rhs)
+                    and frozenset((op, known.op)) in INCOMPATIBLE
+                    for op, lhs, rhs in ((derived.op, derived.lhs, derived.rhs),
+                                         (FLIP[derived.op], derived.rhs, derived.lhs)))
+        if not clash:
+            raise KernelError(f"the chain proves {text(derived)}, which does not contradict "
+                              f"{text(known)}")
+        return Relation("!=", sup.lhs, sup.rhs)
+
+    def _check_arbitrary(self, name: str):
+        """A fixed vector is arbitrary: declared nothing, and absent from the statement."""
+        t = self.scope.get(name)
+        if t is None or t.kind != VECTOR or t.props - {"real", "complex"}:
+            raise KernelError(f"{name} is fixed as an arbitrary vector, so it must be a vector "
+                              "with no declared property")
+        props = [p for _, p in self.statement.hypotheses] + list(self.statement.conclusions)
+        if any(name in symbols(p) for p in props):
+            raise KernelError(f"{name} is fixed as arbitrary, but the statement speaks of it")
+
+    def _check_induction_variable(self, k: str):
+        """An induction runs over a whole number k ≥ 0 that the statement only bounds: its
+        hypotheses about k are exactly 'k integer' and 'k ≥ 0'."""
+        t = self.scope.get(k)
+        if not k or t is None or "integer" not in t.props or t.props - {"integer", "real"}:
+            raise KernelError(f"the induction variable {k or '(none)'} must be declared an integer")
+        about = [h for _, h in self.statement.hypotheses if k in symbols(h)]
+        bound = Relation(">=", Sym(k), Num(Fraction(0)))
+        if about != [bound]:
+            raise KernelError(f"the hypotheses about {k} must be exactly {k} \\ge 0")
+
+    def check_step(self, prev: Expr, step: Step, chain: Chain, fixed: str) -> StepResult:
+        nxt = step.term
+        if not well_typed(nxt, self.scope):
+            return StepResult(False, f"{text(nxt)} is not well typed")
+        if flatten_products(prev) == flatten_products(nxt) and step.by != "scalar-arithmetic":
+            return StepResult(False, "the step changes nothing")
+        try:
+            rule = self.rule(step.by, chain, fixed)
+        except KernelError as exc:
+            return StepResult(False, str(exc))
+        mark = len(self.facts.used)
+        ok = self._follows(prev, nxt, rule, step.rel)
+        conditions = tuple(dict.fromkeys(self.facts.used[mark:]))
+        del self.facts.used[mark:]
+        if ok is True:
+            return StepResult(True, "", conditions)
+        return StepResult(False, ok or f"{step.by} does not take {text(prev)} to {text(nxt)}")
+
+    def _follows(self, prev: Expr, nxt: Expr, rule: Rule, rel: str):
+        """True, or a reason why not (a string)."""
+        if rule.relational:
+            for r, new in _safe(rule.apply, prev, self.facts):
+                if r == rel and self.same(new, nxt):
+                    return True
+            return f"{rule.name} does not give {rel} {text(nxt)} at the whole expression"
+        if rel != "=":
+            return f"{rule.name} is an equation; it cannot justify '{rel}'"
+        for a, b in ((prev, nxt), (nxt, prev)):
+            try:
+                target = self.key(b)
+            except FAULTS:
+                return f"{text(b)} has no canonical form"
+            for new in self._rewrites(a, rule):
+                mark = len(self.facts.used)
+                try:
+                    if well_typed(new, self.scope) and self.key(new) == target:
+                        return True
+                except FAULTS:
+                    pass
+                del self.facts.used[mark:]
+        return None
+
+    def _rewrites(self, e: Expr, rule: Rule) -> Iterator[Expr]:
+        flat = flatten_products(e)
+        for form in (e, flat) if flat != e else (e,):
+            for sub, plug in _places(form):
+                if not well_typed(sub, self.scope):
+                    continue
+                for new in _safe(rule.apply, sub, self.facts):
+                    yield plug(new)
+
+    def rule(self, name: str, chain: Chain, fixed: str) -> Rule:
+        if name in base.BASE_RULES:
+            return Rule(name, base.BASE_RULES[name])
+        if name in base.RELATIONAL_RULES:
+            return Rule(name, base.RELATIONAL_RULES[name], relational=True)
+        if name in ("supposition", "ih"):
+            p = chain.suppose if name == "supposition" else chain.hypothesis
+            if p is None:
+                raise KernelError(f"this chain has no {name}")
+            return _fixed_rule(name, p, self)
+        labels = dict(self.statement.hypotheses)
+        if name in labels:
+            if not isinstance(labels[name], Relation):
+                raise KernelError(f"{name} is a property; it is used as a side condition")
+            return _fixed_rule(name, labels[name], self)
+        if name.startswith("fact:"):
+            return _fixed_rule(name, self._fact(name[5:], fixed), self)
+        thm = self.context.get(name)
+        if thm is None:
+            raise KernelError(f"'{name}' is no base rule, hypothesis, fact, nor a theorem "
+                              "accepted before this one")
+        self.result.uses.add(name)
+        if not thm.complete:
+            self.result.leans_on.add(name)
+        return _theorem_rule(thm.statement, self)
+
+    def _fact(self, name: str, fixed: str) -> Expr:
+        if name not in self.proved:
+            raise KernelError(f"there is no earlier fact '{name}'")
+        fact, tag = self.proved[name]
+        if tag and tag != fixed:
+            raise KernelError(f"the fact '{name}' holds only for the fixed {tag}")
+        return fact
+
+    # -- the other inference forms
+    def chain_have(self, chain: Chain, cr: ChainResult):
+        p = chain.result
+        if not isinstance(p, Has):
+            raise KernelError("have concludes a property")
+        self._check_proposition(p, "property")
+        sc = self.facts.prove(p.term, p.prop)
+        if sc is None:
+            raise KernelError(f"no hypothesis, fact, theorem or base fact gives {text(p)}")
+        cr.steps.append(StepResult(True, "", (sc,)))
+        return p, ""
+
+    def chain_cancel(self, chain: Chain, cr: ChainResult):
+        src, f, res = self._fact(chain.source, chain.fix), chain.factor, chain.result
+        if not (isinstance(src, Relation) and src.op == "=" and isinstance(res, Relation)
+                and res.op == "="):
+            raise KernelError("cancel goes from an equation to an equation")
+        mark = len(self.facts.used)
+        if shape_of(f, self.scope) not in (None, (1, 1)) and not self.facts.need(f, "invertible"):
+            raise KernelError(f"{text(f)} is a matrix not known to be invertible")
+        if not self.facts.need(f, "nonzero"):
+            raise KernelError(f"{text(f)} is not known to be nonzero")
+        for a, b in ((Mul((res.lhs, f)), Mul((res.rhs, f))), (Mul((f, res.lhs)), Mul((f, res.rhs)))):
+            if self.same(a, src.lhs) and self.same(b, src.rhs):
+                cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+                return res, chain.fix
+        raise KernelError(f"{text(src)} is not ({text(res)}) times {text(f)} on both sides")
+
+    def chain_divide(self, chain: Chain, cr: ChainResult):
+        src, p, res = self._fact(chain.source, chain.fix), chain.factor, chain.result
+        if not (isinstance(src, Relation) and isinstance(res, Relation) and src.op == res.op
+                and src.op in (">", ">=", "<", "<=")):
+            raise KernelError("divide goes from an inequality to one of the same kind")
+        mark = len(self.facts.used)
+        if not self.facts.need(p, "positive"):
+            raise KernelError(f"{text(p)} is not known to be positive")
+        if self.same(Mul((res.lhs, p)), src.lhs) and self.same(Mul((res.rhs, p)), src.rhs):
+            cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+            return res, chain.fix
+        raise KernelError(f"{text(src)} is not ({text(res)}) times {text(p)} on both sides")
+
+    def chain_definition(self, chain: Chain, cr: ChainResult):
+        p = chain.result
+        if not isinstance(p, Has):
+            raise KernelError("a definition concludes a property")
+        self._check_proposition(p, "property")
+        names = [n.strip() for n in chain.source.split(",") if n.strip()]
+        mark = len(self.facts.used)
+        for rel, fixed in self._definition(p.term, p.prop, chain):
+            if not any(self.proved.get(n, (None, ""))[1] == fixed and self._establishes(
+                    self.proved[n][0], rel) for n in names if n in self.proved):
+                raise KernelError(f"{text(p)} by definition needs {text(rel)}"
+                                  + (f" for an arbitrary {fixed}" if fixed else "")
+                                  + f", which none of the facts {', '.join(names)} states")
+        cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+        return p, ""
+
+    def _definition(self, x: Expr, prop: str, chain: Chain) -> list[tuple[Relation, str]]:
+        """What the definition of ``prop`` asks of ``x``: [(relation, fixed vector or "")]."""
+        s = shape_of(x, self.scope)
+        eye = Identity(s[0]) if s is not None else None
+        if prop in ("invertible", "orthogonal", "unitary"):
+            if not is_square(x, self.scope):
+                raise KernelError(f"{text(x)} is not a square matrix")
+            w = {"invertible": chain.witness, "orthogonal": Transpose(x),
+                 "unitary": ConjTranspose(x)}[prop]
+            if w is None:
+                if prop == "invertible" and chain.fix:
+                    v = Sym(chain.fix)
+                    self._check_arbitrary(chain.fix)
+                    return [(Relation("!=", Mul((x, v)), Zero(s[0], 1)), chain.fix)]
+                raise KernelError("invertible by definition names its inverse (witness)")
+            if prop == "orthogonal" and not real_valued(x, self.scope):
+                raise KernelError(f"{text(x)} is not real")
+            return [(Relation("=", Mul((x, w)), eye), ""), (Relation("=", Mul((w, x)), eye), "")]
+        if prop in ("symmetric", "hermitian"):
+            op = Transpose if prop == "symmetric" else ConjTranspose
+            return [(Relation("=", op(x), x), "")]
+        if prop == "real":
+            return [(Relation("=", Conj(x), x), "")]
+        if prop in ("positive_definite", "positive_semidefinite"):
+            v = chain.fix
+            if not v or not is_square(x, self.scope) or v in symbols(x):
+                raise KernelError("a positive (semi)definite matrix by definition fixes an "
+                                  "arbitrary vector (fix = 'NAME') that it does not contain")
+            self._check_arbitrary(v)
+            herm = "symmetric" if real_valued(x, self.scope) else "hermitian"
+            if not self.facts.need(x, herm):
+                raise KernelError(f"{text(x)} is not known to be {herm}")
+            vt = Transpose(Sym(v)) if real_valued(x, self.scope) else ConjTranspose(Sym(v))
+            op = ">" if prop == "positive_definite" else ">="
+            return [(Relation(op, Mul((vt, x, Sym(v))), Num(Fraction(0))), v)]
+        raise KernelError(f"there is no definition form for '{prop}'")
+
+    def chain_induction(self, chain: Chain, cr: ChainResult):
+        k, goal = chain.fix, chain.result
+        if not isinstance(goal, Relation) or not k:
+            raise KernelError("induction names its variable (fix) and its result (a relation)")
+        self._check_induction_variable(k)
+        base_name, step_name = [n.strip() for n in chain.source.split(",")]
+        base_fact, _ = self.proved.get(base_name, (None, ""))
+        step_fact, tag = self.proved.get(step_name, (None, ""))
+        step_chain = next((c.chain for c in self.result.chains if c.chain.name == step_name), None)
+        zero = {k: Num(Fraction(0))}
+        succ = {k: Add((Sym(k), Num(Fraction(1))))}
+        if base_fact is None or not self._establishes(base_fact, _subst(goal, zero)):
+            raise KernelError(f"the base case '{base_name}' does not prove {text(_subst(goal, zero))}")
+        if step_chain is None or step_chain.hypothesis is None or tag != k or not (
+                self._same_relation(step_chain.hypothesis, goal)):
+            raise KernelError(f"the step '{step_name}' assumes the result for {k} (fix = '{k}', "
+                              "hypothesis = the result)")
+        if not self._establishes(step_fact, _subst(goal, succ)):
+            raise KernelError(f"the step '{step_name}' does not prove {text(_subst(goal, succ))}")
+        cr.steps.append(StepResult(True))
+        return Relation(goal.op, goal.lhs, goal.rhs), ""
+
+    def _same_relation(self, a: Relation, b: Relation) -> bool:
+        return a.op == b.op and self.same(a.lhs, b.lhs) and self.same(a.rhs, b.rhs)
+
+
+def _subst(r: Relation, binding: dict) -> Relation:
+    return Relation(r.op, substitute(r.lhs, binding), substitute(r.rhs, binding))
+
+
+def _named(chain: Chain) -> str:
+    return f" ('{chain.name}')" if chain.name else ""
+
+
+def _safe(fn, e, facts):
+    try:
+        return fn(e, facts)
+    except FAULTS:
+        return []
+
+
+def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
+    """A hypothesis or fact used as it stands: an equation rewrites either way, any other
+    relation applies at the whole expression."""
+    if not isinstance(p, Relation):
+        raise KernelError(f"{name} is a property, not a relation")
+    m = checker._matcher(checker.scope, metas=set())
+
+    def matches(pattern, e) -> bool:
+        return next(m.match(pattern, e), None) is not None
+
+    def apply_eq(e, facts):
+        return [rhs for lhs, rhs in ((p.lhs, p.rhs), (p.rhs, p.lhs)) if matches(lhs, e)]
+
+    def apply_rel(e, facts):
+        out = [(p.op, p.rhs)] if matches(p.lhs, e) else []
+        return out + ([(FLIP[p.op], p.lhs)] if matches(p.rhs, e) else [])
+
+    return Rule(name, apply_rel, relational=True) if p.op != "=" else Rule(name, apply_eq)
+
+
+def _theorem_rule(st: Statement, checker: Checker) -> Rule:
+    """A theorem of the context, instantiated: its symbols and sizes bound by the match, every
+    symbol of the other side bound, and every hypothesis discharged (recorded)."""
+    m = checker._matcher(st.scope)
+
+    def instances(lhs: Expr, rhs: Expr, e: Expr):
+        needed = symbols(rhs) & set(st.scope.names()) | {("size", d) for d in sizes_in(rhs)}
+        for binding in m.match(lhs, e):
+            if needed <= set(binding) and _discharged(st, binding, checker):
+                yield substitute(rhs, binding)
+
+    eqs = [c for c in st.conclusions if isinstance(c, Relation) and c.op == "="]
+    rels = [c for c in st.conclusions if isinstance(c, Relation) and c.op not in ("=", "~")]
+    if eqs:
+        return Rule(st.name, lambda e, facts: [
+            new for c in eqs for lhs, rhs in ((c.lhs, c.rhs), (c.rhs, c.lhs))
+            for new in instances(lhs, rhs, e)])
+    if rels:
+        return Rule(st.name, lambda e, facts: [
+            (c.op, new) for c in rels for new in instances(c.lhs, c.rhs, e)], relational=True)
+    raise KernelError(f"'{st.name}' concludes only properties: they serve as side conditions")
+
+
+def _discharged(st: Statement, binding: dict, checker: Checker) -> bool:
+    """Every hypothesis of ``st`` holds of what its symbols are bound to. A hypothesis about a
+    symbol the match did not bind cannot be discharged."""
+    for _, h in st.hypotheses:
+        if not symbols(h) <= set(binding):
+            if symbols(h) & set(st.scope.names()):
+                return False
+        if isinstance(h, Has):
+            if not checker.facts.need(substitute(h.term, binding), h.prop):
+                return False
+        else:
+            inst = _subst(h, binding)
+            if not (_numerically_true(inst) or any(checker._establishes(f, inst) for _, f in
+                                                   checker.facts.hypotheses + checker.facts.local)):
+                return False
+    return True
+
+
+def _numerically_true(r: Relation) -> bool:
+    """A relation between two explicit numbers, computed exactly."""
+    try:
+        a, b = base.explicit_value(r.lhs), base.explicit_value(r.rhs)
+    except FAULTS:
+        return False
+    if not (isinstance(a, Fraction) and isinstance(b, Fraction)):
+        return False
+    return {"=": a == b, "!=": a != b, ">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}.get(
+        r.op, False)
+
+
+def _property_theorems(name: str, st: Statement) -> list[PropertyTheorem]:
+    """The property conclusions of a theorem whose hypotheses are all properties."""
+    hyps = [h for _, h in st.hypotheses]
+    if not all(isinstance(h, Has) for h in hyps):
+        return []
+    return [PropertyTheorem(name, c, tuple(hyps), st.scope) for c in st.conclusions
+            if isinstance(c, Has)]
+
+
+__all__ = ["Statement", "Step", "Chain", "StepResult", "ChainResult", "ProofResult", "Theorem",
+           "Context", "KernelError", "Checker", "walk", "Expr"]
