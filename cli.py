@@ -129,10 +129,13 @@ def list_command(tag: str | None, as_json: bool, dirs: tuple[str, ...]) -> None:
 
 @main.command("show")
 @click.argument("entry_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown"]), default="text")
+@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]),
+              default="text")
+@click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @catalogue_option
-def show_command(entry_id: str, fmt: str, dirs: tuple[str, ...]) -> None:
-    """Print the checked walkthrough of ENTRY_ID."""
+def show_command(entry_id: str, fmt: str, as_json: bool, dirs: tuple[str, ...]) -> None:
+    """Print the checked walkthrough of ENTRY_ID: the theorem, its intuition, every step with its
+    rule and side conditions, and the exercise."""
     from derive.catalogue import suggestions
     from derive.render import walkthrough_latex, walkthrough_markdown, walkthrough_text
     from derive.verify import verify_entry
@@ -143,11 +146,37 @@ def show_command(entry_id: str, fmt: str, dirs: tuple[str, ...]) -> None:
         hint = f" Did you mean: {', '.join(close)}?" if close else ""
         raise click.ClickException(f"no entry '{entry_id}' in the catalogue.{hint}")
     report = verify_entry(cat.entries[entry_id], cat)
-    render = {"text": walkthrough_text, "latex": walkthrough_latex,
-              "markdown": walkthrough_markdown}[fmt]
-    click.echo(render(report))
+    if as_json or fmt == "json":
+        from derive.render import walkthrough_json
+
+        click.echo(json.dumps(walkthrough_json(report), ensure_ascii=False, indent=1))
+    else:
+        render = {"text": walkthrough_text, "latex": walkthrough_latex,
+                  "markdown": walkthrough_markdown}[fmt]
+        click.echo(render(report))
     if report.status == "failed":
         sys.exit(1)
+
+
+@main.command("rules")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+def rules_command(as_json: bool) -> None:
+    """List what the kernel trusts: every base rule, base fact and inference form."""
+    from derive.trusted import trusted_base
+
+    base = trusted_base()
+    if as_json:
+        click.echo(json.dumps(base, ensure_ascii=False, indent=1))
+        return
+    for title, key in (("Base rules (equations)", "rules"), ("Base rules (relations)", "relations"),
+                       ("Base facts (side conditions)", "facts"),
+                       ("Inference forms", "forms")):
+        click.echo(f"{title}:")
+        for item in base[key]:
+            click.echo(f"  {item['name']:<34} {item['statement']}")
+            if item.get("reason"):
+                click.echo(f"  {'':<34} because {item['reason']}")
+        click.echo("")
 
 
 @main.command("verify")

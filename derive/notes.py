@@ -245,7 +245,7 @@ def entry_latex(report, examples: bool = True) -> str:
 
 
 def _rules_latex(cited: set[str]) -> str:
-    from derive.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
     out = [r"\section{Base rules}\label{sec:rules}",
            "The kernel's own rules, which the proofs cite by name.",
@@ -368,7 +368,7 @@ def _md_escape(s: str) -> str:
 def notes_markdown(cat, outdir: str | os.PathLike, tags=(), sections=(), reports=None,
                    examples: bool = True) -> list[Path]:
     """Markdown pages: index.md, one page per section, rules.md; returns the files written."""
-    from derive.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)

@@ -13,15 +13,15 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
+from derive.core import kernel as K
 from derive.errors import DeriveError
 from derive.expr import Expr, Relation
-from derive.frontend import Env, build_env, parse, parse_assumptions, typecheck
-from derive.kernel import Rule, canon, check_step, rewrites
+from derive.frontend import build_env, parse, parse_assumptions, typecheck
 
 SIMPLIFYING = [
     "transpose-of-product", "transpose-of-sum", "transpose-of-transpose", "transpose-of-identity",
-    "transpose-of-inverse", "symmetric-transpose", "hermitian-conj-transpose",
-    "conj-transpose-of-product", "inverse-of-product", "inverse-of-inverse", "inverse-of-identity",
+    "symmetric-transpose", "hermitian-conj-transpose",
+    "conj-transpose-of-product", "inverse-of-inverse", "inverse-of-identity",
     "inverse-mul-self", "orthogonal-definition", "unitary-definition", "mul-identity", "mul-zero",
     "norm-squared", "det-of-product", "det-of-transpose", "det-of-inverse", "det-of-identity",
     "trace-of-sum", "trace-of-transpose", "trace-of-scalar", "trace-of-scalar-multiple",
@@ -73,28 +73,32 @@ class ProveResult:
         return "\n".join(lines)
 
 
-def _rules(names: list[str]) -> list[Rule]:
-    from derive.rules import BASE_RULES
+def _rules(names: list[str]) -> list[K.Rule]:
+    from derive.core.rules import BASE_RULES
 
-    return [Rule(n, BASE_RULES[n]) for n in names if n in BASE_RULES]
+    return [K.Rule(n, BASE_RULES[n]) for n in names if n in BASE_RULES]
 
 
-def simplify_chain(e: Expr, env: Env, rules: list[Rule], deadline: float,
+def _key(checker: K.Checker, e: Expr):
+    try:
+        return checker.key(e)
+    except K.FAULTS:
+        return None
+
+
+def simplify_chain(e: Expr, checker: K.Checker, rules: list[K.Rule], deadline: float,
                    max_steps: int = 40) -> list[tuple[Expr, str | None]]:
     """Rewrite greedily with the first rule that changes something, until none does."""
     chain: list[tuple[Expr, str | None]] = [(e, None)]
-    seen = {canon(e, env)}
+    seen = {_key(checker, e)}
     for _ in range(max_steps):
         if time.monotonic() > deadline:
             break
         step = None
         for rule in rules:
-            for new in rewrites(chain[-1][0], rule, env):
-                try:
-                    key = canon(new, env)
-                except Exception:  # noqa: BLE001 (an ill-typed rewrite is skipped)
-                    continue
-                if key not in seen:
+            for new in checker._rewrites(chain[-1][0], rule):
+                key = _key(checker, new)
+                if key is not None and key not in seen:
                     step = (new, rule.name, key)
                     break
             if step:
@@ -106,7 +110,7 @@ def simplify_chain(e: Expr, env: Env, rules: list[Rule], deadline: float,
     return chain
 
 
-def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0, catalogue_rules=()):
+def search(lhs: Expr, rhs: Expr, checker: K.Checker, seconds: float = 4.0, catalogue_rules=()):
     """A chain of (expression, rule) from lhs to rhs, or None.
 
     Both sides are simplified with the base rules; where they do not meet, one "bridge" step (a
@@ -114,15 +118,15 @@ def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0, catalogue_rules
     """
     deadline = time.monotonic() + seconds
     rules = _rules(SIMPLIFYING)
-    left = simplify_chain(lhs, env, rules, deadline)
-    right = simplify_chain(rhs, env, rules, deadline)
-    meet = _meet(left, right, env)
+    left = simplify_chain(lhs, checker, rules, deadline)
+    right = simplify_chain(rhs, checker, rules, deadline)
+    meet = _meet(left, right, checker)
     if meet is None:
         for bridge in [*_rules(BRIDGES), *catalogue_rules]:
-            for new in rewrites(left[-1][0], bridge, env):
-                tail = simplify_chain(new, env, rules, deadline, 10)
+            for new in checker._rewrites(left[-1][0], bridge):
+                tail = simplify_chain(new, checker, rules, deadline, 10)
                 tail[0] = (new, bridge.name)
-                meet = _meet(left + tail, right, env)
+                meet = _meet(left + tail, right, checker)
                 if meet is not None:
                     left = left + tail
                     break
@@ -142,12 +146,14 @@ def search(lhs: Expr, rhs: Expr, env: Env, seconds: float = 4.0, catalogue_rules
     return chain
 
 
-def _meet(left, right, env):
+def _meet(left, right, checker):
     keys = {}
     for j, (e, _) in enumerate(right):
-        keys.setdefault(canon(e, env), j)
+        k = _key(checker, e)
+        if k is not None:
+            keys.setdefault(k, j)
     for i, (e, _) in enumerate(left):
-        j = keys.get(canon(e, env))
+        j = keys.get(_key(checker, e))
         if j is not None:
             return i, j
     return None
@@ -183,17 +189,21 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     if verdict.verdict == "not-equivalent":
         return ProveResult("refuted", shown, counterexample=verdict.counterexample,
                            reason=verdict.reason)
-    catalogue = _catalogue_rules(env)
+    checker, catalogue = _checker(claim, assume, typed, env)
     try:
-        chain = search(lhs, rhs, env, seconds, catalogue)
-    except ValueError:  # an expression with no canonical form (a division by zero)
+        chain = search(lhs, rhs, checker, seconds, catalogue)
+    except K.FAULTS:  # an expression with no canonical form (a division by zero)
         chain = None
-    by_name = {r.name: r for r in [*_rules(SIMPLIFYING + BRIDGES + FINISH), *catalogue]}
-    if chain is not None and _kernel_accepts(chain, env, by_name):
+    accepted = _kernel_accepts(chain, checker) if chain is not None else None
+    if accepted is not None and accepted.complete:
         from derive.render import unicode
 
         return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain],
                            pretty=[unicode(e) for e, _ in chain])
+    if accepted is not None:
+        return ProveResult("checked", shown, reason="the derivation found cites "
+                           + ", ".join(sorted(accepted.leans_on)) + ", whose proofs are partly "
+                           "prose, so it is not reported as proved")
     if verdict.verdict == "equivalent":
         how = ("the normal forms agree" if verdict.method == "normal form"
                else verdict.reason or "random trials agree")
@@ -201,30 +211,38 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     return ProveResult("unknown", shown, reason="no derivation found; " + (verdict.reason or ""))
 
 
-def _kernel_accepts(chain, env, by_name: dict[str, Rule]) -> bool:
-    for (prev, _), (nxt, by) in zip(chain, chain[1:], strict=False):
-        if not check_step(prev, nxt, by_name[by], "=", env).ok:
-            return False
-    return True
+def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, list[K.Rule]]:
+    """A kernel checker for the claim in the catalogue's context, and the catalogue's equations
+    as rules (their hypotheses discharged by the kernel at each use)."""
+    from derive.catalogue import Entry, load
+    from derive.verify import context_of, statement_of
 
-
-def _catalogue_rules(env: Env) -> list[Rule]:
-    """The catalogue's equations that hold without hypotheses, as rules (best effort)."""
-    from derive.catalogue import load
-    from derive.verify import rule_for
-
-    out = []
+    entry = Entry(id="claim", title="claim", statement=claim, section="", assume=assume)
+    statement = statement_of(entry, env, {"concl:0": _Typed(typed)})
     try:
-        cat = load()
+        context = context_of(load())
     except DeriveError:
-        return out
-    for entry in cat.ordered():
-        if entry.hypotheses or "=" not in entry.statement or "\\begin" in entry.statement:
-            continue
-        try:
-            rule = rule_for(entry.id, cat, env, {}, {})
-        except DeriveError:
-            continue
-        if not rule.relational:
-            out.append(rule)
-    return out
+        context = K.Context()
+    checker = K.Checker(context, statement)
+    rules = []
+    for name in context.names():
+        st = context.get(name).statement
+        if any(isinstance(c, Relation) and c.op == "=" and "\\begin" not in repr(c)
+               for c in st.conclusions):
+            try:
+                rules.append(K._theorem_rule(st, checker))
+            except K.KernelError:
+                continue
+    return checker, rules
+
+
+@dataclass
+class _Typed:
+    expr: Expr
+
+
+def _kernel_accepts(chain, checker: K.Checker) -> K.ProofResult | None:
+    """The kernel's verdict on the found chain, as a proof of the claim (None if rejected)."""
+    steps = tuple(K.Step(e, by) for e, by in chain)
+    result = K.Checker(checker.context, checker.statement).check([K.Chain("calc", steps=steps)])
+    return result if result.ok else None

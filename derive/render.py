@@ -15,6 +15,7 @@ from derive.expr import (
     Factorial,
     Frac,
     Func,
+    Has,
     Identity,
     Inverse,
     MatrixLit,
@@ -306,6 +307,12 @@ STATUS_TEXT = {"checked": "checked", "prose": "NOT machine-checked", "failed": "
                "start": ""}
 
 
+PROPERTY_TEXT = {"positive_definite": "positive definite",
+                 "positive_semidefinite": "positive semidefinite"}
+FORM_TEXT = {"have": "what is known", "definition": "definition", "cancel": "cancel",
+             "divide": "divide", "induction": "induction", "contradiction": "contradiction"}
+
+
 def _rule_label(by: str | None) -> str:
     if by is None:
         return "explained in prose"
@@ -313,44 +320,148 @@ def _rule_label(by: str | None) -> str:
         return f"hypothesis {by[4:]}"
     if by.startswith("fact:"):
         return f"step '{by[5:]}' above"
-    return by
+    if by == "ih":
+        return "the induction hypothesis"
+    return FORM_TEXT.get(by, by)
+
+
+def proposition_unicode(p) -> str:
+    """A hypothesis or conclusion for the terminal: ``Aᵀ invertible``, ``(A⁻¹)ᵀ = (Aᵀ)⁻¹``."""
+    if isinstance(p, Has):
+        return f"{unicode(p.term)} {PROPERTY_TEXT.get(p.prop, p.prop)}"
+    return unicode(p)
+
+
+def proposition_latex(p, vectors=frozenset()) -> str:
+    """A hypothesis or conclusion as LaTeX: a property reads ``A^{T}\\ \\text{invertible}``."""
+    if isinstance(p, Has):
+        word = PROPERTY_TEXT.get(p.prop, p.prop)
+        return rf"{latex(p.term, vectors)}\ \text{{{word}}}"
+    return latex(p, vectors)
+
+
+def proposition_dict(p, vectors=frozenset()) -> dict:
+    if isinstance(p, Has):
+        return {"kind": "property", "term": latex(p.term, vectors), "property": p.prop}
+    return {"kind": "relation", "rel": p.op, "lhs": latex(p.lhs, vectors),
+            "rhs": latex(p.rhs, vectors)}
+
+
+def condition_source(sc) -> str:
+    """Where a side condition came from, in words."""
+    if sc.kind == "hypothesis":
+        return "hypothesis" if " " in sc.name and not sc.name.startswith("hyp:") else (
+            f"hypothesis {sc.name.removeprefix('hyp:')}")
+    if sc.kind == "fact":
+        return f"step '{sc.name}' above"
+    return f"{sc.kind} {sc.name}"
+
+
+def condition_dict(sc, vectors=frozenset()) -> dict:
+    return {"claim": proposition_latex(sc.claim, vectors), "text": proposition_unicode(sc.claim),
+            "source": {"kind": sc.kind, "name": sc.name},
+            "premises": [condition_dict(p, vectors) for p in sc.premises]}
+
+
+def _vectors(report) -> set[str]:
+    return {n for n, t in report.env.symbols if t.kind == "vector"} if report.env else set()
+
+
+def walkthrough_json(report) -> dict:
+    """Everything ``derive show`` knows of an entry, as one JSON-ready object."""
+    e, vectors = report.entry, _vectors(report)
+    steps = []
+    for ci, chain in enumerate(report.chains, start=1):
+        for k, st in enumerate(chain.steps):
+            if st.status == "start":
+                steps.append({"chain": ci, "expr": st.expr, "start": True})
+                continue
+            item = {"chain": ci, "chain_name": chain.name, "form": chain.form, "expr": st.expr,
+                    "rel": st.rel, "by": st.by, "checked": st.status == "checked",
+                    "status": st.status,
+                    "side_conditions": [condition_dict(c, vectors) for c in st.conditions]}
+            if chain.fix and k <= 1:
+                item["fixed"] = chain.fix
+            if chain.suppose:
+                item["suppose"] = chain.suppose
+            if st.prose:
+                item["prose"] = st.prose
+            if st.status == "failed":
+                item["message"] = st.message
+            steps.append(item)
+    return {"id": e.id, "title": e.title, "section": e.section, "assume": e.assume,
+            "hypotheses": [dict(proposition_dict(h, vectors), label=label)
+                           for label, h in report.hypotheses],
+            "conclusions": [proposition_dict(c, vectors) for c in report.conclusions],
+            "steps": steps, "uses": sorted(report.uses), "status": report.status,
+            "errors": list(report.errors), "explanation": e.explanation,
+            "exercise": e.exercise, "answer": e.answer,
+            "references": dict(e.references)}
+
+
+def _conditions_text(st) -> list[str]:
+    out = []
+    for sc in st.conditions:
+        out.append(f"          given {proposition_unicode(sc.claim)}: {condition_source(sc)}")
+    return out
 
 
 def walkthrough_text(report) -> str:
-    """A walkthrough for the terminal: statement, assumptions, each step with its rule."""
+    """A walkthrough for the terminal: the theorem (hypotheses and conclusions), the intuition,
+    each step with its rule and the side conditions it used, and the exercise."""
     e = report.entry
-    stated = unicode(report.statement.expr) if report.statement is not None else e.statement
-    lines = [f"{e.id}: {e.title}", "", f"  statement:   {stated}", f"  (LaTeX:      {e.statement})"]
+    lines = [f"{e.id}: {e.title}", ""]
+    hyps = [(label, h) for label, h in report.hypotheses]
+    if hyps:
+        lines.append("  if")
+        for label, h in hyps:
+            tag = f"  ({label.replace('hyp:', 'hypothesis ')})" if label.startswith("hyp:") else ""
+            lines.append(f"      {proposition_unicode(h)}{tag}")
+        lines.append("  then")
+    else:
+        lines.append("  for every choice of the symbols,")
+    for c in report.conclusions or ([report.statement.expr] if report.statement else []):
+        lines.append(f"      {proposition_unicode(c)}")
+    if not report.conclusions and not report.statement:
+        lines.append(f"      {e.statement}")
     if e.assume:
-        lines.append(f"  assumptions: {e.assume}")
-    for i, h in enumerate(e.hypotheses, start=1):
-        lines.append(f"  hypothesis {i}: {h}")
+        lines.append(f"  (assumptions as written: {e.assume})")
+    if e.explanation:
+        lines += ["", "intuition: " + _plain(e.explanation)]
     checked, total = report.counts()
-    lines += ["", f"proof ({checked} of {total} steps checked by the kernel; status: "
+    noun = "step" if total == 1 else "steps"
+    lines += ["", f"proof ({checked} of {total} {noun} checked by the kernel; status: "
               f"{report.status}):"]
     for chain in report.chains:
-        if chain.name:
-            lines.append(f"  [{chain.name}]")
+        head = [f"[{chain.name}]"] if chain.name else []
+        if chain.fix and chain.form == "calc" and not chain.hypothesis:
+            head.append(f"[fix an arbitrary {chain.fix} ≠ 0]")
+        if chain.hypothesis:
+            head.append(f"[step of the induction on {chain.fix}: assume {chain.hypothesis}]")
         if chain.suppose:
-            lines.append(f"  [suppose {chain.suppose}]")
+            head.append(f"[suppose {chain.suppose}]")
+        if head:
+            lines.append("  " + " ".join(head))
         for k, s in enumerate(chain.steps):
-            shown = unicode(s.typed) if s.typed is not None else s.expr
+            shown = _shown(s)
             if s.status == "start":
                 lines.append(f"      {shown}")
                 continue
-            rel = REL_TEXT.get(s.rel, s.rel) if k else ""
+            rel = REL_TEXT.get(s.rel, s.rel) if k or s.rel == "hence" else ""
             mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
             lines.append(f"    {rel} {shown}")
             lines.append(f"        {mark} by {_rule_label(s.by)}"
                          + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else ""))
+            lines += _conditions_text(s)
             if s.prose:
                 lines.append(f"          {s.prose}")
             if s.status == "failed" and s.message:
                 lines.append(f"          {s.message}")
-    deps = sorted({s.by for c in report.chains for s in c.steps
-                   if s.by and not s.by.startswith(("hyp:", "fact:"))})
-    if deps:
-        lines += ["", "uses: " + ", ".join(deps)]
+    for err in report.errors:
+        if not any(err == s.message for c in report.chains for s in c.steps):
+            lines.append(f"  ✗ {err}")
+    if report.uses:
+        lines += ["", "uses: " + ", ".join(sorted(report.uses))]
     if report.leans_on:
         lines.append("relies on entries whose proofs are partly prose: "
                      + ", ".join(sorted(report.leans_on)))
@@ -358,8 +469,49 @@ def walkthrough_text(report) -> str:
     if refs:
         lines.append("references: " + refs)
     if e.exercise:
-        lines += ["", f"exercise: {e.exercise}", f"answer:   {e.answer}"]
+        lines += ["", f"exercise: {_plain(e.exercise)}", f"answer:   {_plain(e.answer)}"]
     return "\n".join(lines)
+
+
+def _shown(s) -> str:
+    if s.typed is None:
+        return s.expr
+    return proposition_unicode(s.typed)
+
+
+def _plain(text: str) -> str:
+    """Prose with $...$ math shown in Unicode where the formula reads, as written otherwise."""
+    parts = text.split("$")
+    out = []
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            out.append(part)
+            continue
+        out.append(_formula_unicode(part))
+    return "".join(out)
+
+
+def _formula_unicode(tex: str) -> str:
+    """A formula of prose in Unicode; a chain ``a = b \\ne 0`` piece by piece; as written when
+    a piece does not read."""
+    from derive.errors import DeriveError
+    from derive.frontend import parse
+
+    pieces = re.split(r"(\\ne\b|\\neq\b|\\le\b|\\ge\b|\\leq\b|\\geq\b|=|<|>)", tex)
+    out = []
+    for k, piece in enumerate(pieces):
+        if k % 2:
+            out.append(f" {REL_TEXT.get(RELATION_WORDS.get(piece.strip(), piece), piece)} ")
+            continue
+        try:
+            out.append(unicode(parse(piece.strip()).tree) if piece.strip() else "")
+        except (DeriveError, RecursionError, ValueError):
+            return tex
+    return "".join(out).strip()
+
+
+RELATION_WORDS = {"\\ne": "!=", "\\neq": "!=", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
+                  "\\geq": ">="}
 
 
 UNICODE_TEX = {"≠": r"$\ne$", "≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$", "·": r"$\cdot$",
@@ -454,7 +606,7 @@ def latex_link(by: str, text: str) -> str:
         return text
     if by in ("cancel", "contradiction", "supposition"):
         return text
-    from derive.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
     target = f"rule:{by}" if by in BASE_RULES or by in RELATIONAL_RULES else _label(by)
     return rf"\hyperref[{target}]{{{text}}}"

@@ -290,3 +290,33 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
 
 def _failure(entry, ci, msg) -> str:
     return f"{entry.id}, chain {ci + 1}: the inference does not follow"
+
+
+# ---------------------------------------------------------------- one step, for tests and tools
+
+def check_one_step(prev: str, nxt: str, rule: str, assume: str = "", rel: str = "=",
+                   cat: Catalogue | None = None) -> K.StepResult:
+    """Whether ``prev rel nxt`` follows by ``rule`` under the clauses (in the context of the
+    catalogue ``cat``, or of no theorem at all)."""
+    entry = Entry(id="step", title="step", statement=f"{prev} = {prev}", section="",
+                  assume=assume)
+    parsed = [parse(prev), parse(nxt)]
+    env = build_env(parse_assumptions(assume), parsed)
+    a, b = (typecheck([p], env)[0] for p in parsed)
+    statement = statement_of(entry, env, {"concl:0": Typed(Relation("=", a.expr, a.expr), None,
+                                                           prev)})
+    context = context_of(cat) if cat is not None else K.Context()
+    checker = K.Checker(context, statement)
+    chain = K.Chain("calc", steps=(K.Step(a.expr, None), K.Step(b.expr, rule, rel)))
+    return checker.check_step(a.expr, chain.steps[1], chain, "")
+
+
+def same_terms(a: str, b: str, assume: str = "") -> bool:
+    """Whether two formulas are the same up to arithmetic, for the kernel."""
+    parsed = [parse(a), parse(b)]
+    env = build_env(parse_assumptions(assume), parsed)
+    x, y = (typecheck([p], env)[0] for p in parsed)
+    entry = Entry(id="same", title="same", statement="0 = 0", section="", assume=assume)
+    st = K.Statement("same", core_scope(entry, env), statement_of(
+        entry, env, {"concl:0": Typed(Relation("=", x.expr, x.expr), None, a)}).hypotheses, ())
+    return K.Checker(K.Context(), st).same(x.expr, y.expr)

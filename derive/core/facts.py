@@ -230,13 +230,17 @@ class Facts:
     same: Callable | None = None  # (a, b) -> bool, set by the kernel
     matcher: Callable | None = None  # (theorem, term) -> bindings, set by the kernel
     used: list[SideCondition] = field(default_factory=list)
+    missed: list[Has] = field(default_factory=list)  # side conditions asked for and not found
     depth_limit: int = 8
 
-    def need(self, e: Expr, prop: str) -> bool:
-        """Whether ``e`` has ``prop``; the side condition is recorded in ``used``."""
+    def need(self, e: Expr, prop: str, quiet: bool = False) -> bool:
+        """Whether ``e`` has ``prop``; the side condition is recorded in ``used`` (or, not found
+        and not ``quiet``, in ``missed``)."""
         sc = self.prove(e, prop)
         if sc is not None:
             self.used.append(sc)
+        elif not quiet:
+            self.missed.append(Has(e, prop))
         return sc is not None
 
     def prove(self, e: Expr, prop: str, depth: int = 0) -> SideCondition | None:

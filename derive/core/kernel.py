@@ -238,7 +238,7 @@ class Checker:
 
     # -- arithmetic, with the nonzero side conditions it relies on recorded
     def key(self, e: Expr):
-        return Canon(self.scope, lambda d: self.facts.need(d, "nonzero")).key(e)
+        return Canon(self.scope, lambda d: self.facts.need(d, "nonzero", quiet=True)).key(e)
 
     def same(self, a: Expr, b: Expr) -> bool:
         try:
@@ -392,13 +392,29 @@ class Checker:
             rule = self.rule(step.by, chain, fixed)
         except KernelError as exc:
             return StepResult(False, str(exc))
-        mark = len(self.facts.used)
+        mark, missed = len(self.facts.used), len(self.facts.missed)
         ok = self._follows(prev, nxt, rule, step.rel)
         conditions = tuple(dict.fromkeys(self.facts.used[mark:]))
-        del self.facts.used[mark:]
+        lacking = list(dict.fromkeys(self.facts.missed[missed:]))
+        del self.facts.used[mark:], self.facts.missed[missed:]
         if ok is True:
+            self._note_uses(conditions)
             return StepResult(True, "", conditions)
-        return StepResult(False, ok or f"{step.by} does not take {text(prev)} to {text(nxt)}")
+        reason = ok or f"{step.by} does not take {text(prev)} to {text(nxt)}"
+        if lacking:
+            reason += "; it needs " + ", ".join(text(h) for h in lacking[:3]) + (
+                ", which no hypothesis, fact, earlier theorem or base fact gives")
+        return StepResult(False, reason)
+
+    def _note_uses(self, conditions):
+        """Theorems that discharged side conditions are used too (and lent their status)."""
+        for sc in conditions:
+            for c in sc.flat():
+                if c.kind == "theorem":
+                    self.result.uses.add(c.name)
+                    thm = self.context.get(c.name)
+                    if thm is not None and not thm.complete:
+                        self.result.leans_on.add(c.name)
 
     def _follows(self, prev: Expr, nxt: Expr, rule: Rule, rel: str):
         """True, or a reason why not (a string)."""
@@ -477,6 +493,7 @@ class Checker:
         if sc is None:
             raise KernelError(f"no hypothesis, fact, theorem or base fact gives {text(p)}")
         cr.steps.append(StepResult(True, "", (sc,)))
+        self._note_uses((sc,))
         return p, ""
 
     def chain_cancel(self, chain: Chain, cr: ChainResult):
@@ -492,6 +509,7 @@ class Checker:
         for a, b in ((Mul((res.lhs, f)), Mul((res.rhs, f))), (Mul((f, res.lhs)), Mul((f, res.rhs)))):
             if self.same(a, src.lhs) and self.same(b, src.rhs):
                 cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+                self._note_uses(self.facts.used[mark:])
                 return res, chain.fix
         raise KernelError(f"{text(src)} is not ({text(res)}) times {text(f)} on both sides")
 
@@ -505,6 +523,7 @@ class Checker:
             raise KernelError(f"{text(p)} is not known to be positive")
         if self.same(Mul((res.lhs, p)), src.lhs) and self.same(Mul((res.rhs, p)), src.rhs):
             cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+            self._note_uses(self.facts.used[mark:])
             return res, chain.fix
         raise KernelError(f"{text(src)} is not ({text(res)}) times {text(p)} on both sides")
 
@@ -522,6 +541,7 @@ class Checker:
                                   + (f" for an arbitrary {fixed}" if fixed else "")
                                   + f", which none of the facts {', '.join(names)} states")
         cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+        self._note_uses(self.facts.used[mark:])
         return p, ""
 
     def _definition(self, x: Expr, prop: str, chain: Chain) -> list[tuple[Relation, str]]:

@@ -163,18 +163,6 @@ def transpose_of_scalar(e: Expr, facts: Facts) -> list[Expr]:
     return []
 
 
-def transpose_of_inverse(e: Expr, facts: Facts) -> list[Expr]:
-    """(X^{-1})^T = (X^T)^{-1}, for X invertible.
-
-    >>> show(transpose_of_inverse, Transpose(Inverse(A)), {"A": {"invertible"}})
-    ['((A)^T)^-1']
-    """
-    if isinstance(e, Transpose) and isinstance(e.arg, Inverse) and facts.need(
-            e.arg.arg, "invertible"):
-        return [Inverse(Transpose(e.arg.arg))]
-    return []
-
-
 def symmetric_transpose(e: Expr, facts: Facts) -> list[Expr]:
     """X^T = X for X symmetric (the definition).
 
@@ -236,22 +224,6 @@ def inverse_mul_self(e: Expr, facts: Facts) -> list[Expr]:
             if isinstance(inv, Inverse) and _mul(rest) == inv.arg and facts.need(
                     inv.arg, "invertible"):
                 return [Identity(_shape(inv.arg, facts)[0])]
-    return []
-
-
-def inverse_of_product(e: Expr, facts: Facts) -> list[Expr]:
-    """(XY)^{-1} = Y^{-1}X^{-1}, for X and Y invertible.
-
-    >>> show(inverse_of_product, Inverse(Mul((A, B))), {"A": {"invertible"}, "B": {"invertible"}})
-    ['(B)^-1 (A)^-1']
-    >>> show(inverse_of_product, Inverse(Mul((A, B))), {"A": {"invertible"}})
-    []
-    """
-    if isinstance(e, Inverse) and isinstance(e.arg, Mul):
-        scal, mats = _split_scalars(e.arg, facts)
-        if all(facts.need(m, "invertible") for m in mats) and all(
-                facts.need(s, "nonzero") for s in scal):
-            return [_mul([Frac(ONE, s) for s in scal] + [Inverse(m) for m in reversed(mats)])]
     return []
 
 
@@ -848,13 +820,11 @@ BASE_RULES = {
     "transpose-of-transpose": transpose_of_transpose,
     "transpose-of-identity": transpose_of_identity,
     "transpose-of-scalar": transpose_of_scalar,
-    "transpose-of-inverse": transpose_of_inverse,
     "symmetric-transpose": symmetric_transpose,
     "hermitian-conj-transpose": hermitian_conj_transpose,
     "conj-transpose-of-product": conj_transpose_of_product,
     "conj-transpose-real": conj_transpose_real,
     "inverse-mul-self": inverse_mul_self,
-    "inverse-of-product": inverse_of_product,
     "inverse-of-inverse": inverse_of_inverse,
     "inverse-of-identity": inverse_of_identity,
     "orthogonal-definition": orthogonal_definition,
