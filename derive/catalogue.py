@@ -130,10 +130,26 @@ def _read_toml(path: Path) -> tuple[dict, str]:
         raise CatalogueError(f"{path}: {exc}") from None
 
 
+def builtin_folders() -> tuple[Path, Path]:
+    """The built-in catalogue's identities/ and proofs/ folders, found through the package.
+
+    Installed, they are the package data ``derive.identities`` and ``derive.proofs``; in a source
+    checkout (not installed) they are the repository's ``identities/`` and ``proofs/``. No other
+    folder is read, so a stray TOML file beside the package is never taken for an entry.
+    """
+    try:
+        return (Path(str(resources.files("derive.identities"))),
+                Path(str(resources.files("derive.proofs"))))
+    except ModuleNotFoundError:
+        root = Path(__file__).resolve().parent.parent
+        if (root / "pyproject.toml").is_file() and (root / "identities").is_dir():
+            return root / "identities", root / "proofs"
+        raise CatalogueError("the built-in catalogue is missing: reinstall derive") from None
+
+
 def catalogue_dirs(extra: list[str] | None = None) -> list[Path]:
-    """The built-in catalogue, then the author folders, in order."""
-    base = Path(str(resources.files("identities"))).parent
-    dirs = [base]
+    """The author folders, in order (``--catalogue DIR`` first, then ``DERIVE_CATALOGUE``)."""
+    dirs = []
     env = os.environ.get("DERIVE_CATALOGUE", "")
     for d in [*(extra or []), *[x for x in env.split(os.pathsep) if x]]:
         p = Path(d)
@@ -160,8 +176,11 @@ def load(extra: list[str] | None = None) -> Catalogue:
 def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
     cat = Catalogue()
     proofs: dict[str, tuple[dict, Path, str]] = {}
-    for d in catalogue_dirs(list(extra)):
-        for path in _files(d, "identities"):
+    identities, proof_folder = builtin_folders()
+    sources = [(sorted(identities.glob("*.toml")), sorted(proof_folder.glob("*.toml")))]
+    sources += [(_files(d, "identities"), _files(d, "proofs")) for d in catalogue_dirs(list(extra))]
+    for identity_files, proof_files in sources:
+        for path in identity_files:
             data, text = _read_toml(path)
             for sec in data.get("section", []):
                 sid = sec.get("id")
@@ -174,7 +193,7 @@ def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
                 _add_entry(cat, raw, path, text)
             for raw in data.get("proof", []):
                 _add_proof(proofs, raw, path, text)
-        for path in _files(d, "proofs"):
+        for path in proof_files:
             data, text = _read_toml(path)
             for raw in data.get("proof", []):
                 _add_proof(proofs, raw, path, text)
