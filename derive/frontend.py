@@ -1095,12 +1095,24 @@ class _Typer:
                 if negated:  # A^{-k} = (A^{-1})^k
                     return Pow(Inverse(base, pos=e.pos), name, pos=e.pos), bs
                 return Pow(base, exp, pos=e.pos), bs
+            if isinstance(exp, Add) and all(self._integer_term(t) for t in exp.terms):
+                return Pow(base, exp, pos=e.pos), bs  # A^{k+1}: a sum of integers
             self.fail(e.exp, "a matrix power needs an integer exponent (declare it: 'k integer')")
         if k == -1:
             return Inverse(base, pos=e.pos), bs
         if k < 0:
             return Pow(Inverse(base, pos=e.pos), Num(Fraction(-k)), pos=e.pos), bs
         return Pow(base, exp, pos=e.pos), bs
+
+    def _integer_term(self, t: Expr) -> bool:
+        """A whole number, or a symbol declared an integer (or a size), possibly negated."""
+        if isinstance(t, Mul) and len(t.factors) == 2 and t.factors[0] == Num(Fraction(-1)):
+            t = t.factors[1]
+        if _integer(t) is not None:
+            return True
+        s = self.env.get(t.name) if isinstance(t, Sym) else None
+        return isinstance(t, Sym) and (s is None and t.name in self.env.dims
+                                       or s is not None and s.has("integer"))
 
     def _check_exponent(self, base: Expr, exp: Expr):
         """Refuse powers whose exact value would be too large to compute (``9^{9^9}``)."""

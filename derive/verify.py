@@ -8,6 +8,7 @@ conclusions: its ``conclusions`` or its ``statement``) and a list of chains. Ent
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 
 from derive.catalogue import Catalogue, Entry
@@ -117,12 +118,78 @@ def entry_texts(entry: Entry) -> dict[str, tuple[str, bool]]:
 
 def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
     """The typing environment of an entry, from its clauses and every text it writes."""
-    assumptions = parse_assumptions(entry.assume)
     texts = entry_texts(entry)
+    key = _text_key(entry.assume, texts)
+    cache = _parse_cache()
+    if key in cache:
+        return cache[key]
+    assumptions = parse_assumptions(entry.assume)
     parsed = {k: parse(t, relation=rel) for k, (t, rel) in texts.items()}
     env = build_env(assumptions, list(parsed.values()))
     typed = {k: typecheck([p], env)[0] for k, p in parsed.items()}
+    cache[key] = (env, typed)
+    _PARSE_CACHE_DIRTY.append(key)
     return env, typed
+
+
+# Reading the catalogue is most of the time of a cold `derive show`: what the front end made of an
+# entry's texts is kept in the user's cache folder, keyed by the texts and by the source of the
+# front end, the grammar and the term classes (any change to them reads everything again). Only
+# the reading is kept: every proof is checked by the kernel each time.
+_PARSE_CACHE: dict = {}
+_PARSE_CACHE_DIRTY: list = []
+
+
+def _text_key(assume: str, texts: dict) -> str:
+    import hashlib
+
+    h = hashlib.sha256(assume.encode())
+    for k, (t, rel) in sorted(texts.items()):
+        h.update(f"\0{k}\0{t}\0{rel}".encode())
+    return h.hexdigest()
+
+
+def _cache_file():
+    import hashlib
+    import os
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for part in ("grammar.lark", "frontend.py", "verify.py", "core/terms.py", "core/shapes.py"):
+        h.update((here / part).read_bytes())
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
+    return root / f"read-{h.hexdigest()[:24]}.pickle"
+
+
+def _parse_cache() -> dict:
+    if not _PARSE_CACHE:
+        import pickle
+
+        try:
+            _PARSE_CACHE.update(pickle.loads(_cache_file().read_bytes()))
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
+                ValueError):
+            pass
+        _PARSE_CACHE.setdefault("#", None)
+    return _PARSE_CACHE
+
+
+def save_parse_cache() -> None:
+    """Keep what was read for the next run (quietly skipped without a writable cache folder)."""
+    import pickle
+
+    if not _PARSE_CACHE_DIRTY:
+        return
+    path = _cache_file()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(pickle.dumps(_PARSE_CACHE, protocol=pickle.HIGHEST_PROTOCOL))
+        tmp.replace(path)
+        _PARSE_CACHE_DIRTY.clear()
+    except (OSError, pickle.PickleError, RecursionError):
+        pass
 
 
 def _proposition(entry: Entry, key: str, text: str, typed: dict):
@@ -194,6 +261,7 @@ def catalogue_context(cat: Catalogue) -> dict[str, EntryReport]:
         cat.__dict__["_context"] = K.Context()
         for e in cat.ordered():
             cache[e.id] = _verify(e, cat.__dict__["_context"])
+        save_parse_cache()
     return cache
 
 

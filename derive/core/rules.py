@@ -21,6 +21,8 @@ from derive.core.terms import (
     Det,
     Expr,
     Frac,
+    Func,
+    Has,
     Identity,
     Inverse,
     MatrixLit,
@@ -50,7 +52,7 @@ ONE = Num(Fraction(1))
 
 
 def demo_facts(props: dict[str, set[str]] | None = None, complex_: set[str] = frozenset()) -> Facts:
-    """Facts for examples: A..H, P, Q, S, U, M n×n matrices, x, y, z, v n-vectors, a, b, c, s
+    """Facts for examples: A..H, P, Q, S, U, M n×n matrices, x, y, z, v n-vectors, a, b, c, k, s
     scalars, with the declared properties ``props`` (hypotheses)."""
     props = props or {}
     syms = []
@@ -58,7 +60,7 @@ def demo_facts(props: dict[str, set[str]] | None = None, complex_: set[str] = fr
         syms.append((name, SymbolType(MATRIX, "n", "n", _props(name, props, complex_))))
     for name in "xyzv":
         syms.append((name, SymbolType(VECTOR, "n", 1, _props(name, props, complex_))))
-    for name in "abcs":
+    for name in "abcks":
         syms.append((name, SymbolType(SCALAR, 1, 1, _props(name, props, complex_))))
     return Facts(Scope(tuple(syms), frozenset({"n"})))
 
@@ -354,6 +356,81 @@ def power_definition(e: Expr, facts: Facts) -> list[Expr]:
     if isinstance(e, Pow) and isinstance(e.exp, Num) and e.exp.value.denominator == 1 and (
             2 <= e.exp.value <= 8) and not _scalar(e.base, facts):
         return [Mul((e.base,) * int(e.exp.value))]
+    return []
+
+
+def power_zero(e: Expr, facts: Facts) -> list[Expr]:
+    """X^0 = I for a square matrix X (the convention that starts every induction on powers).
+
+    >>> show(power_zero, Pow(A, Num(Fraction(0))))
+    ['I']
+    """
+    if isinstance(e, Pow) and e.exp == Num(Fraction(0)) and _square(e.base, facts):
+        return [Identity(_shape(e.base, facts)[0])]
+    return []
+
+
+def power_successor(e: Expr, facts: Facts) -> list[Expr]:
+    """X^{k+1} = X^k X for a square X and a whole number k ≥ 0 (k a numeral, or k integer and
+    k ≥ 0 known): for k < 0 and singular X, X^k is undefined.
+
+    >>> show(power_successor, Pow(A, Add((Sym("k"), ONE))), {"k": {"integer", "nonnegative"}})
+    ['(A)^(k) A']
+    >>> show(power_successor, Pow(A, Add((Sym("k"), ONE))), {"k": {"integer"}})  # k may be -1
+    []
+    """
+    if not (isinstance(e, Pow) and _square(e.base, facts)):
+        return []
+    x = e.exp
+    if isinstance(x, Num) and x.value.denominator == 1 and x.value >= 1:
+        k: Expr = Num(x.value - 1)
+    elif isinstance(x, Add) and ONE in x.terms:
+        rest = list(x.terms)
+        rest.remove(ONE)
+        k = rest[0] if len(rest) == 1 else Add(tuple(rest))
+        if not (facts.need(k, "integer") and facts.need(k, "nonnegative")):
+            return []
+    else:
+        return []
+    return [Mul((Pow(e.base, k), e.base))]
+
+
+CONJUGATED_FUNCTIONS = ("exp", "sin", "cos")
+
+
+def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
+    """f(PXP^{-1}) = P f(X) P^{-1} for f = exp, sin, cos and P invertible: the partial sums of the
+    power series agree term by term, (PXP^{-1})^k = PX^kP^{-1} (the catalogue's
+    conjugate-powers), and X -> PXP^{-1} is continuous, so it passes to the limit.
+
+    >>> show(function_of_conjugate, Func("exp", Mul((A, B, Inverse(A)))), {"A": {"invertible"}})
+    ['A exp(B) (A)^-1']
+    >>> show(function_of_conjugate, Func("exp", Mul((A, B, Inverse(A)))))  # A may be singular
+    []
+    """
+    if isinstance(e, Func) and e.name in CONJUGATED_FUNCTIONS and isinstance(e.arg, Mul):
+        fs = e.arg.factors
+        if len(fs) >= 3 and isinstance(fs[-1], Inverse) and fs[-1].arg == fs[0] and _square(
+                fs[0], facts) and facts.need(fs[0], "invertible"):
+            return [Mul((fs[0], Func(e.name, _mul(fs[1:-1])), fs[-1]))]
+    return []
+
+
+def diagonal_square_root(e: Expr, facts: Facts) -> list[Expr]:
+    """√X √X = X for X diagonal with nonnegative entries (diagonal and positive semidefinite):
+    √X is diagonal with the entries √λ_i ≥ 0, and √λ_i √λ_i = λ_i.
+
+    >>> show(diagonal_square_root, Mul((Func("sqrt", A), Func("sqrt", A))),
+    ...      {"A": {"diagonal", "positive_semidefinite"}})
+    ['A']
+    >>> show(diagonal_square_root, Mul((Func("sqrt", A), Func("sqrt", A))), {"A": {"diagonal"}})
+    []
+    """
+    if isinstance(e, Mul) and len(e.factors) == 2 and e.factors[0] == e.factors[1]:
+        r = e.factors[0]
+        if isinstance(r, Func) and r.name == "sqrt" and _square(r.arg, facts) and facts.need(
+                r.arg, "diagonal") and facts.need(r.arg, "positive_semidefinite"):
+            return [r.arg]
     return []
 
 
@@ -718,13 +795,107 @@ def _pivot(row):
 
 
 def conj_of_real(e: Expr, facts: Facts) -> list[Expr]:
-    """\\bar{s} = s for a real scalar s (every symbol in it real).
+    """\\bar{s} = s for a real scalar s: every symbol in it real, or a declared-complex symbol
+    that the fact prover knows real (a hypothesis, a fact proved earlier, a theorem).
 
     >>> show(conj_of_real, Conj(c)), show(conj_of_real, Conj(c), complex_={"c"})
     (['c'], [])
+    >>> f = demo_facts(complex_={"c"})
+    >>> f.hypotheses.append(("c real", Has(c, "real")))
+    >>> [text(r) for r in conj_of_real(Conj(c), f)]
+    ['c']
     """
-    if isinstance(e, Conj) and _scalar(e.arg, facts) and real_valued(e.arg, facts.scope):
+    if isinstance(e, Conj) and _scalar(e.arg, facts) and (
+            real_valued(e.arg, facts.scope)
+            or isinstance(e.arg, Sym) and facts.need(e.arg, "real")):
         return [e.arg]
+    return []
+
+
+# ---------------------------------------------------------------- explicit entries, lengths, roots
+
+def explicit_transpose(e: Expr, facts: Facts) -> list[Expr]:
+    """The transpose of an explicit matrix, entry by entry (entries may be any scalars).
+
+    >>> show(explicit_transpose, Transpose(MatrixLit(((c,), (Sym("a"),)))))
+    ['[c a]']
+    """
+    if isinstance(e, Transpose) and isinstance(e.arg, MatrixLit):
+        return [MatrixLit(tuple(zip(*e.arg.rows, strict=True)))]
+    return []
+
+
+def explicit_product(e: Expr, facts: Facts) -> list[Expr]:
+    """The product of two explicit matrices, entry by entry: (XY)_ij = X_i1 Y_1j + ... + X_ik Y_kj.
+
+    >>> show(explicit_product, Mul((MatrixLit(((c, Sym("a")),)), MatrixLit(((Sym("b"),), (c,)))))
+    ['[c b + a c]']
+    """
+    if isinstance(e, Mul) and len(e.factors) == 2 and all(
+            isinstance(f, MatrixLit) for f in e.factors):
+        left, right = e.factors[0].rows, e.factors[1].rows
+        if len(left[0]) == len(right):
+            def entry(i, j):
+                terms = tuple(Mul((left[i][k], right[k][j])) for k in range(len(right)))
+                return terms[0] if len(terms) == 1 else Add(terms)
+            return [MatrixLit(tuple(tuple(entry(i, j) for j in range(len(right[0])))
+                                    for i in range(len(left))))]
+    return []
+
+
+def norm_definition(e: Expr, facts: Facts) -> list[Expr]:
+    """\\|v\\| = \\sqrt{v^Tv} for a real vector (\\sqrt{v^Hv} for a complex one): the length.
+
+    >>> show(norm_definition, Norm(Mul((Q, x))))
+    ['sqrt((Q x)^T Q x)']
+    """
+    from derive.core.terms import Func
+
+    if isinstance(e, Norm) and (_shape(e.arg, facts) or (0, 0))[1] == 1:
+        op = Transpose if real_valued(e.arg, facts.scope) else ConjTranspose
+        return [Func("sqrt", Mul((op(e.arg), e.arg)))]
+    return []
+
+
+def abs_definition(e: Expr, facts: Facts) -> list[Expr]:
+    """|z| = \\sqrt{z\\bar{z}} for a scalar z: the modulus (for a real z, \\sqrt{z^2}).
+
+    >>> show(abs_definition, Abs(Det(U)), complex_={"U"})
+    ['sqrt(det(U) conj(det(U)))']
+    """
+    from derive.core.terms import Abs, Func
+
+    if isinstance(e, Abs) and _scalar(e.arg, facts):
+        return [Func("sqrt", Mul((e.arg, Conj(e.arg))))]
+    return []
+
+
+def sqrt_of_square(e: Expr, facts: Facts) -> list[Expr]:
+    """\\sqrt{a^2} = a for a ≥ 0 (a number ≥ 0, a norm, an absolute value, or a scalar the fact
+    prover shows positive); and \\sqrt{q} = r for an explicit q = r^2 with r ≥ 0.
+
+    >>> show(sqrt_of_square, Func("sqrt", Pow(Norm(x), Num(Fraction(2))))), show(
+    ...     sqrt_of_square, Func("sqrt", Num(Fraction(9, 4))))
+    (['||x||'], ['3/2'])
+    >>> show(sqrt_of_square, Func("sqrt", Pow(c, Num(Fraction(2)))))  # c may be negative
+    []
+    """
+    import math
+
+    from derive.core.terms import Abs, Func
+
+    if not (isinstance(e, Func) and e.name == "sqrt"):
+        return []
+    a = e.arg
+    if isinstance(a, Num) and a.value >= 0:
+        top, bottom = math.isqrt(a.value.numerator), math.isqrt(a.value.denominator)
+        if Fraction(top, bottom) ** 2 == a.value:
+            return [Num(Fraction(top, bottom))]
+    if isinstance(a, Pow) and a.exp == Num(Fraction(2)) and _scalar(a.base, facts):
+        b = a.base
+        if isinstance(b, Num) and b.value >= 0 or isinstance(b, (Norm, Abs)) or facts.need(
+                b, "positive"):
+            return [b]
     return []
 
 
@@ -806,11 +977,32 @@ def norm_squared_positive(e: Expr, facts: Facts) -> list:
     return []
 
 
+def drop_nonnegative_term(e: Expr, facts: Facts) -> list:
+    """s + t ≥ t when s ≥ 0 by positive-semidefinite-definition or norm-squared-positive: a sum
+    is at least what is left of it when a nonnegative term is dropped.
+
+    >>> show(drop_nonnegative_term, Add((Mul((Transpose(z), A, z)), c)),
+    ...      {"A": {"positive_semidefinite"}})
+    [('>=', 'c')]
+    >>> show(drop_nonnegative_term, Add((Mul((Transpose(z), A, z)), c)))  # A may be indefinite
+    []
+    """
+    out = []
+    if isinstance(e, Add) and len(e.terms) >= 2:
+        for i, t in enumerate(e.terms):
+            if any(rel == ">=" for rule in (positive_semidefinite_definition,
+                                              norm_squared_positive) for rel, _ in rule(t, facts)):
+                rest = e.terms[:i] + e.terms[i + 1:]
+                out.append((">=", rest[0] if len(rest) == 1 else Add(rest)))
+    return out
+
+
 RELATIONAL_RULES = {
     "row-operation": row_operation,
     "positive-definite-definition": positive_definite_definition,
     "positive-semidefinite-definition": positive_semidefinite_definition,
     "norm-squared-positive": norm_squared_positive,
+    "drop-nonnegative-term": drop_nonnegative_term,
 }
 
 
@@ -835,6 +1027,10 @@ BASE_RULES = {
     "distribute": distribute,
     "scalar-arithmetic": scalar_arithmetic,
     "power-definition": power_definition,
+    "power-zero": power_zero,
+    "power-successor": power_successor,
+    "function-of-conjugate": function_of_conjugate,
+    "diagonal-square-root": diagonal_square_root,
     "scalar-commute": scalar_commute,
     "det-of-product": det_of_product,
     "det-of-transpose": det_of_transpose,
@@ -850,4 +1046,9 @@ BASE_RULES = {
     "norm-squared": norm_squared,
     "arithmetic": arithmetic,
     "one-by-one-entry": one_by_one_entry,
+    "explicit-transpose": explicit_transpose,
+    "explicit-product": explicit_product,
+    "norm-definition": norm_definition,
+    "abs-definition": abs_definition,
+    "sqrt-of-square": sqrt_of_square,
 }
