@@ -613,18 +613,41 @@ def latex_link(by: str, text: str) -> str:
 
 
 def walkthrough_latex(report, labels: bool = False) -> str:
-    """LaTeX (amsmath) for one entry: the statement and an aligned chain with justifications.
+    """LaTeX (amsmath) for one entry: the theorem (hypotheses and conclusions) and the aligned
+    chains of its proof with their justifications.
 
     With ``labels`` the justifications link (hyperref) to ``id:ENTRY`` and ``rule:NAME`` labels,
     which the document must define (``derive notes`` does).
     """
-    e = report.entry
+    e, vectors = report.entry, _vectors(report)
     lines = [rf"\paragraph{{{_tex_text(e.title)}}} (\texttt{{{_tex_text(e.id)}}})"]
-    if e.assume:
-        lines.append(rf"Assume: {_tex_text(e.assume)}.")
-    lines.append(rf"\[ {_statement_tex(report)} \]")
-    for rows in proof_rows(report, latex_link if labels else None):
+    hyps = [proposition_latex(h, vectors) for _, h in report.hypotheses]
+    concl = [proposition_latex(c, vectors) for c in report.conclusions] or [
+        _statement_tex(report)]
+    if hyps:
+        lines.append(r"If $" + "$, $".join(hyps) + r"$, then")
+    lines.append(r"\[ " + r",\qquad ".join(concl) + r" \]")
+    if e.explanation:
+        lines.append(r"\emph{Intuition.} " + _prose_tex(e.explanation))
+    for chain, rows in zip(report.chains, proof_rows(report, latex_link if labels else None),
+                           strict=False):
+        head = []
+        if chain.name:
+            head.append(rf"\textsc{{{_tex_text(chain.name)}}}")
+        if chain.suppose:
+            head.append(rf"suppose ${chain.suppose}$")
+        if chain.fix and not chain.hypothesis and chain.form == "calc":
+            head.append(rf"fix an arbitrary $\mathbf{{{chain.fix}}} \ne 0$")
+        if chain.hypothesis:
+            head.append(rf"assume ${chain.hypothesis}$")
+        if head:
+            lines.append("; ".join(head) + ":")
         lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
+    for s_ in (s for c in report.chains for s in c.steps if s.prose):
+        lines.append(r"\emph{" + _tex_text(_rule_label(s_.by)) + ":} " + _prose_tex(s_.prose))
+    if e.exercise:
+        lines.append(r"\emph{Exercise.} " + _prose_tex(e.exercise))
+        lines.append(r"\emph{Answer.} " + _prose_tex(e.answer))
     return "\n".join(lines)
 
 

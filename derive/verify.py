@@ -303,7 +303,10 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
         return report
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     report.env = env
-    report.statement = typed.get("concl:0")
+    texts = entry.conclusion_texts()
+    headline = texts.index(entry.statement) if entry.statement in texts else next(
+        (i for i, c in enumerate(statement.conclusions) if isinstance(c, Relation)), 0)
+    report.statement = typed.get(f"concl:{headline}")
     report.hypotheses = list(statement.hypotheses)
     report.conclusions = list(statement.conclusions)
     if not entry.chains:
@@ -329,8 +332,9 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
         out.hypothesis = latex(typed[f"{ci}.hypothesis"].expr, vectors)
     if out.form != "calc":
         res = cr.chain.result
-        shown = latex(res.term, vectors) + " " + res.prop if isinstance(res, Has) else latex(
-            res, vectors)
+        from derive.render import proposition_latex
+
+        shown = proposition_latex(res, vectors)
         r = cr.steps[0] if cr.steps else None
         failed = r is None or not r.ok
         out.steps.append(StepReport(shown, out.form, "hence", "failed" if failed else "checked",
