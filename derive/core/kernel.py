@@ -109,6 +109,7 @@ class ChainResult:
     chain: Chain
     steps: list[StepResult] = field(default_factory=list)
     fact: Expr | None = None  # what the chain proved, if it did
+    tag: object = ""  # "": holds outright; a fixed vector or an induction step it holds under
 
 
 @dataclass
@@ -247,8 +248,11 @@ class Checker:
             return False
 
     def _instances(self, thm: PropertyTheorem, e: Expr):
+        """The hypotheses an instance of ``thm`` needs; a hypothesis about a symbol that the
+        match leaves unbound cannot be discharged (it would be read in this theorem's scope)."""
         for binding in self._matcher(thm.scope).match(thm.conclusion.term, e):
-            yield binding, [Has(substitute(h.term, binding), h.prop) for h in thm.hypotheses]
+            if all(symbols(h.term) <= set(binding) for h in thm.hypotheses):
+                yield binding, [Has(substitute(h.term, binding), h.prop) for h in thm.hypotheses]
 
     def _matcher(self, pscope: Scope, metas: set | None = None) -> Matcher:
         metas = set(pscope.names()) | {SIZES} if metas is None else metas
@@ -273,6 +277,10 @@ class Checker:
                 self.result.errors.append(f"chain {i}{_named(chain)}: {exc}")
                 continue
             cr.fact = fact
+            if chain.hypothesis is not None:
+                fixed = ("induction step", i)  # a fact under an induction hypothesis: only the
+                # induction form may use it
+            cr.tag = fixed
             if chain.name:
                 self.proved[chain.name] = (fact, fixed)
             if not fixed:
@@ -281,12 +289,9 @@ class Checker:
             return self.result
         for c in self.statement.conclusions:
             if not any(self._establishes(cr.fact, c) for cr in self.result.chains
-                       if cr.fact is not None and not self._fixed_fact(cr)):
+                       if cr.fact is not None and not cr.tag):
                 self.result.errors.append(f"no chain proves the conclusion {text(c)}")
         return self.result
-
-    def _fixed_fact(self, cr: ChainResult) -> bool:
-        return bool(cr.chain.name and self.proved.get(cr.chain.name, (None, ""))[1])
 
     def _check_proposition(self, p: Expr, what: str):
         term = p.term if isinstance(p, Has) else p
@@ -479,6 +484,8 @@ class Checker:
         if name not in self.proved:
             raise KernelError(f"there is no earlier fact '{name}'")
         fact, tag = self.proved[name]
+        if isinstance(tag, tuple):
+            raise KernelError(f"the fact '{name}' holds only under its induction hypothesis")
         if tag and tag != fixed:
             raise KernelError(f"the fact '{name}' holds only for the fixed {tag}")
         return fact
@@ -518,6 +525,9 @@ class Checker:
         if not (isinstance(src, Relation) and isinstance(res, Relation) and src.op == res.op
                 and src.op in (">", ">=", "<", "<=")):
             raise KernelError("divide goes from an inequality to one of the same kind")
+        if not all(shape_of(t, self.scope) in (None, (1, 1))
+                   for t in (res.lhs, res.rhs, p)):
+            raise KernelError("only inequalities between scalars can be divided")
         mark = len(self.facts.used)
         if not self.facts.need(p, "positive"):
             raise KernelError(f"{text(p)} is not known to be positive")
@@ -557,6 +567,8 @@ class Checker:
                 if prop == "invertible" and chain.fix:
                     v = Sym(chain.fix)
                     self._check_arbitrary(chain.fix)
+                    if chain.fix in symbols(x):
+                        raise KernelError(f"{text(x)} contains the fixed {chain.fix}")
                     return [(Relation("!=", Mul((x, v)), Zero(s[0], 1)), chain.fix)]
                 raise KernelError("invertible by definition names its inverse (witness)")
             if prop == "orthogonal" and not real_valued(x, self.scope):
@@ -587,15 +599,17 @@ class Checker:
             raise KernelError("induction names its variable (fix) and its result (a relation)")
         self._check_induction_variable(k)
         base_name, step_name = [n.strip() for n in chain.source.split(",")]
-        base_fact, _ = self.proved.get(base_name, (None, ""))
+        base_fact, base_tag = self.proved.get(base_name, (None, ""))
         step_fact, tag = self.proved.get(step_name, (None, ""))
         step_chain = next((c.chain for c in self.result.chains if c.chain.name == step_name), None)
+        if base_tag:
+            raise KernelError(f"the base case '{base_name}' holds only under a fixed {base_tag}")
         zero = {k: Num(Fraction(0))}
         succ = {k: Add((Sym(k), Num(Fraction(1))))}
         if base_fact is None or not self._establishes(base_fact, _subst(goal, zero)):
             raise KernelError(f"the base case '{base_name}' does not prove {text(_subst(goal, zero))}")
-        if step_chain is None or step_chain.hypothesis is None or tag != k or not (
-                self._same_relation(step_chain.hypothesis, goal)):
+        if step_chain is None or step_chain.hypothesis is None or step_chain.fix != k or not (
+                isinstance(tag, tuple)) or not self._same_relation(step_chain.hypothesis, goal):
             raise KernelError(f"the step '{step_name}' assumes the result for {k} (fix = '{k}', "
                               "hypothesis = the result)")
         if not self._establishes(step_fact, _subst(goal, succ)):
