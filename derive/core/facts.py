@@ -44,7 +44,8 @@ from derive.core.terms import (
 from derive.core.shapes import Scope, TypeFault, is_scalar, is_square, real_valued, shape_of
 
 MATRIX_PROPERTIES = {"invertible", "symmetric", "hermitian", "orthogonal", "unitary", "diagonal",
-                     "positive_definite", "positive_semidefinite"}
+                     "positive_definite", "positive_semidefinite",
+                     "full_column_rank"}  # Xv = 0 only for v = 0 (independent columns)
 PROPERTIES = MATRIX_PROPERTIES | {"nonzero", "positive", "integer", "real"}
 
 
@@ -128,6 +129,13 @@ def _invertible_times_nonzero(e, prop, scope):
     return None
 
 
+def _full_column_rank_times_nonzero(e, prop, scope):
+    """Xv ≠ 0 when X has full column rank (independent columns) and v ≠ 0: the definition."""
+    if prop == "nonzero" and isinstance(e, Mul) and len(e.factors) == 2 and not is_scalar(e, scope):
+        return [(e.factors[0], "full_column_rank"), (e.factors[1], "nonzero")]
+    return None
+
+
 def _nonzero_of_transpose(e, prop, scope):
     if prop == "nonzero" and isinstance(e, (Transpose, ConjTranspose, Norm, Abs)):
         return [(e.arg, "nonzero")]
@@ -196,6 +204,9 @@ BASE_FACTS = [
              "nonzero (positive)", "numbers have no zero divisors", _nonzero_scalar_product),
     BaseFact("nonzero-image", "X invertible, v ≠ 0 ⇒ Xv ≠ 0",
              "otherwise v = X^{-1}(Xv) = X^{-1}0 = 0", _invertible_times_nonzero),
+    BaseFact("full-column-rank-image", "X full column rank, v ≠ 0 ⇒ Xv ≠ 0",
+             "the definition: Xv = v_1 x_1 + ... + v_n x_n, and only the zero combination of "
+             "independent columns is 0", _full_column_rank_times_nonzero),
     BaseFact("nonzero-transpose", "v ≠ 0 ⇒ v^T ≠ 0, v^H ≠ 0, ‖v‖ ≠ 0, |v| ≠ 0",
              "the same entries; a norm vanishes only at 0", _nonzero_of_transpose),
     BaseFact("positive-norm", "v ≠ 0 ⇒ ‖v‖ > 0", "a norm is positive away from 0",

@@ -828,7 +828,7 @@ def explicit_transpose(e: Expr, facts: Facts) -> list[Expr]:
 def explicit_product(e: Expr, facts: Facts) -> list[Expr]:
     """The product of two explicit matrices, entry by entry: (XY)_ij = X_i1 Y_1j + ... + X_ik Y_kj.
 
-    >>> show(explicit_product, Mul((MatrixLit(((c, Sym("a")),)), MatrixLit(((Sym("b"),), (c,)))))
+    >>> show(explicit_product, Mul((MatrixLit(((c, Sym("a")),)), MatrixLit(((Sym("b"),), (c,))))))
     ['[c b + a c]']
     """
     if isinstance(e, Mul) and len(e.factors) == 2 and all(
@@ -849,8 +849,6 @@ def norm_definition(e: Expr, facts: Facts) -> list[Expr]:
     >>> show(norm_definition, Norm(Mul((Q, x))))
     ['sqrt((Q x)^T Q x)']
     """
-    from derive.core.terms import Func
-
     if isinstance(e, Norm) and (_shape(e.arg, facts) or (0, 0))[1] == 1:
         op = Transpose if real_valued(e.arg, facts.scope) else ConjTranspose
         return [Func("sqrt", Mul((op(e.arg), e.arg)))]
@@ -860,10 +858,11 @@ def norm_definition(e: Expr, facts: Facts) -> list[Expr]:
 def abs_definition(e: Expr, facts: Facts) -> list[Expr]:
     """|z| = \\sqrt{z\\bar{z}} for a scalar z: the modulus (for a real z, \\sqrt{z^2}).
 
+    >>> from derive.core.terms import Abs
     >>> show(abs_definition, Abs(Det(U)), complex_={"U"})
     ['sqrt(det(U) conj(det(U)))']
     """
-    from derive.core.terms import Abs, Func
+    from derive.core.terms import Abs
 
     if isinstance(e, Abs) and _scalar(e.arg, facts):
         return [Func("sqrt", Mul((e.arg, Conj(e.arg))))]
@@ -882,7 +881,7 @@ def sqrt_of_square(e: Expr, facts: Facts) -> list[Expr]:
     """
     import math
 
-    from derive.core.terms import Abs, Func
+    from derive.core.terms import Abs
 
     if not (isinstance(e, Func) and e.name == "sqrt"):
         return []
@@ -908,14 +907,16 @@ def quadratic_form(e: Expr, facts: Facts):
     (Mul(factors=(Sym(name='B'), Sym(name='x'))), Sym(name='A'))
     >>> quadratic_form(Mul((Transpose(x), A, y)), demo_facts()) is None
     True
+    >>> quadratic_form(Mul((Transpose(x), Transpose(B), B, x)), demo_facts())[1]
+    Mul(factors=(Transpose(arg=Sym(name='B')), Sym(name='B')))
     """
     if not isinstance(e, Mul):
         return None
     fs = e.factors
-    if len(fs) in (2, 3) and isinstance(fs[0], (Transpose, ConjTranspose)):
-        z = fs[0].arg
+    if len(fs) >= 2 and isinstance(fs[0], (Transpose, ConjTranspose)):
+        z = fs[0].arg  # products are flat: z^T(B^TB)z is written z^T B^T B z, M = B^TB
         if fs[-1] == z and _shape(z, facts) not in (None, (1, 1)):
-            return (z, None) if len(fs) == 2 else (z, fs[1])
+            return (z, None) if len(fs) == 2 else (z, _mul(fs[1:-1]))
     if len(fs) >= 3 and isinstance(fs[0], (Transpose, ConjTranspose)) and isinstance(
             fs[0].arg, Mul):
         # products are flat: (Bz)^T M (Bz) is written (Bz)^T M B z
