@@ -28,6 +28,7 @@ from derive.core.terms import (
     Det,
     Expr,
     Frac,
+    Func,
     Has,
     Identity,
     Inverse,
@@ -103,6 +104,22 @@ def _nonzero_number(e, prop, scope):
         return []
     if prop == "positive" and isinstance(e, Const) and e.name in ("e", "pi"):
         return []
+    return None
+
+
+def _whole_number(e, prop, scope):
+    if prop == "integer" and isinstance(e, Num) and e.value.denominator == 1:
+        return []
+    if prop == "nonnegative" and isinstance(e, Num) and e.value >= 0:
+        return []
+    return None
+
+
+def _square_root_of_diagonal(e, prop, scope):
+    """√X of a diagonal X with nonnegative entries is diagonal with the entries √λ_i ≥ 0."""
+    if prop in ("diagonal", "positive_semidefinite") and isinstance(e, Func) and (
+            e.name == "sqrt") and is_square(e.arg, scope) and real_valued(e.arg, scope):
+        return [(e.arg, "diagonal"), (e.arg, "positive_semidefinite")]
     return None
 
 
@@ -200,6 +217,12 @@ BASE_FACTS = [
              _symmetric_is_hermitian_when_real),
     BaseFact("nonzero-constant", "a nonzero number, e, π and i are nonzero; positive numbers, "
              "e and π are positive", "computation", _nonzero_number),
+    BaseFact("whole-number", "a whole number is an integer; a number ≥ 0 is nonnegative",
+             "computation", _whole_number),
+    BaseFact("diagonal-square-root", "X diagonal, X positive semidefinite ⇒ √X diagonal and "
+             "positive semidefinite", "√X = diag(√λ_1, ..., √λ_n) with every √λ_i ≥ 0 (the "
+             "definition of the square root of a diagonal matrix with entries λ_i ≥ 0)",
+             _square_root_of_diagonal),
     BaseFact("nonzero-product", "a product, quotient or power of nonzero (positive) scalars is "
              "nonzero (positive)", "numbers have no zero divisors", _nonzero_scalar_product),
     BaseFact("nonzero-image", "X invertible, v ≠ 0 ⇒ Xv ≠ 0",
@@ -298,6 +321,8 @@ class Facts:
                     return True
         if prop == "positive" and h.op == ">" and _is_zero(h.rhs) and same(h.lhs, e):
             return True
+        if prop == "nonnegative" and h.op in (">", ">=") and _is_zero(h.rhs) and same(h.lhs, e):
+            return True  # asked only by rules (power-successor: k ≥ 0), never a conclusion
         return False
 
 

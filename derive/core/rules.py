@@ -401,7 +401,7 @@ CONJUGATED_FUNCTIONS = ("exp", "sin", "cos")
 def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
     """f(PXP^{-1}) = P f(X) P^{-1} for f = exp, sin, cos and P invertible: the partial sums of the
     power series agree term by term, (PXP^{-1})^k = PX^kP^{-1} (the catalogue's
-    conjugate-powers), and X -> PXP^{-1} is continuous, so it passes to the limit.
+    matrix-powers-diagonalizable), and X -> PXP^{-1} is continuous, so it passes to the limit.
 
     >>> show(function_of_conjugate, Func("exp", Mul((A, B, Inverse(A)))), {"A": {"invertible"}})
     ['A exp(B) (A)^-1']
