@@ -869,6 +869,20 @@ def abs_definition(e: Expr, facts: Facts) -> list[Expr]:
     return []
 
 
+def rank_of_transpose(e: Expr, facts: Facts) -> list[Expr]:
+    """rank(X^T) = rank(X): row rank equals column rank.
+
+    >>> from derive.core.terms import Rank
+    >>> show(rank_of_transpose, Rank(Transpose(Mul((A, B)))))
+    ['rank(A B)']
+    """
+    from derive.core.terms import Rank
+
+    if isinstance(e, Rank) and isinstance(e.arg, Transpose):
+        return [Rank(e.arg.arg)]
+    return []
+
+
 def sqrt_of_square(e: Expr, facts: Facts) -> list[Expr]:
     """\\sqrt{a^2} = a for a ≥ 0 (a number ≥ 0, a norm, an absolute value, or a scalar the fact
     prover shows positive); and \\sqrt{q} = r for an explicit q = r^2 with r ≥ 0.
@@ -1052,4 +1066,5 @@ BASE_RULES = {
     "norm-definition": norm_definition,
     "abs-definition": abs_definition,
     "sqrt-of-square": sqrt_of_square,
+    "rank-of-transpose": rank_of_transpose,
 }
