@@ -382,7 +382,8 @@ class Checker:
         t = self.scope.get(k)
         if not k or t is None or "integer" not in t.props or t.props - {"integer", "real"}:
             raise KernelError(f"the induction variable {k or '(none)'} must be declared an integer")
-        about = [h for _, h in self.statement.hypotheses if k in symbols(h)]
+        about = [h for _, h in self.statement.hypotheses
+                 if k in symbols(h) and h != Has(Sym(k), "integer")]
         bound = Relation(">=", Sym(k), Num(Fraction(0)))
         if about != [bound]:
             raise KernelError(f"the hypotheses about {k} must be exactly {k} \\ge 0")
