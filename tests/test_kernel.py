@@ -1,4 +1,8 @@
-"""The kernel: correct steps pass, and every kind of tampered step fails with a clear message."""
+"""The kernel: correct steps pass, and every kind of tampered step fails with a clear message.
+
+Steps are checked through the core (``derive.core.kernel``) by ``derive.verify.check_one_step``:
+with no theorem in context, or (``cat=load()``) in the context of the catalogue's theorems.
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,13 @@ import pytest
 
 from derive.catalogue import Catalogue, Chain, Entry, Step, _load, load
 from derive.errors import CatalogueError
-from derive.frontend import read
-from derive.kernel import Rule, check_step, same
-from derive.rules import BASE_RULES
-from derive.verify import verify_entry
+from derive.verify import check_one_step, same_terms, verify_entry
+
+CAT = load()
 
 
-def step(prev: str, nxt: str, rule: str, assume: str = "", rel: str = "="):
-    a, env = read(prev, assume)
-    b, _ = read(nxt, assume)
-    return check_step(a.expr, b.expr, Rule(rule, BASE_RULES[rule]), rel, env)
+def step(prev: str, nxt: str, rule: str, assume: str = "", rel: str = "=", cat=None):
+    return check_one_step(prev, nxt, rule, assume, rel, cat=cat)
 
 
 def test_a_rule_applies_at_one_place_inside_a_product():
@@ -37,36 +38,63 @@ def test_wrong_rule_fails():
 
 def test_wrong_expression_fails():
     res = step("(AB)^T", "A^TB^T", "transpose-of-product")
-    assert not res.ok and "does not turn" in res.message
+    assert not res.ok and "does not take" in res.message
 
 
 def test_missing_hypothesis_fails():
-    assert not step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A invertible").ok
-    assert step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible").ok
-    assert not step("S^T", "S", "symmetric-transpose").ok
+    # inverse-of-product is a theorem of the catalogue now, not a base rule
+    assert not step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible").ok
+    res = step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A invertible", cat=CAT)
+    assert not res.ok and "it needs B invertible" in res.message
+    res = step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible", cat=CAT)
+    assert res.ok
+    assert {c.describe() for c in res.conditions} == {"A invertible: hypothesis A invertible",
+                                                      "B invertible: hypothesis B invertible"}
+    res = step("S^T", "S", "symmetric-transpose")
+    assert not res.ok and "it needs S symmetric" in res.message
+
+
+def test_removed_base_rules_are_theorems_to_cite():
+    res = step("(A^{-1})^T", "(A^T)^{-1}", "transpose-of-inverse", "A invertible", cat=CAT)
+    assert not res.ok and "is no base rule" in res.message
+    # inverse-of-product names a theorem of the catalogue only
+    res = step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible")
+    assert not res.ok and "is no base rule" in res.message
+    assert step("(A^{-1})^T", "(A^T)^{-1}", "transpose-inverse", "A invertible", cat=CAT).ok
+    assert not step("(A^{-1})^T", "(A^T)^{-1}", "transpose-inverse", "A invertible").ok
+
+
+def test_positive_definite_is_invertible_only_by_the_theorem():
+    # no built-in closure: "A positive definite" gives "A invertible" only through pd-invertible
+    res = step("AA^{-1}", "I", "inverse-mul-self", "A positive_definite")
+    assert not res.ok and "it needs A invertible" in res.message
+    res = step("AA^{-1}", "I", "inverse-mul-self", "A positive_definite", cat=CAT)
+    assert res.ok
+    [cond] = [c for c in res.conditions if c.claim.prop == "invertible"]
+    assert (cond.kind, cond.name) == ("theorem", "pd-invertible")
+
+
+def test_the_kernel_rejects_a_step_that_changes_nothing():
+    res = step("A(BC)", "A(BC)", "mul-assoc")
+    assert not res.ok and "changes nothing" in res.message
+    assert not step("AB", "(AB)", "mul-assoc").ok
 
 
 def test_same_is_up_to_associativity_and_scalar_arithmetic_only():
-    a, env = read("2(AB)C + 3D", "")
-    b, _ = read("3D + A(2B)C", "")
-    assert same(a.expr, b.expr, env)
-    c, _ = read("2BAC + 3D", "")
-    assert not same(a.expr, c.expr, env)  # never commutes matrices
+    assert same_terms("2(AB)C + 3D", "3D + A(2B)C")
+    assert not same_terms("2(AB)C + 3D", "2BAC + 3D")  # never commutes matrices
 
 
 def test_relational_rule_needs_its_side_conditions():
-    from derive.rules import RELATIONAL_RULES
-
-    rule = Rule("positive-definite-definition", RELATIONAL_RULES["positive-definite-definition"],
-                relational=True)
     z = "\\mathbf{z}^TA\\mathbf{z}"
-    a, env = read(z, "A positive_definite; z nonzero")
-    zero, _ = read("0", "")
-    assert check_step(a.expr, zero.expr, rule, ">", env).ok
-    a2, env2 = read(z, "A positive_definite")  # z might be 0
-    assert not check_step(a2.expr, zero.expr, rule, ">", env2).ok
-    a3, env3 = read(z, "A symmetric; z nonzero")  # not positive definite
-    assert not check_step(a3.expr, zero.expr, rule, ">", env3).ok
+    assert step(z, "0", "positive-definite-definition", "A positive_definite; z nonzero", ">").ok
+    # z might be 0
+    res = step(z, "0", "positive-definite-definition", "A positive_definite", ">")
+    assert not res.ok and "it needs z nonzero" in res.message
+    # not positive definite
+    assert not step(z, "0", "positive-definite-definition", "A symmetric; z nonzero", ">").ok
+    # the definition gives >, not =
+    assert not step(z, "0", "positive-definite-definition", "A positive_definite; z nonzero").ok
 
 
 def _entry(statement, steps, assume=""):
@@ -77,7 +105,7 @@ def _entry(statement, steps, assume=""):
 def test_tampered_proofs_fail_with_entry_step_rule_and_expressions():
     cat = load()
     good = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                             ("(A^T)^{-1}", "transpose-of-inverse")],
+                                             ("(A^T)^{-1}", "transpose-inverse")],
                   "A invertible")
     assert verify_entry(good, cat).status == "checked"
     wrong_rule = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
@@ -86,19 +114,25 @@ def test_tampered_proofs_fail_with_entry_step_rule_and_expressions():
     report = verify_entry(wrong_rule, cat)
     assert report.status == "failed"
     msg = report.errors[0]
-    assert "tampered" in msg and "step 1" in msg and "transpose-of-sum" in msg and "A^{-1}" in msg
+    assert "tampered" in msg and "step 1" in msg and "transpose-of-sum" in msg and "(A)^-1" in msg
     wrong_expr = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                   ("(A^{-1})^{-1}", "transpose-of-inverse")],
+                                                   ("(A^{-1})^{-1}", "transpose-inverse")],
                         "A invertible")
     assert verify_entry(wrong_expr, cat).status == "failed"
     missing_hyp = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                    ("(A^T)^{-1}", "transpose-of-inverse")])
-    assert verify_entry(missing_hyp, cat).status == "failed"
+                                                    ("(A^T)^{-1}", "transpose-inverse")])
+    report = verify_entry(missing_hyp, cat)
+    assert report.status == "failed" and "it needs A invertible" in report.errors[0]
     wrong_end = _entry("(A^{-1})^T = A^{-1}", [("(A^{-1})^T", None),
-                                              ("(A^T)^{-1}", "transpose-of-inverse")],
+                                              ("(A^T)^{-1}", "transpose-inverse")],
                        "A invertible")
     report = verify_entry(wrong_end, cat)
-    assert report.status == "failed" and "not the statement" in report.errors[0]
+    assert report.status == "failed" and "no chain proves the conclusion" in report.errors[0]
+    removed_rule = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
+                                                     ("(A^T)^{-1}", "transpose-of-inverse")],
+                          "A invertible")
+    report = verify_entry(removed_rule, cat)
+    assert report.status == "failed" and "is no base rule" in report.errors[0]
 
 
 def test_citing_an_entry_instantiates_it():
@@ -110,6 +144,13 @@ def test_citing_an_entry_instantiates_it():
     unmet = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
                                                      ("((BC)^T)^{-1}", "transpose-inverse")])
     assert verify_entry(unmet, cat).status == "failed"
+    half = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
+                                                    ("((BC)^T)^{-1}", "transpose-inverse")],
+                  "B invertible")
+    report = verify_entry(half, cat)
+    assert report.status == "failed" and "it needs B C invertible" in report.errors[0]
+    # B C invertible came from the theorem inverse-of-product, which the step therefore uses
+    assert {"transpose-inverse", "inverse-of-product"} <= verify_entry(cited, cat).uses
 
 
 def test_the_whole_catalogue_verifies():
@@ -177,31 +218,36 @@ def test_an_author_folder_adds_entries(tmp_path):
     assert isinstance(cat, Catalogue)
 
 
-def test_an_entry_with_hypotheses_cannot_be_cited_as_a_rule(tmp_path):
-    ids = (ENTRY.format(id="conditional", statement="A = B") + "hypotheses = ['A = B']\n"
-           + ENTRY.format(id="abuse", statement="C = D"))
-    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'abuse'\nsteps = [{ expr = 'C' }, "
-                  "{ expr = 'D', by = 'conditional' }]\n")
-    with pytest.raises(CatalogueError, match="only under its hypotheses"):
-        load(dirs)
+def test_an_entry_with_hypotheses_is_cited_only_where_they_hold(tmp_path):
+    # an entry AB = BA under the hypothesis AB = BA (proved by it) may be cited, but each of its
+    # relational hypotheses, instantiated, must be a hypothesis or fact of the citing proof
+    ids = (ENTRY.format(id="conditional", statement="AB = BA") + "hypotheses = ['AB = BA']\n"
+           + ENTRY.format(id="abuse", statement="CD = DC")
+           + ENTRY.format(id="fair", statement="CD = DC") + "hypotheses = ['CD = DC']\n")
+    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'conditional'\nsteps = [{ expr = 'AB' }, "
+                  "{ expr = 'BA', by = 'hyp:1' }]\n"
+                  "[[proof]]\nid = 'abuse'\nsteps = [{ expr = 'CD' }, "
+                  "{ expr = 'DC', by = 'conditional' }]\n"
+                  "[[proof]]\nid = 'fair'\nsteps = [{ expr = 'CD' }, "
+                  "{ expr = 'DC', by = 'conditional' }]\n")
+    cat = load(dirs)
+    assert verify_entry(cat.entries["conditional"], cat).status == "checked"
+    assert verify_entry(cat.entries["abuse"], cat).status == "failed"
+    assert verify_entry(cat.entries["fair"], cat).status == "checked"
 
 
 def test_same_opens_nested_products_of_scalars():
-    a, env = read("\\lambda(\\mathbf{x}^H\\mathbf{x})", "x complex; \\lambda complex")
-    b, _ = read("\\mathbf{x}^H(\\lambda\\mathbf{x})", "x complex; \\lambda complex")
-    assert same(a.expr, b.expr, env)
+    assert same_terms("\\lambda(\\mathbf{x}^H\\mathbf{x})", "\\mathbf{x}^H(\\lambda\\mathbf{x})",
+                      "x complex; \\lambda complex")
 
 
 def test_a_row_operation_is_row_equivalence_not_equality():
-    from derive.rules import RELATIONAL_RULES
-
-    rule = Rule("row-operation", RELATIONAL_RULES["row-operation"], relational=True)
-    a, env = read("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}")
-    b, _ = read("\\begin{bmatrix}1&2\\\\0&-2\\end{bmatrix}")
-    assert check_step(a.expr, b.expr, rule, "~", env).ok
-    assert not check_step(a.expr, b.expr, rule, "=", env).ok
-    c, _ = read("\\begin{bmatrix}1&2\\\\0&-3\\end{bmatrix}")  # not one row operation away
-    assert not check_step(a.expr, c.expr, rule, "~", env).ok
+    a = "\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}"
+    b = "\\begin{bmatrix}1&2\\\\0&-2\\end{bmatrix}"
+    assert step(a, b, "row-operation", rel="~").ok
+    assert not step(a, b, "row-operation", rel="=").ok
+    c = "\\begin{bmatrix}1&2\\\\0&-3\\end{bmatrix}"  # not one row operation away
+    assert not step(a, c, "row-operation", rel="~").ok
 
 
 def _cancel_entry(fact, factor, result, assume):
@@ -226,18 +272,15 @@ def test_cancel_needs_a_nonzero_scalar_or_an_invertible_matrix():
 
 
 def test_rules_that_hold_only_for_real_expressions_refuse_complex_ones():
-    from derive.rules import RELATIONAL_RULES
-
     # \|ix\|^2 is x^Tx, but (ix)^T(ix) is -x^Tx: the imaginary unit makes the expression complex
     assert not step("\\|i\\mathbf{x}\\|^2", "(i\\mathbf{x})^T(i\\mathbf{x})", "norm-squared").ok
     assert step("\\|i\\mathbf{x}\\|^2", "(i\\mathbf{x})^H(i\\mathbf{x})", "norm-squared").ok
     assert not step("(iA)^H", "(iA)^T", "conj-transpose-real").ok
     assert step("(2A)^H", "(2A)^T", "conj-transpose-real").ok
-    rule = Rule("positive-definite-definition", RELATIONAL_RULES["positive-definite-definition"],
-                relational=True)
-    a, env = read("(i\\mathbf{z})^TA(i\\mathbf{z})", "A positive_definite; z nonzero")
-    zero, _ = read("0")
-    assert not check_step(a.expr, zero.expr, rule, ">", env).ok
+    assert not step("(i\\mathbf{z})^TA(i\\mathbf{z})", "0", "positive-definite-definition",
+                    "A positive_definite; z nonzero", ">").ok
+    assert step("\\mathbf{z}^TA\\mathbf{z}", "0", "positive-definite-definition",
+                "A positive_definite; z nonzero", ">").ok
 
 
 def test_a_real_entry_is_not_instantiated_with_complex_expressions(tmp_path):
@@ -299,9 +342,7 @@ def test_cancel_by_a_difference_needs_the_hypothesis_that_it_is_nonzero():
 def test_the_identity_is_not_dropped_from_a_scalar_times_identity():
     # found by tests/test_kernel_soundness.py: (x^Tx)I is n×n, x^Tx is a number
     assert not step("\\mathbf{x}^T\\mathbf{x}I", "\\mathbf{x}^T\\mathbf{x}", "mul-identity").ok
-    a, env = read("\\mathbf{x}^T\\mathbf{x}I")
-    b, _ = read("\\mathbf{x}^T\\mathbf{x}")
-    assert not same(a.expr, b.expr, env)
+    assert not same_terms("\\mathbf{x}^T\\mathbf{x}I", "\\mathbf{x}^T\\mathbf{x}")
     assert step("AI", "A", "mul-identity").ok
 
 
@@ -323,10 +364,9 @@ def test_a_cited_rule_binds_its_symbols_and_checks_their_conditions(tmp_path):
 
 def test_sums_with_the_identity_have_a_key():
     # found by a helper: sorting I's key ("I",) against a matrix's key crashed
-    a, env = read("(I + W)\\mathbf{x}")
-    b, _ = read("\\mathbf{x} + W\\mathbf{x}")
     assert step("(I + W)\\mathbf{x}", "I\\mathbf{x} + W\\mathbf{x}", "distribute").ok
-    assert not same(a.expr, b.expr, env)  # distributing is a rule, not arithmetic
+    # distributing is a rule, not arithmetic
+    assert not same_terms("(I + W)\\mathbf{x}", "\\mathbf{x} + W\\mathbf{x}")
 
 
 def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
@@ -343,9 +383,7 @@ def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["e1"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
-    a, env = read("c + \\frac{0}{0}")
-    b, _ = read("d + \\frac{0}{0}")
-    assert not same(a.expr, b.expr, env)
+    assert not same_terms("c + \\frac{0}{0}", "d + \\frac{0}{0}")
 
 
 def test_scalar_arithmetic_cancels_only_what_is_known_nonzero(tmp_path):
