@@ -66,17 +66,18 @@ class Chain:
     divisor: str | None = None  # divide an inequality by a positive quantity
     induction: str | None = None  # the variable of an induction (source = 'base, step')
     fix: str | None = None  # an arbitrary nonzero vector, or the induction variable of a step
-    hypothesis: str | None = None  # the induction hypothesis of a step
+    hypothesis: str | None = None  # the hypothesis of a step (induction, null-space inclusion)
+    nullspace: str | None = None  # rank(Z) ≤ rank(Y) from the chain that shows Yv = 0 ⇒ Zv = 0
 
     def form(self) -> str:
-        for f in ("have", "definition", "induction", "cancel"):
+        for f in ("have", "definition", "induction", "cancel", "nullspace"):
             if getattr(self, f):
                 return f
         return "divide" if self.divisor else "calc"
 
 
 CHAIN_KEYS = {"steps", "name", "cancel", "from", "result", "suppose", "contradicts", "have",
-              "definition", "witness", "divisor", "induction", "fix", "hypothesis"}
+              "definition", "witness", "divisor", "induction", "fix", "hypothesis", "nullspace"}
 
 
 @dataclass(frozen=True)
@@ -261,7 +262,7 @@ def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
                             spec.get("from"), spec.get("result"), spec.get("suppose"),
                             spec.get("contradicts"), spec.get("have"), spec.get("definition"),
                             spec.get("witness"), spec.get("divisor"), spec.get("induction"),
-                            spec.get("fix"), spec.get("hypothesis")))
+                            spec.get("fix"), spec.get("hypothesis"), spec.get("nullspace")))
     return tuple(chains)
 
 

@@ -26,6 +26,9 @@ FORMS = [
      "a proposition that implies a falsehood is false"),
     ("induction", "P(0) and P(k) ⇒ P(k+1) give P(k) for every whole k ≥ 0",
      "induction on the natural numbers"),
+    ("nullspace", "if Yv = 0 gives Zv = 0 for an arbitrary v (a chain that fixes v under the "
+     "hypothesis Yv = 0), rank(Z) ≤ rank(Y)", "rank-nullity: rank = number of columns − "
+     "dimension of the null space, and the null space of Y lies inside that of Z"),
     ("arbitrary vector", "a fact about a fixed vector v ≠ 0 of which nothing else is assumed "
      "holds for every such v", "v was arbitrary (universal generalization)"),
 ]

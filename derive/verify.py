@@ -17,7 +17,15 @@ from derive.core.facts import PROPERTIES, SideCondition
 from derive.core.shapes import Scope, SymbolType
 from derive.errors import DeriveError
 from derive.expr import Has, Mul, Relation, Sym
-from derive.frontend import Env, Typed, build_env, parse, parse_assumptions, typecheck
+from derive.frontend import (
+    Env,
+    Typed,
+    build_env,
+    parse,
+    parse_assumptions,
+    typecheck,
+    typecheck_compared,
+)
 
 KINDS = {"matrix", "vector", "scalar", "real", "complex"}
 PROPERTY_WORDS = {"positive definite": "positive_definite",
@@ -126,7 +134,7 @@ def entry_env(entry: Entry) -> tuple[Env, dict[str, Typed]]:
     assumptions = parse_assumptions(entry.assume)
     parsed = {k: parse(t, relation=rel) for k, (t, rel) in texts.items()}
     env = build_env(assumptions, list(parsed.values()))
-    typed = {k: typecheck([p], env)[0] for k, p in parsed.items()}
+    typed = {k: _typed_in_chain(k, p, parsed, env) for k, p in parsed.items()}
     cache[key] = (env, typed)
     _PARSE_CACHE_DIRTY.append(key)
     return env, typed
@@ -192,6 +200,19 @@ def save_parse_cache() -> None:
         pass
 
 
+def _typed_in_chain(key: str, p, parsed: dict, env: Env) -> Typed:
+    """A step of a chain is typed beside the chain's first expression, so that a free size (of a
+    lone \\mathbf{0} or I) is the size of what the chain is about."""
+    ci, _, si = key.partition(".")
+    first = parsed.get(f"{ci}.0")
+    if si.isdigit() and si != "0" and first is not None:
+        try:
+            return typecheck_compared(first, p, env)[1]
+        except DeriveError:
+            pass
+    return typecheck([p], env)[0]
+
+
 def _proposition(entry: Entry, key: str, text: str, typed: dict):
     split = split_property(text)
     return Has(typed[key].expr, split[1]) if split else typed[key].expr
@@ -245,7 +266,8 @@ def chains_of(entry: Entry, typed: dict) -> list[K.Chain]:
         steps = tuple(K.Step(typed[f"{ci}.{si}"].expr, s.by, s.rel) for si, s in enumerate(c.steps))
         form = c.form()
         result = {"have": p("have"), "definition": p("definition")}.get(form) or p("result")
-        out.append(K.Chain(form, c.name, steps, result, c.source or "", t("cancel") or t("divisor"),
+        source = c.nullspace if form == "nullspace" else c.source or ""
+        out.append(K.Chain(form, c.name, steps, result, source, t("cancel") or t("divisor"),
                            p("suppose"), c.contradicts or "", c.fix or "", p("hypothesis"),
                            t("witness")))
     return out

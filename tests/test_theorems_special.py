@@ -257,18 +257,29 @@ def _later(tmp_path):
 
 # ---------------------------------------------------------------- rank
 
-def test_rank_of_product_states_both_inequalities_and_checks_the_transposes():
-    # Not yet checked: the notation has no column space, null space or nullity, so the subspace
-    # step (C(AB) ⊆ C(A), and dimensions grow with subspaces) has no honest base fact to rest on
-    # that is not the first inequality itself. Everything around it is checked.
+def test_rank_of_product_states_both_inequalities_and_checks_every_step():
+    # rank(AB) ≤ rank(B) from the null-space inclusion N(B) ⊆ N(AB), checked for an arbitrary
+    # v; rank(AB) ≤ rank(A) through transposes and the inclusion N(Aᵀ) ⊆ N(BᵀAᵀ).
     entry = CAT.entries["rank-of-product"]
     report = verify_entry(entry, CAT)
-    assert report.status == "partial", report.errors
+    assert report.status == "checked", report.errors
     assert [text(c) for c in report.conclusions] == RANK
-    prose = [s.by for c in entry.chains for s in c.steps[1:] if s.by is None]
-    assert len(prose) == 2  # the column-space step, and the same step for B^TA^T
-    checked = [s.by for c in report.chains for s in c.steps if s.status == "checked"]
-    assert checked == ["rank-of-transpose", "transpose-of-product", "rank-of-transpose"]
+    assert not [s for c in entry.chains for s in c.steps[1:] if s.by is None]
+    assert [c.form for c in report.chains].count("nullspace") == 2
+
+
+def test_a_null_space_inclusion_the_other_way_fails(tmp_path):
+    # N(AB) ⊆ N(B) is false in general, and so is rank(B) ≤ rank(AB)
+    entry, proof = _raw("rank-of-product")
+    _chain(proof, "right")["result"] = "\\operatorname{rank}(B) \\le \\operatorname{rank}(AB)"
+    assert _verify_tampered(tmp_path, entry, proof).status == "failed"
+
+
+def test_a_null_space_chain_that_assumes_what_it_shows_fails(tmp_path):
+    entry, proof = _raw("rank-of-product")
+    chain = _chain(proof, "null-B")
+    chain["hypothesis"] = "AB\\mathbf{v} = \\mathbf{0}"
+    assert _verify_tampered(tmp_path, entry, proof).status == "failed"
 
 
 def test_rank_of_product_claiming_more_fails(tmp_path):
@@ -281,5 +292,5 @@ def test_rank_of_product_claiming_more_fails(tmp_path):
 
 def test_a_wrong_transpose_step_fails(tmp_path):
     entry, proof = _raw("rank-of-product")
-    _chain(proof, "right")["steps"][2]["expr"] = "\\operatorname{rank}(A^TB^T)"
+    _chain(proof, "left")["steps"][2]["expr"] = "\\operatorname{rank}(A^TB^T)"
     assert _verify_tampered(tmp_path, entry, proof).status == "failed"

@@ -16,6 +16,7 @@ of a term (``Has``). A proof is a list of chains, each one inference form:
   hermitian, orthogonal, unitary, real, positive (semi)definite (for a fixed arbitrary vector),
   invertible from a trivial null space.
 - ``induction``: ``P(0)`` and ``P(k) ⇒ P(k+1)`` give ``P(k)`` for every whole k ≥ 0.
+- ``nullspace``: "Yv = 0 gives Zv = 0 for every v" gives rank(Z) ≤ rank(Y) (rank-nullity).
 
 Every conclusion must be one of the facts the chains proved. ``Context.add`` checks a proof against
 the theorems already in the context, so a proof can cite only what was accepted before it.
@@ -49,6 +50,7 @@ from derive.core.terms import (
     Identity,
     Mul,
     Num,
+    Rank,
     Relation,
     Sym,
     Transpose,
@@ -278,8 +280,8 @@ class Checker:
                 continue
             cr.fact = fact
             if chain.hypothesis is not None:
-                fixed = ("induction step", i)  # a fact under an induction hypothesis: only the
-                # induction form may use it
+                fixed = ("under a hypothesis", i)  # only the induction and null-space forms may
+                # use a fact proved under the chain's own hypothesis
             cr.tag = fixed
             if chain.name:
                 self.proved[chain.name] = (fact, fixed)
@@ -316,8 +318,12 @@ class Checker:
         fixed = chain.fix
         saved = list(self.facts.hypotheses)
         if chain.hypothesis is not None:
-            self._check_induction_variable(fixed)
-            self.facts.hypotheses.append(("induction hypothesis", chain.hypothesis))
+            t = self.scope.get(fixed) if fixed else None
+            if t is not None and t.kind == VECTOR:
+                self._check_arbitrary(fixed)  # an implication: for every v, H(v) gives the fact
+            else:
+                self._check_induction_variable(fixed)
+            self.facts.hypotheses.append(("hypothesis of the chain", chain.hypothesis))
         elif fixed:
             self._check_arbitrary(fixed)
             self.facts.hypotheses.append((f"{fixed} ≠ 0 (fixed)", Has(Sym(fixed), "nonzero")))
@@ -486,7 +492,7 @@ class Checker:
             raise KernelError(f"there is no earlier fact '{name}'")
         fact, tag = self.proved[name]
         if isinstance(tag, tuple):
-            raise KernelError(f"the fact '{name}' holds only under its induction hypothesis")
+            raise KernelError(f"the fact '{name}' holds only under its chain's hypothesis")
         if tag and tag != fixed:
             raise KernelError(f"the fact '{name}' holds only for the fixed {tag}")
         return fact
@@ -618,8 +624,45 @@ class Checker:
         cr.steps.append(StepResult(True))
         return Relation(goal.op, goal.lhs, goal.rhs), ""
 
+    def chain_nullspace(self, chain: Chain, cr: ChainResult):
+        """From "Yv = 0 gives Zv = 0 for every v" (a chain that fixes v under the hypothesis
+        Yv = 0), rank(Z) ≤ rank(Y): the null space of Y lies in that of Z, so by rank-nullity
+        (rank = columns − dimension of the null space) Z has no larger rank."""
+        name, res = chain.source, chain.result
+        fact, tag = self.proved.get(name, (None, ""))
+        src = next((c.chain for c in self.result.chains if c.chain.name == name), None)
+        hyp = src.hypothesis if src is not None else None
+        v = src.fix if src is not None else ""
+        if not (isinstance(tag, tuple) and isinstance(hyp, Relation) and isinstance(fact, Relation)
+                and v and self.scope.get(v) is not None and self.scope[v].kind == VECTOR):
+            raise KernelError(f"'{name}' must be a chain that fixes a vector v under the "
+                              "hypothesis Yv = 0 and proves Zv = 0")
+        y, z = _left_factor(hyp, v, self), _left_factor(fact, v, self)
+        if y is None or z is None:
+            raise KernelError(f"'{name}' must go from Yv = 0 to Zv = 0 (Y, Z without {v})")
+        if shape_of(y, self.scope)[1] != shape_of(z, self.scope)[1]:
+            raise KernelError("the two matrices must have the same number of columns")
+        want = Relation("<=", Rank(z), Rank(y))
+        if not isinstance(res, Relation) or not self._establishes(want, res):
+            raise KernelError(f"the null-space inclusion gives {text(want)}")
+        cr.steps.append(StepResult(True))
+        return res, ""
+
     def _same_relation(self, a: Relation, b: Relation) -> bool:
         return a.op == b.op and self.same(a.lhs, b.lhs) and self.same(a.rhs, b.rhs)
+
+
+def _left_factor(r: Relation, v: str, checker: Checker) -> Expr | None:
+    """Y for a relation Yv = 0 (Y a product of matrices without v), else None."""
+    lhs = flatten_products(r.lhs)
+    factors = lhs.factors if isinstance(lhs, Mul) else (lhs,)
+    if r.op != "=" or len(factors) < 2 or factors[-1] != Sym(v) or not checker.same(
+            r.rhs, Zero(shape_of(r.lhs, checker.scope)[0], 1)):
+        return None
+    y = factors[0] if len(factors) == 2 else Mul(factors[:-1])
+    if v in symbols(y) or shape_of(y, checker.scope) in (None, (1, 1)):
+        return None
+    return y
 
 
 def _subst(r: Relation, binding: dict) -> Relation:
