@@ -703,6 +703,19 @@ def _normal_name(raw: str, clause: str) -> str:
     return base
 
 
+def _split_names(part: str) -> list[str]:
+    """``a, b_{1,2}, c`` -> ``a``, ``b_{1,2}``, ``c``: commas inside braces belong to a subscript."""
+    out, depth, cur = [], 0, ""
+    for ch in part:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*out, cur]
+
+
 def parse_assumptions(text: str | None) -> Assumptions:
     """Read ``--assume`` clauses: ``NAMES PROPERTY`` separated by ``;``.
 
@@ -735,7 +748,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
             shape = tuple(int(d) if d.isdigit() else d for d in (r, c))
             if any(isinstance(d, int) and not 1 <= d <= 20 for d in shape):
                 raise AssumptionError(f"in the clause '{clause}': sizes must be from 1 to 20")
-            for raw in names_part.split(","):
+            for raw in _split_names(names_part):
                 shapes[_normal_name(raw, clause)] = shape
             continue
         prop = prop_part.lower().replace("-", "_").replace(" ", "_")
@@ -746,7 +759,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
             known = ", ".join(sorted(PROPERTIES))
             raise AssumptionError(f"in the clause '{clause}': unknown property '{prop_part}' "
                                   f"(known: {known})")
-        names = [_normal_name(raw, clause) for raw in names_part.split(",")]
+        names = [_normal_name(raw, clause) for raw in _split_names(names_part)]
         if prop == "commute":
             if len(names) < 2:
                 raise AssumptionError(f"in the clause '{clause}': 'commute' needs two or more names")

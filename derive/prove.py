@@ -13,10 +13,11 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 
-from derive.errors import DeriveError
+from derive.errors import DeriveError, LimitError
 from derive.expr import Expr, Relation
 from derive.frontend import Env, build_env, parse, parse_assumptions, typecheck
 from derive.kernel import Rule, canon, check_step, rewrites
+from derive.limits import DEFAULT
 
 SIMPLIFYING = [
     "transpose-of-product", "transpose-of-sum", "transpose-of-transpose", "transpose-of-identity",
@@ -41,6 +42,7 @@ class ProveResult:
     counterexample: dict | None = None
     reason: str | None = None
     error: dict | None = None
+    leans_on: list[str] = field(default_factory=list)  # cited entries not wholly kernel-checked
 
     @property
     def exit_code(self) -> int:
@@ -53,12 +55,20 @@ class ProveResult:
         for key in ("counterexample", "reason", "error"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        if self.leans_on:
+            out["leans_on"] = list(self.leans_on)
         return out
 
     def to_text(self) -> str:
         lines = [f"claim:  {self.claim}", f"status: {self.status}"]
         if self.steps:
-            lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):")
+            if self.leans_on:
+                lines.append(f"derivation ({len(self.steps) - 1} steps, each accepted by the "
+                             f"kernel, but citing {', '.join(self.leans_on)}, whose own proof is "
+                             "not wholly checked by the kernel):")
+            else:
+                lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the "
+                             "kernel):")
             shown = self.pretty or [e for e, _ in self.steps]
             for i, ((_, by), e) in enumerate(zip(self.steps, shown, strict=True)):
                 lines.append(f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else ""))
@@ -163,6 +173,9 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
         assumptions = parse_assumptions(assume)
         p = parse(claim, relation=True)
         env = build_env(assumptions, [p])
+        if len(env.symbols) > DEFAULT.max_symbols:  # the caps of check apply here too
+            raise LimitError(f"{len(env.symbols)} symbols are over the cap of "
+                             f"{DEFAULT.max_symbols}")
         read = typecheck([p], env)[0]
         typed, shape = read.expr, read.shape
     except DeriveError as exc:
@@ -192,8 +205,17 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     if chain is not None and _kernel_accepts(chain, env, by_name):
         from derive.render import unicode
 
-        return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain],
-                           pretty=[unicode(e) for e, _ in chain])
+        steps = [(latex(e, vectors), by) for e, by in chain]
+        pretty = [unicode(e) for e, _ in chain]
+        leans = _not_wholly_checked([by for _, by in chain])
+        if leans:  # a step cites an entry whose proof is partly prose: not a kernel proof
+            named = ", ".join(f"'{i}' ({status})" for i, status in leans)
+            return ProveResult("checked", shown, steps, pretty, leans_on=[i for i, _ in leans],
+                               reason=f"the derivation cites {named}, whose proof is not wholly "
+                                      "checked by the kernel; "
+                                      + (verdict.reason or f"{verdict.verdict} by "
+                                         f"{verdict.method}"))
+        return ProveResult("proved", shown, steps, pretty=pretty)
     if verdict.verdict == "equivalent":
         how = ("the normal forms agree" if verdict.method == "normal form"
                else verdict.reason or "random trials agree")
@@ -206,6 +228,26 @@ def _kernel_accepts(chain, env, by_name: dict[str, Rule]) -> bool:
         if not check_step(prev, nxt, by_name[by], "=", env).ok:
             return False
     return True
+
+
+def _not_wholly_checked(cited: list[str | None]) -> list[tuple[str, str]]:
+    """The catalogue entries among ``cited`` whose proofs are not wholly kernel-checked, with
+    their status (``partial``: a step is prose or leans on prose)."""
+    from derive.catalogue import load
+    from derive.verify import cited_status
+
+    names = [c for c in dict.fromkeys(cited) if c is not None]
+    try:
+        cat = load()
+    except DeriveError:
+        return []
+    out = []
+    for name in names:
+        if name in cat.entries:
+            status = cited_status(cat.entries[name], cat)
+            if status != "checked":
+                out.append((name, status))
+    return out
 
 
 def _catalogue_rules(env: Env) -> list[Rule]:

@@ -14,7 +14,7 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "transpose-of-sum": [("(A+B-C)^T", "")],
     "transpose-of-transpose": [("(A^T)^T", "A m x n")],
     "transpose-of-identity": [("I^T", "")],
-    "transpose-of-scalar": [("(\\mathbf{x}^TA\\mathbf{y})^T", ""), ("(3c)^T", "")],
+    "transpose-of-scalar": [("(\\mathbf{x}^TA\\mathbf{y})^T", ""), ("(3c)^{\\top}", "")],
     "transpose-of-inverse": [("(A^{-1})^T", "A invertible")],
     "symmetric-transpose": [("S^T", "S symmetric"), ("P^T", "P positive_definite")],
     "hermitian-conj-transpose": [("H^H", "H hermitian")],
