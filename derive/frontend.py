@@ -187,6 +187,7 @@ def _prescan(source: str, limits: Limits) -> None:
         if ch in "$#%~\"`@?":
             raise ParseError(source, i, f"character {ch!r} is not in the notation")
     _refuse_words(source)
+    _refuse_applications(source)
     depth, opened = 0, []
     pairs = {"}": "{", ")": "(", "]": "["}
     escaped = False
@@ -235,6 +236,17 @@ def _refuse_words(source: str) -> None:
             command = f"; write \\{hit}" if hit in FUNCS | {"det", "sqrt"} else ""
             raise ParseError(source, m.start(), f"'{m.group()}' would be read as the product "
                              f"{'·'.join(m.group())} of one-letter symbols{command}")
+
+
+def _refuse_applications(source: str) -> None:
+    """``f(x)``, ``g(x+y)``: a function applied to an argument, which the notation does not have;
+    read by the grammar it would be the product f·(x + y), and f(x + y) = f(x) + f(y) would be
+    proved. The letters f and g before '(' are refused (other letters stay products: a(b + c))."""
+    m = re.search(r"(?<![\\A-Za-z{])([fg])(\^\{?-?1\}?)?\s*\(", source)
+    if m is not None:
+        raise ParseError(source, m.start(), f"'{m.group(1)}(' reads as a function applied to an "
+                         "argument, which is not in the notation; for the product write "
+                         f"{m.group(1)} \\cdot (...)")
 
 
 def _lark_error(source: str, exc) -> ParseError:
