@@ -630,7 +630,7 @@ class _Builder:
         tokens = [t for t in ch[1].children[0].children if hasattr(t, "type")]
         commas = [i for i, t in enumerate(tokens) if t.type == "SUBCOMMA"]
         if commas and (commas[0] == 0 or commas[-1] == len(tokens) - 1
-                       or any(b - a == 1 for a, b in zip(commas, commas[1:]))):
+                       or any(b - a == 1 for a, b in zip(commas, commas[1:], strict=False))):
             self.fail(tokens[commas[0]].start_pos, "an empty part in a subscript: write "
                       "a_{1,2}, with something on both sides of each comma")
         if (len(tokens) == 1 and tokens[0].type == "NUMBER" and len(str(tokens[0])) > 1
