@@ -13,6 +13,42 @@ import sys
 import click
 
 
+class MathArguments(click.Command):
+    """A command whose arguments are mathematics: an argument that starts with '-' (``-\\phi``,
+    ``-x^2``, ``-h``) is an argument, not options, unless it is one of this command's options as
+    written (``--assume``, ``-a``, ``--json``, ``--assume=...``). Click alone read ``-\\phi`` as
+    the cluster ``-\\ -p -h -i`` and printed the help with exit status 0, which reads as
+    "equivalent". Only ``--help`` shows the help here (``-h`` is the negative of h)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        takes_value, flags = set(), set(ctx.help_option_names)
+        for param in self.params:
+            if isinstance(param, click.Option):
+                names = [*param.opts, *param.secondary_opts]
+                (flags if param.is_flag else takes_value).update(names)
+        options: list[str] = []
+        positional: list[str] = []
+        i = 0
+        while i < len(args):
+            arg = args[i]
+            if arg == "--":
+                positional.extend(args[i + 1:])
+                break
+            if arg in takes_value:
+                options.extend(args[i:i + 2])  # a missing value is click's usage error (exit 2)
+                i += 2
+                continue
+            if arg in flags or (arg.startswith("--") and arg.split("=", 1)[0] in takes_value):
+                options.append(arg)
+            else:
+                positional.append(arg)
+            i += 1
+        return super().parse_args(ctx, [*options, "--", *positional])
+
+
+MATH_SETTINGS = {"help_option_names": ["--help"]}
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="derive")
 def main() -> None:
@@ -27,7 +63,7 @@ def main() -> None:
     """
 
 
-@main.command("check", context_settings={"ignore_unknown_options": True})
+@main.command("check", cls=MathArguments, context_settings=MATH_SETTINGS)
 @click.argument("expected")
 @click.argument("answer")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A symmetric; x, b vector".')
@@ -73,7 +109,7 @@ def grade_command(answers: str, questions: str | None, output: str | None, worke
     sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb))
 
 
-@main.command("prove", context_settings={"ignore_unknown_options": True})
+@main.command("prove", cls=MathArguments, context_settings=MATH_SETTINGS)
 @click.argument("claim")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")

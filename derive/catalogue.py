@@ -123,6 +123,109 @@ def _line_of(text: str, needle: str, start_line: int = 0) -> int:
     return start_line or 1
 
 
+# ---------------------------------------------------------------- validation of types and lines
+
+STR, STRS, BOOL, TABLE_OF_STR, TABLES = "a string", "a list of strings", "true or false", \
+    "a table of strings (name = 'value')", "a list of tables"
+ENTRY_TYPES = {"id": STR, "title": STR, "statement": STR, "section": STR, "assume": STR,
+               "hypotheses": STRS, "tags": STRS, "references": TABLE_OF_STR, "exercise": STR,
+               "answer": STR, "explanation": STR, "example": BOOL, "conclusions": STRS}
+SECTION_TYPES = {"id": STR, "title": STR, "order": "an integer", "summary": STR}
+PROOF_TYPES = {"id": STR, "steps": TABLES, "chains": TABLES}
+CHAIN_TYPES = {"name": STR, "steps": TABLES, "cancel": STR, "from": STR, "result": STR,
+               "suppose": STR, "contradicts": STR, "have": STR, "definition": STR, "witness": STR,
+               "divisor": STR, "induction": STR, "fix": STR, "hypothesis": STR,
+               "nullspace": STR}
+FORMS_WITHOUT_STEPS = ("cancel", "have", "definition", "divisor", "induction", "nullspace")
+STEP_TYPES = {"expr": STR, "by": STR, "rel": STR, "prose": STR}
+
+
+def _is(value, expected: str) -> bool:
+    if expected == STR:
+        return isinstance(value, str)
+    if expected == STRS:
+        return isinstance(value, list) and all(isinstance(v, str) for v in value)
+    if expected == BOOL:
+        return isinstance(value, bool)
+    if expected == TABLE_OF_STR:
+        return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
+    if expected == TABLES:
+        return isinstance(value, list) and all(isinstance(v, dict) for v in value)
+    if expected == "an integer":
+        return isinstance(value, int) and not isinstance(value, bool)
+    return True
+
+
+def _toml_type(value) -> str:
+    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
+            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+
+
+def _id_line(text: str, ident: str, fallback: str) -> int:
+    """The line of ``id = 'IDENT'`` (not of a citation ``by = 'IDENT'`` before it)."""
+    import re
+
+    m = re.search(rf"(^|[\s{{,])id\s*=\s*(['\"]){re.escape(ident)}\2", text, re.M)
+    return text.count("\n", 0, m.start()) + 1 if m else _line_of(text, fallback)
+
+
+def _key_line(text: str, key: str, start_line: int) -> int:
+    """The line of ``key = ...`` at or after ``start_line`` (1-based), else ``start_line``."""
+    import re
+
+    pattern = re.compile(rf"(^|[\s{{,]){re.escape(key)}\s*=")
+    for i, line in enumerate(text.splitlines()[max(start_line - 1, 0):], start=max(start_line, 1)):
+        if pattern.search(line):
+            return i
+    return max(start_line, 1)
+
+
+def _check_types(raw: dict, types: dict, what: str, path: Path, text: str, line: int) -> None:
+    """Refuse a value of the wrong TOML type, naming the file, the line and the expected type."""
+    for key, expected in types.items():
+        if key in raw and not _is(raw[key], expected):
+            at = _key_line(text, key, line)
+            raise CatalogueError(f"{path}:{at}: '{key}' of {what} must be {expected}, not "
+                                 f"{_toml_type(raw[key])} ({raw[key]!r:.40})")
+
+
+def _check_proof(raw: dict, path: Path, text: str, line: int) -> None:
+    """The types of a proof, its chains and their steps; a chain of no steps is refused."""
+    what = f"the proof of '{raw.get('id')}'"
+    _check_types(raw, PROOF_TYPES, what, path, text, line)
+    chains = raw.get("chains")
+    specs = chains if chains is not None else [{"steps": raw.get("steps", [])}]
+    if chains is not None and not chains:
+        raise CatalogueError(f"{path}:{_key_line(text, 'chains', line)}: {what} has no chains")
+    for spec in specs:
+        _check_types(spec, CHAIN_TYPES, what, path, text, line)
+        if not any(k in spec for k in FORMS_WITHOUT_STEPS) and not spec.get("steps"):
+            raise CatalogueError(f"{path}:{_key_line(text, 'steps', line)}: {what} needs at least "
+                                 "one step (steps = [{ expr = '...' }, ...])")
+        for step in spec.get("steps", []):
+            line = _key_line(text, "expr", line)  # this step's line: the steps come in order
+            _check_types(step, STEP_TYPES, f"a step of {what}", path, text, line)
+            line += 1
+
+
+def _step_lines(text: str, exprs: list[str], start_line: int) -> list[int]:
+    """The line of each step, found in order: a step whose text repeats an earlier one is the
+    occurrence after that earlier step, not the first one in the file."""
+    lines = text.splitlines(keepends=True)
+    offset = sum(len(x) for x in lines[:max(start_line, 0)])
+    out = []
+    last = start_line or 1
+    for expr in exprs:
+        at = text.find(expr[:40], offset)
+        if at < 0:  # written with escapes that differ from its value: the line after the last
+            out.append(last)
+            continue
+        last = text.count("\n", 0, at) + 1
+        out.append(last)
+        offset = at + max(len(expr[:40]), 1)
+    return out
+
+
 def _read_toml(path: Path) -> tuple[dict, str]:
     text = path.read_text(encoding="utf-8")
     try:
@@ -183,20 +286,22 @@ def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
     for identity_files, proof_files in sources:
         for path in identity_files:
             data, text = _read_toml(path)
-            for sec in data.get("section", []):
+            for sec in _tables(data, "section", path):
+                _check_types(sec, SECTION_TYPES, "a section", path, text,
+                             _line_of(text, "[[section]]"))
                 sid = sec.get("id")
                 if not sid:
                     raise CatalogueError(f"{path}:{_line_of(text, '[[section]]')}: a section "
                                          "needs an id")
                 cat.sections[sid] = Section(sid, sec.get("title", sid), int(sec.get("order", 99)),
                                             sec.get("summary", ""))
-            for raw in data.get("entry", []):
+            for raw in _tables(data, "entry", path):
                 _add_entry(cat, raw, path, text)
-            for raw in data.get("proof", []):
+            for raw in _tables(data, "proof", path):
                 _add_proof(proofs, raw, path, text)
         for path in proof_files:
             data, text = _read_toml(path)
-            for raw in data.get("proof", []):
+            for raw in _tables(data, "proof", path):
                 _add_proof(proofs, raw, path, text)
     for pid, (raw, path, text) in proofs.items():
         if pid not in cat.entries:
@@ -209,10 +314,21 @@ def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
     return cat
 
 
+def _tables(data: dict, key: str, path: Path) -> list[dict]:
+    """``[[key]]`` tables; anything else under that name is refused."""
+    value = data.get(key, [])
+    if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
+        raise CatalogueError(f"{path}: '{key}' must be a list of tables ([[{key}]]), not "
+                             f"{_toml_type(value)}")
+    return value
+
+
 def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
     eid = raw.get("id", "")
-    line = _line_of(text, f"'{eid}'") if eid else _line_of(text, "[[entry]]")
+    line = _id_line(text, eid, f"'{eid}'") if eid and isinstance(eid, str) else _line_of(
+        text, "[[entry]]")
     where = f"{path}:{line}"
+    _check_types(raw, ENTRY_TYPES, f"entry '{eid}'", path, text, line)
     if not eid or not isinstance(eid, str):
         raise CatalogueError(f"{where}: an entry needs an id")
     if eid in cat.entries:
@@ -236,24 +352,29 @@ def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
 
 def _add_proof(proofs: dict, raw: dict, path: Path, text: str) -> None:
     pid = raw.get("id", "")
-    if not pid:
-        raise CatalogueError(f"{path}:{_line_of(text, '[[proof]]')}: a proof needs an id")
+    if not pid or not isinstance(pid, str):
+        raise CatalogueError(f"{path}:{_line_of(text, '[[proof]]')}: a proof needs an id "
+                             "(a string)")
+    _check_proof(raw, path, text, _id_line(text, pid, f"'{pid}'"))
     if pid in proofs:
         raise CatalogueError(f"{path}:{_line_of(text, pid)}: a second proof of '{pid}'")
     proofs[pid] = (raw, path, text)
 
 
 def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
-    start = _line_of(text, f"'{raw['id']}'") - 1
+    start = _id_line(text, raw["id"], f"'{raw['id']}'") - 1
     specs = raw.get("chains") or [{"steps": raw.get("steps", [])}]
     chains = []
     for spec in specs:
         steps = []
-        for s in spec.get("steps", []):
+        raw_steps = spec.get("steps", [])
+        for s in raw_steps:
             if not isinstance(s, dict) or "expr" not in s:
                 raise CatalogueError(f"{path}:{start + 1}: every step of '{raw['id']}' needs an expr")
-            steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"),
-                              _line_of(text, s["expr"][:40], start)))
+        lines = _step_lines(text, [s["expr"] for s in raw_steps], start)
+        start = max([start, *(n - 1 for n in lines)])  # the next chain starts after this one
+        for s, line in zip(raw_steps, lines, strict=True):
+            steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"), line))
         unknown = set(spec) - CHAIN_KEYS
         if unknown:
             raise CatalogueError(f"{path}:{start + 1}: a chain of '{raw['id']}' has unknown keys "

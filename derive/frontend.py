@@ -187,6 +187,7 @@ def _prescan(source: str, limits: Limits) -> None:
         if ch in "$#%~\"`@?":
             raise ParseError(source, i, f"character {ch!r} is not in the notation")
     _refuse_words(source)
+    _refuse_applications(source)
     depth, opened = 0, []
     pairs = {"}": "{", ")": "(", "]": "["}
     escaped = False
@@ -237,6 +238,17 @@ def _refuse_words(source: str) -> None:
                              f"{'·'.join(m.group())} of one-letter symbols{command}")
 
 
+def _refuse_applications(source: str) -> None:
+    """``f(x)``, ``g(x+y)``: a function applied to an argument, which the notation does not have;
+    read by the grammar it would be the product f·(x + y), and f(x + y) = f(x) + f(y) would be
+    proved. The letters f and g before '(' are refused (other letters stay products: a(b + c))."""
+    m = re.search(r"(?<![\\A-Za-z{])([fg])(\^\{?-?1\}?)?\s*\(", source)
+    if m is not None:
+        raise ParseError(source, m.start(), f"'{m.group(1)}(' reads as a function applied to an "
+                         "argument, which is not in the notation; for the product write "
+                         f"{m.group(1)} \\cdot (...)")
+
+
 def _lark_error(source: str, exc) -> ParseError:
     from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedToken
 
@@ -263,6 +275,7 @@ class Parsed:
     tree: Expr
     source: str
     bold: set[str] = field(default_factory=set)
+    letters: dict[int, str] = field(default_factory=dict)  # ^T, ^H written as letters, by position
 
 
 def parse(source: str, relation: bool = False, limits: Limits = DEFAULT) -> Parsed:
@@ -302,10 +315,38 @@ def parse(source: str, relation: bool = False, limits: Limits = DEFAULT) -> Pars
                          f"{MAX_TREE_DEPTH}")
     if size(expr) > limits.max_nodes:
         raise LimitError(f"the expression has {size(expr)} parts, over the cap of {limits.max_nodes}")
-    return Parsed(expr, source, builder.bold)
+    _refuse_derivatives(expr, source)
+    return Parsed(expr, source, builder.bold, builder.letters)
 
 
 MINUS_ONE = Num(Fraction(-1))
+
+
+def _d_led(e: Expr, alone: bool) -> bool:
+    """Whether ``e`` is the letter d (or d^k), or, unless ``alone``, a product led by one."""
+    def is_d(x):
+        return x == Sym("d") or isinstance(x, Pow) and x.base == Sym("d")
+    if is_d(e):
+        return alone
+    return isinstance(e, Mul) and len(e.factors) >= 2 and is_d(e.factors[0])
+
+
+def _refuse_derivatives(e: Expr, source: str) -> None:
+    """``\\frac{d}{dx}``, ``\\frac{dy}{dx}``, ``\\frac{d^2}{dx^2}``: a derivative in Leibniz's
+    notation, which is not in the notation; read by the grammar it would be a quotient of products
+    of the letter d, so it is refused (as are \\partial, \\int, \\sum, ... as unknown commands)."""
+    stack = [e]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, Frac) and (_d_led(node.num, True) or _d_led(node.num, False)) \
+                and _d_led(node.den, False):
+            raise ParseError(source, max(node.pos, 0),
+                             "a derivative (\\frac{d}{dx}) is not in the notation: derivatives, "
+                             "integrals, limits and sums are not supported (for the quotient of "
+                             "products of d, write it without the letter d)")
+        stack.extend(node.children())
+
+
 MAX_TREE_DEPTH = 120  # keeps every later (recursive) pass far from Python's recursion limit
 
 
@@ -362,6 +403,7 @@ class _Builder:
     def __init__(self, source: str):
         self.source = source
         self.bold: set[str] = set()
+        self.letters: dict[int, str] = {}  # positions of ^T, ^H written as letters
 
     def fail(self, pos: int, reason: str):
         raise ParseError(self.source, pos, reason)
@@ -566,12 +608,16 @@ class _Builder:
             exp = Sym("\\" + str(val.children[0]), pos=pos)
         else:
             exp = self.build(val)
-        if exp == Sym("T"):
-            return Transpose(base, pos=pos)
-        if exp in (Sym("H"), Sym("*")):
-            return ConjTranspose(base, pos=pos)
-        if exp == Mul((MINUS_ONE, Sym("T"))) or exp == Mul((MINUS_ONE, Sym("H"))):
-            return Inverse(Transpose(base, pos=pos), pos=pos)
+        # ^T and ^H written as letters: the transpose, unless a clause declares the letter a
+        # scalar (then a power); the typer decides, from the positions kept here
+        if exp in (Sym("T"), Sym("H")):
+            self.letters[pos] = exp.name
+            return (Transpose if exp.name == "T" else ConjTranspose)(base, pos=pos)
+        if exp in (Mul((MINUS_ONE, Sym("T"))), Mul((MINUS_ONE, Sym("H")))):
+            letter = exp.factors[1].name
+            self.letters[pos] = letter
+            inner = (Transpose if letter == "T" else ConjTranspose)(base, pos=pos)
+            return Inverse(inner, pos=pos)
         if on_function and exp == Num(Fraction(-1)):
             self.fail(pos, "a function to the power -1 is ambiguous (inverse function or reciprocal)")
         return Pow(base, exp, pos=pos)
@@ -582,6 +628,11 @@ class _Builder:
                  if hasattr(t, "type")]
         sub = "".join(parts)
         tokens = [t for t in ch[1].children[0].children if hasattr(t, "type")]
+        commas = [i for i, t in enumerate(tokens) if t.type == "SUBCOMMA"]
+        if commas and (commas[0] == 0 or commas[-1] == len(tokens) - 1
+                       or any(b - a == 1 for a, b in zip(commas, commas[1:], strict=False))):
+            self.fail(tokens[commas[0]].start_pos, "an empty part in a subscript: write "
+                      "a_{1,2}, with something on both sides of each comma")
         if (len(tokens) == 1 and tokens[0].type == "NUMBER" and len(str(tokens[0])) > 1
                 and not self.source[: tokens[0].start_pos].rstrip().endswith("{")):
             text = str(tokens[0])
@@ -664,6 +715,19 @@ def _normal_name(raw: str, clause: str) -> str:
     return base
 
 
+def _split_names(part: str) -> list[str]:
+    """``a, b_{1,2}, c`` -> ``a``, ``b_{1,2}``, ``c``: commas inside braces belong to a subscript."""
+    out, depth, cur = [], 0, ""
+    for ch in part:
+        depth += {"{": 1, "}": -1}.get(ch, 0)
+        if ch == "," and depth == 0:
+            out.append(cur)
+            cur = ""
+        else:
+            cur += ch
+    return [*out, cur]
+
+
 def parse_assumptions(text: str | None) -> Assumptions:
     """Read ``--assume`` clauses: ``NAMES PROPERTY`` separated by ``;``.
 
@@ -696,7 +760,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
             shape = tuple(int(d) if d.isdigit() else d for d in (r, c))
             if any(isinstance(d, int) and not 1 <= d <= 20 for d in shape):
                 raise AssumptionError(f"in the clause '{clause}': sizes must be from 1 to 20")
-            for raw in names_part.split(","):
+            for raw in _split_names(names_part):
                 shapes[_normal_name(raw, clause)] = shape
             continue
         prop = prop_part.lower().replace("-", "_").replace(" ", "_")
@@ -707,7 +771,7 @@ def parse_assumptions(text: str | None) -> Assumptions:
             known = ", ".join(sorted(PROPERTIES))
             raise AssumptionError(f"in the clause '{clause}': unknown property '{prop_part}' "
                                   f"(known: {known})")
-        names = [_normal_name(raw, clause) for raw in names_part.split(",")]
+        names = [_normal_name(raw, clause) for raw in _split_names(names_part)]
         if prop == "commute":
             if len(names) < 2:
                 raise AssumptionError(f"in the clause '{clause}': 'commute' needs two or more names")
@@ -734,6 +798,13 @@ def close_properties(props: set[str]) -> frozenset[str]:
     ['complex', 'hermitian', 'invertible', 'nonzero', 'positive_definite', 'positive_semidefinite']
     """
     p = set(props)
+    if "real" in p and "complex" not in p:
+        # a real unitary matrix is orthogonal, a real hermitian one symmetric: said so, so that
+        # nothing below makes the matrix complex (and instances are drawn real)
+        if "unitary" in p:
+            p = (p - {"unitary"}) | {"orthogonal"}
+        if "hermitian" in p:
+            p = (p - {"hermitian"}) | {"symmetric"}
     if p & {"unitary", "hermitian"}:
         p.add("complex")
     if "orthogonal" in p:
@@ -755,6 +826,17 @@ def close_properties(props: set[str]) -> frozenset[str]:
     if "real" in p and "complex" in p:
         p.discard("real")
     return frozenset(p)
+
+
+def identity_size(name: str) -> Dim | None:
+    """The size of ``I_n``, ``I_{12}``, ``I_3`` (1 to 20, or a letter); None for another name."""
+    m = re.fullmatch(r"I_(?:([A-Za-z])|\{?([0-9]+)\}?)", name)
+    if m is None:
+        return None
+    if m.group(1):
+        return m.group(1)
+    k = int(m.group(2))
+    return k if 1 <= k <= 20 else None
 
 
 def default_kind(name: str, bold: bool) -> str:
@@ -812,17 +894,24 @@ def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
         for node in _walk(p.tree):
             if isinstance(node, Sym):
                 used.add(node.name)
-    dims = assumptions.dims()
-    names = sorted((used | assumptions.names()) - (dims - assumptions.names()))
+    declared_names = assumptions.names()
+    # I_n, I_3 (not declared): the identity of that size; a letter size comes into scope
+    identities = {n for n in used if n.startswith("I_") and n not in declared_names
+                  and n not in bold}
+    dims = assumptions.dims() | {s for n in identities
+                                 if isinstance(s := identity_size(n), str)}
+    names = sorted((used | declared_names) - (dims - declared_names))
     out = []
     for name in names:
-        if name in dims and name not in assumptions.names():
+        if name in dims and name not in declared_names:
             continue
         declared = set(assumptions.props_of(name))
         shape = assumptions.shape_of(name)
-        if name not in assumptions.names() and name not in bold:
-            if name == "I" or name in CONSTANTS:
+        if name not in declared_names and name not in bold:
+            if name == "I" or name in CONSTANTS or name in identities:
                 continue  # the identity, or a constant
+        if {"real", "complex"} <= declared:
+            raise AssumptionError(f"'{name}' is declared both real and complex")
         kinds = declared & {MATRIX, VECTOR, SCALAR}
         if len(kinds) > 1:
             raise AssumptionError(f"'{name}' is declared both {' and '.join(sorted(kinds))}")
@@ -855,7 +944,7 @@ def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
             raise AssumptionError(f"'{name}' is {rows}×{cols}, but '{bad}' needs a square matrix")
         props = close_properties(declared - {MATRIX, VECTOR, SCALAR})
         out.append((name, SymbolType(kind, rows, cols, props)))
-    in_scope = frozenset(d for d in dims if d not in assumptions.names())
+    in_scope = frozenset(d for d in dims if d not in declared_names)
     return Env(tuple(out), in_scope, assumptions.commuting)
 
 
@@ -877,6 +966,7 @@ class _Typer:
         self.env, self.source, self.limits = env, source, limits
         self.parent: dict = {}
         self.fresh = 0
+        self.letters: dict[int, str] = {}  # Parsed.letters of the input being typed
 
     def fail(self, node: Expr, reason: str):
         raise ShapeError(self.source, max(node.pos, 0), reason)
@@ -948,6 +1038,12 @@ class _Typer:
             if e.name == "I":
                 v = self.var()
                 return Identity(v, pos=e.pos), (v, v)
+            if e.name.startswith("I_"):
+                size = identity_size(e.name)
+                if size is None:
+                    self.fail(e, f"{e.name}: the subscript of I is its size, a number from 1 to "
+                              "20 or a letter (I_n, I_3); declare the name to use it otherwise")
+                return Identity(size, pos=e.pos), (size, size)
             if e.name in CONSTANTS:
                 return Const(CONSTANTS[e.name], pos=e.pos), None
             if e.name in self.env.dims:
@@ -1131,8 +1227,29 @@ class _Typer:
             raise LimitError(f"the power at position {exp.pos + 1} would have more than "
                              f"{self.limits.max_number_bits} bits")
 
+    def _letter(self, e) -> str | None:
+        """'T' or 'H' when this (conjugate) transpose was written ^T or ^H with a letter."""
+        letter = self.letters.get(e.pos) if e.pos >= 0 else None
+        want = {"T": Transpose, "H": ConjTranspose}.get(letter)
+        return letter if want is not None and type(e) is want else None
+
+    def _letter_power(self, e) -> str | None:
+        """The letter of ^T or ^H when a clause declares it a scalar: then X^T is a power."""
+        letter = self._letter(e)
+        t = self.env.get(letter) if letter is not None else None
+        return letter if t is not None and t.kind == SCALAR else None
+
     def t_Transpose(self, e):
+        letter = self._letter_power(e)
+        if letter is not None:
+            return self.t_Pow(Pow(e.arg, Sym(letter, pos=e.pos), pos=e.pos))
         arg, s = self.infer(e.arg)
+        letter = self._letter(e)
+        if letter is not None and s is None:
+            other = ("a transpose (a scalar is its own transpose: write ^\\top)" if letter == "T"
+                     else "a conjugate transpose (write \\bar{...} for a conjugate)")
+            self.fail(e, f"'^{letter}' on a scalar is ambiguous: {other}, or a power (declare "
+                      f"'{letter} scalar')")
         return type(e)(arg, pos=e.pos), (None if s is None else (s[1], s[0]))
 
     t_ConjTranspose = t_Transpose
@@ -1142,6 +1259,11 @@ class _Typer:
         return Conj(arg, pos=e.pos), s
 
     def t_Inverse(self, e):
+        if isinstance(e.arg, (Transpose, ConjTranspose)):
+            letter = self._letter_power(e.arg)
+            if letter is not None:  # X^{-T} with T a declared scalar: the power -T
+                exp = Mul((MINUS_ONE, Sym(letter, pos=e.pos)), pos=e.pos)
+                return self.t_Pow(Pow(e.arg.arg, exp, pos=e.pos))
         arg, s = self.infer(e.arg)
         if s is None or self.one(s):
             return Pow(arg, Num(Fraction(-1)), pos=e.pos), s
@@ -1296,6 +1418,7 @@ def typecheck(parsed: list[Parsed], env: Env, limits: Limits = DEFAULT) -> list[
     out = []
     for p in parsed:
         typer = _Typer(env, p.source, limits)
+        typer.letters = p.letters
         expr, shape = typer.infer(p.tree)
         out.append(Typed(typer.resolve(expr), typer.resolve_shape(shape), p.source))
     return out
@@ -1312,6 +1435,7 @@ def typecheck_compared(left: Parsed, right: Parsed, env: Env,
     out = []
     for side, p in enumerate((left, right)):
         typer.source = p.source
+        typer.letters = p.letters
         try:
             out.append(typer.infer(p.tree))
         except DeriveError as exc:

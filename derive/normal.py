@@ -259,6 +259,8 @@ class NormalForm:
 
     def opaque_letter(self, kind: str, payload, rows, cols, props=frozenset()) -> dict:
         base = f"{kind}[{_poly_key(payload) if isinstance(payload, dict) else payload}]"
+        if isinstance(payload, dict) and not any(w for w in payload):
+            base += f"@{rows}×{cols}"  # c·I has no letter to carry its size (see _sized_key)
         self.opaque[base] = (kind, payload, frozenset(props))
         return {(Letter(base, rows=rows, cols=cols),): self.sp.Integer(1)}
 
@@ -462,7 +464,22 @@ class NormalForm:
         return w
 
     def n_Rank(self, e):
-        return self.const(self.atom(f"rank({_poly_key(self.nf(e.arg))})", True))
+        return self.const(self.atom(f"rank({self._sized_key(e.arg, self.nf(e.arg))})", True))
+
+    def _sized_key(self, arg: Expr, p: dict) -> str:
+        """The key of a polynomial, with the size of ``arg`` where no word carries one.
+
+        A polynomial keys its words by their letters, and the letters carry the sizes; but c·I has
+        the empty word, the same as the scalar c (and as c·I of any other size), so an atom made
+        from it (rank(cI)) must name the size itself.
+        """
+        key = _poly_key(p)
+        if any(w for w in p):
+            return key
+        from derive.frontend import shape_of
+
+        shape = shape_of(arg, self.env) or (1, 1)  # a scalar is its 1×1 matrix
+        return f"{key} @ {shape[0]}×{shape[1]}"
 
     def n_Norm(self, e):
         p = self.nf(e.arg)

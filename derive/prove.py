@@ -14,9 +14,10 @@ import time
 from dataclasses import dataclass, field
 
 from derive.core import kernel as K
-from derive.errors import DeriveError
+from derive.errors import DeriveError, LimitError
 from derive.expr import Expr, Relation
 from derive.frontend import build_env, parse, parse_assumptions, typecheck
+from derive.limits import DEFAULT
 
 SIMPLIFYING = [
     "transpose-of-product", "transpose-of-sum", "transpose-of-transpose", "transpose-of-identity",
@@ -41,6 +42,7 @@ class ProveResult:
     counterexample: dict | None = None
     reason: str | None = None
     error: dict | None = None
+    leans_on: list[str] = field(default_factory=list)  # cited entries not wholly kernel-checked
 
     @property
     def exit_code(self) -> int:
@@ -53,12 +55,20 @@ class ProveResult:
         for key in ("counterexample", "reason", "error"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
+        if self.leans_on:
+            out["leans_on"] = list(self.leans_on)
         return out
 
     def to_text(self) -> str:
         lines = [f"claim:  {self.claim}", f"status: {self.status}"]
         if self.steps:
-            lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):")
+            if self.leans_on:
+                lines.append(f"derivation ({len(self.steps) - 1} steps, each accepted by the "
+                             f"kernel, but citing {', '.join(self.leans_on)}, whose own proof is "
+                             "not wholly checked by the kernel):")
+            else:
+                lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the "
+                             "kernel):")
             shown = self.pretty or [e for e, _ in self.steps]
             for i, ((_, by), e) in enumerate(zip(self.steps, shown, strict=True)):
                 lines.append(f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else ""))
@@ -169,6 +179,9 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
         assumptions = parse_assumptions(assume)
         p = parse(claim, relation=True)
         env = build_env(assumptions, [p])
+        if len(env.symbols) > DEFAULT.max_symbols:  # the caps of check apply here too
+            raise LimitError(f"{len(env.symbols)} symbols are over the cap of "
+                             f"{DEFAULT.max_symbols}")
         read = typecheck([p], env)[0]
         typed, shape = read.expr, read.shape
     except DeriveError as exc:
@@ -195,15 +208,19 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     except K.FAULTS:  # an expression with no canonical form (a division by zero)
         chain = None
     accepted = _kernel_accepts(chain, checker) if chain is not None else None
-    if accepted is not None and accepted.complete:
-        from derive.render import unicode
+    from derive.render import unicode
 
-        return ProveResult("proved", shown, [(latex(e, vectors), by) for e, by in chain],
-                           pretty=[unicode(e) for e, _ in chain])
-    if accepted is not None:
-        return ProveResult("checked", shown, reason="the derivation found cites "
-                           + ", ".join(sorted(accepted.leans_on)) + ", whose proofs are partly "
-                           "prose, so it is not reported as proved")
+    if accepted is not None and accepted.complete:
+        steps = [(latex(e, vectors), by) for e, by in chain]
+        pretty = [unicode(e) for e, _ in chain]
+        return ProveResult("proved", shown, steps, pretty=pretty)
+    if accepted is not None:  # a step leans on an entry whose proof is partly prose
+        named = ", ".join(f"'{i}' (partial)" for i in sorted(accepted.leans_on))
+        return ProveResult("checked", shown, [(latex(e, vectors), by) for e, by in chain],
+                           [unicode(e) for e, _ in chain], leans_on=sorted(accepted.leans_on),
+                           reason=f"the derivation cites {named}, whose proof is not wholly "
+                                  "checked by the kernel; "
+                                  + (verdict.reason or f"{verdict.verdict} by {verdict.method}"))
     if verdict.verdict == "equivalent":
         how = ("the normal forms agree" if verdict.method == "normal form"
                else verdict.reason or "random trials agree")

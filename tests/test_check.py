@@ -539,7 +539,10 @@ MORE_TRAPS = [
  (r"\begin{bmatrix}0&1\\1&0\end{bmatrix}^{2}", r"I", "", "equivalent"),
  (r"2^{10}", r"1024", "", "equivalent"),
  (r"\frac{a^2-b^2}{a-b}", r"a+b", "", "equivalent"),
- (r"x^Tx", r"x^2", "", "equivalent"),
+ # ^T (a letter) on a scalar is refused: x^Tx with a plain (scalar) x is almost surely a vector
+ # written without \mathbf, and reading it as x^2 proved a false claim about vectors
+ (r"x^Tx", r"x^2", "", "invalid"),
+ (r"x^{\top}x", r"x^2", "", "equivalent"),
  (r"\mathbf{a}^T\mathbf{b}\mathbf{c}", r"\mathbf{c}\mathbf{b}^T\mathbf{a}", "", "equivalent"),
  (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{c}^T\mathbf{b}\mathbf{a}", "", "equivalent"),
  (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{b}^T\mathbf{a}\mathbf{c}", "", "not-equivalent"),

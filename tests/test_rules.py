@@ -30,7 +30,7 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "transpose-of-sum": [("(A+B-C)^T", "")],
     "transpose-of-transpose": [("(A^T)^T", "A m x n")],
     "transpose-of-identity": [("I^T", "")],
-    "transpose-of-scalar": [("(\\mathbf{x}^TA\\mathbf{y})^T", ""), ("(3c)^T", "")],
+    "transpose-of-scalar": [("(\\mathbf{x}^TA\\mathbf{y})^T", ""), ("(3c)^{\\top}", "")],
     "symmetric-transpose": [("S^T", "S symmetric"), ("P^T", "P positive_definite")],
     "hermitian-conj-transpose": [("H^H", "H hermitian")],
     "conj-transpose-of-product": [("(cA\\mathbf{x})^H", "A complex; x complex; c complex")],
