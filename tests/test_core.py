@@ -94,7 +94,7 @@ def test_a_theorem_is_made_only_by_the_kernel():
     with pytest.raises(K.KernelError, match="only the kernel"):
         K.Theorem(object(), st, True, frozenset())
     with pytest.raises(TypeError):
-        K.Theorem(st, True, frozenset())  # noqa: the token is required
+        K.Theorem(st, True, frozenset())  # the token is required
 
 
 # ---------------------------------------------------------------- (4) a theorem in context
