@@ -157,17 +157,27 @@ def _text_key(assume: str, texts: dict) -> str:
     return h.hexdigest()
 
 
-def _cache_file():
+def _reader_version() -> str:
+    """A hash of the source that reads the catalogue, taken when this module is imported: the
+    code that runs, not a newer copy on disk."""
     import hashlib
-    import os
     from pathlib import Path
 
     here = Path(__file__).parent
     h = hashlib.sha256()
     for part in ("grammar.lark", "frontend.py", "verify.py", "core/terms.py", "core/shapes.py"):
         h.update((here / part).read_bytes())
+    return h.hexdigest()[:24]
+
+
+_READER_VERSION = _reader_version()
+
+
+def _cache_file():
+    from pathlib import Path
+
     root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
-    return root / f"read-{h.hexdigest()[:24]}.pickle"
+    return root / f"read-{_READER_VERSION}.pickle"
 
 
 def _parse_cache() -> dict:
@@ -341,8 +351,14 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
     report.uses, report.leans_on = set(result.uses), set(result.leans_on)
     for ci, (spec, cr) in enumerate(zip(entry.chains, result.chains, strict=False)):
         report.chains.append(_chain_report(entry, ci, spec, cr, typed, vectors, latex))
+    import re
+
+    steps = [s.message for c in report.chains for s in c.steps if s.status == "failed"
+             and s.message and c.form == "calc"]
+    report.errors += steps
     for msg in result.errors:
-        report.errors.append(f"{entry.id}, {msg}")
+        if not (steps and re.match(r"chain \d+[^:]*: step \d+ \(", msg)):
+            report.errors.append(f"{entry.id}, {msg}")
     return report
 
 
@@ -375,8 +391,9 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
             status, msg = "failed", "not checked: an earlier step of this chain failed"
         else:
             status = "checked" if r.ok else "failed"
-            msg = "" if r.ok else (f"{entry.id}, step {si} ({entry.proof_file}:{step.line}): "
-                                   f"rule '{step.by}': {r.message}")
+            where = f", chain '{spec.name}'" if spec.name else ""
+            msg = "" if r.ok else (f"{entry.id}{where}, step {si} ({entry.proof_file}:{step.line}):"
+                                   f" rule '{step.by}': {r.message}")
         out.steps.append(StepReport(shown, step.by, step.rel, status, msg, step.prose, typed=cur,
                                     conditions=r.conditions if r is not None else ()))
     return out

@@ -238,7 +238,7 @@ case("complex-pd-by-real-fixed-vector",
   {{ definition = 'X positive_definite', fix = 'v', from = 'pos' }},"""),
      "A = I, K = [[0,1],[-1,0]], X = I + iK = [[1,i],[-i,1]] is hermitian with eigenvalues 0 and 2: "
      "v = (1, i) gives v^H X v = 0. A real fixed vector only tests real v",
-     hole="Checker._definition / _check_arbitrary accept a REAL fixed vector for a complex "
+     hole="(fixed) Checker._definition / _check_arbitrary accepted a REAL fixed vector for a complex "
           "(hermitian) matrix: v^H X v > 0 for real v does not make X positive definite")
 case("complex-psd-by-real-fixed-vector",
      entry("rt", "X positive_semidefinite", "K matrix; X complex; v vector",
@@ -262,7 +262,7 @@ case("complex-psd-by-real-fixed-vector",
     {{ expr = '0', rel = '>=', by = 'norm-squared-positive' }} ] }},
   {{ definition = 'X positive_semidefinite', fix = 'v', from = 'pos' }},"""),
      "K = [[0,1],[-1,0]], X = I + 2iK is hermitian with eigenvalues -1 and 3",
-     hole="Checker._definition accepts a REAL fixed vector for a complex matrix (semidefinite)")
+     hole="(fixed) Checker._definition accepted a REAL fixed vector for a complex matrix (semidefinite)")
 
 # ------------------------------------------------------------------ contradiction
 case("contradiction-not-incompatible",
@@ -397,8 +397,7 @@ def _verify_case(tmp_path, ids: str, proofs: str) -> str:
 
 def _param(c):
     name, ids, proofs, why, hole = c
-    marks = [pytest.mark.xfail(strict=True, reason="HOLE: " + hole)] if hole else []
-    return pytest.param(ids, proofs, why, id=name, marks=marks)
+    return pytest.param(ids, proofs, why, id=name)  # ``hole``: what was fixed, for the record
 
 
 @pytest.mark.parametrize("ids, proofs, why", [_param(c) for c in CASES])
@@ -436,9 +435,6 @@ def _api_scope_hole():
     return r1.ok and r2.ok
 
 
-@pytest.mark.xfail(strict=True, reason="HOLE: Context.add / Checker trust properties declared in "
-                   "Statement.scope as hypotheses (facts.prove), but _discharged checks only "
-                   "Statement.hypotheses when the theorem is cited")
 def test_api_declared_property_missing_from_hypotheses_is_refused():
     assert not _api_scope_hole()
 

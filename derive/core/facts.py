@@ -285,9 +285,6 @@ class Facts:
             for name, h in items:
                 if self._states(h, e, prop):
                     return SideCondition(claim, kind, name)
-        if isinstance(e, Sym) and self.scope.get(e.name) is not None and self.scope[e.name].has(
-                prop) and prop not in ("real",):
-            return SideCondition(claim, "hypothesis", f"{e.name} {prop}")
         for fact in BASE_FACTS:
             try:
                 needed = fact.premises(e, prop, self.scope)

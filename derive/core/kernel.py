@@ -340,19 +340,21 @@ class Checker:
         first = chain.steps[0].term
         if not well_typed(first, self.scope):
             raise KernelError(f"{text(first)} is not well typed")
-        relation, prev = "=", first
+        relation, prev, failures = "=", first, []
         for k, step in enumerate(chain.steps[1:], start=1):
             if step.by is None:
                 res = StepResult(None, "prose: not checked")
             else:
                 res = self.check_step(prev, step, chain, fixed)
-            cr.steps.append(res)
+            cr.steps.append(res)  # every step is checked, so that each failure is reported
             if res.ok is False:
-                raise KernelError(f"step {k} ({step.by}): {res.message}")
-            relation = COMPOSE.get((relation, step.rel))
-            if relation is None:
-                raise KernelError(f"step {k}: a chain of these relations proves nothing")
+                failures.append(f"step {k} ({step.by}): {res.message}")
+            relation = COMPOSE.get((relation, step.rel)) if relation else None
+            if relation is None and not failures:
+                failures.append(f"step {k}: a chain of these relations proves nothing")
             prev = step.term
+        if failures:
+            raise KernelError("; ".join(failures))
         fact = Relation(relation, first, prev)
         if chain.suppose is None:
             return fact, fixed
@@ -576,6 +578,7 @@ class Checker:
                     self._check_arbitrary(chain.fix)
                     if chain.fix in symbols(x):
                         raise KernelError(f"{text(x)} contains the fixed {chain.fix}")
+                    self._fixed_vector_fits(chain.fix, x)
                     return [(Relation("!=", Mul((x, v)), Zero(s[0], 1)), chain.fix)]
                 raise KernelError("invertible by definition names its inverse (witness)")
             if prop == "orthogonal" and not real_valued(x, self.scope):
@@ -592,13 +595,21 @@ class Checker:
                 raise KernelError("a positive (semi)definite matrix by definition fixes an "
                                   "arbitrary vector (fix = 'NAME') that it does not contain")
             self._check_arbitrary(v)
+            self._fixed_vector_fits(v, x)
             herm = "symmetric" if real_valued(x, self.scope) else "hermitian"
             if not self.facts.need(x, herm):
                 raise KernelError(f"{text(x)} is not known to be {herm}")
-            vt = Transpose(Sym(v)) if real_valued(x, self.scope) else ConjTranspose(Sym(v))
+            vt = ConjTranspose(Sym(v)) if self.scope[v].complex else Transpose(Sym(v))
             op = ">" if prop == "positive_definite" else ">="
             return [(Relation(op, Mul((vt, x, Sym(v))), Num(Fraction(0))), v)]
         raise KernelError(f"there is no definition form for '{prop}'")
+
+    def _fixed_vector_fits(self, v: str, x: Expr):
+        """A fact for every real v says nothing of complex vectors: a matrix that is not real
+        needs a fixed vector declared complex."""
+        if not real_valued(x, self.scope) and not self.scope[v].complex:
+            raise KernelError(f"{text(x)} is not real, so the arbitrary {v} must be complex "
+                              f"(declare '{v} complex')")
 
     def chain_induction(self, chain: Chain, cr: ChainResult):
         k, goal = chain.fix, chain.result

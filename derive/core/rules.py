@@ -62,7 +62,8 @@ def demo_facts(props: dict[str, set[str]] | None = None, complex_: set[str] = fr
         syms.append((name, SymbolType(VECTOR, "n", 1, _props(name, props, complex_))))
     for name in "abcks":
         syms.append((name, SymbolType(SCALAR, 1, 1, _props(name, props, complex_))))
-    return Facts(Scope(tuple(syms), frozenset({"n"})))
+    hyps = [(f"{n} {p}", Has(Sym(n), p)) for n, ps in props.items() for p in sorted(ps)]
+    return Facts(Scope(tuple(syms), frozenset({"n"})), hyps)
 
 
 def _props(name, props, complex_):
