@@ -209,7 +209,8 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
                                   "agreement is no evidence; the normal forms differ")
     if report.agreed >= MIN_AGREEMENTS:
         sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
-        kind = "exactly" if report.exact else "to 40 digits"
+        kind = "exactly" if report.exact else ("within rounding, at two precisions of 60 digits "
+                                                "or more (as many as the magnitudes need)")
         return CheckResult(
             "equivalent", "random trials", *shown,
             reason=f"no symbolic derivation; the two sides agree {kind} on {report.agreed} random "

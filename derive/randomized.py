@@ -68,6 +68,7 @@ class Arith:
         self.complex = complex_
         self.limits = limits
         self.mag = 0.0  # the largest |log10| of a numeric value seen since the last reset
+        self.max_dps = MAX_DPS  # lowered once a matrix function is met
         self.complex_names: frozenset[str] = frozenset()  # the symbols declared complex
         self._real_typed: dict[int, bool] = {}
 
@@ -327,6 +328,7 @@ class Arith:
         if a.matrix:
             fn = {"exp": mpmath.expm, "sin": mpmath.sinm, "cos": mpmath.cosm,
                   "sqrt": mpmath.sqrtm}.get(name)
+            self.max_dps = MAX_DPS_MATRIX_FUNCTION
             if fn is None:
                 raise Undefined(f"the matrix function {name}")
             try:
@@ -407,6 +409,18 @@ class Arith:
 
 def _flat(m):
     return [x for row in m.to_list() for x in row]
+
+
+def _row_sum_bound(m, complex_: bool) -> int:
+    """An integer at least the largest absolute row sum of an exact matrix (|re| + |im| each)."""
+    best = Fraction(1)
+    for row in m.to_list():
+        total = Fraction(0)
+        for x in row:
+            for part in ((x.x, x.y) if complex_ else (x,)):
+                total += abs(Fraction(int(part.numerator), int(part.denominator)))
+        best = max(best, total)
+    return math.ceil(best)
 
 
 def _flat_mp(m):
@@ -626,6 +640,11 @@ class Sampler:
                 x = K(k) if not self.a.complex else K(k, 0)
             elif t.complex:
                 x = self.entry(6)
+                side = r.random()  # the branch cuts of sqrt and log lie on the real axis
+                if side < 0.25:
+                    x = K(x.x, 0)
+                elif side < 0.375:
+                    x = K(0, x.y)
             else:
                 x = Fraction(r.randint(-9, 9), r.choice((1, 1, 2, 3, 5)))
                 if wide:
@@ -681,8 +700,12 @@ class Sampler:
             c = [self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
                  for _ in range(max(3, n))]
             out, power = DomainMatrix.eye(n, K).mul(c[0]), DomainMatrix.eye(n, K)
+            # powers of base / (its largest row sum, rounded up): entries stay moderate, so that
+            # e^{B} needs no thousand digits (B = A^7 had entries near 10^13)
+            bound = _row_sum_bound(base, self.a.complex)
+            scaled = base.mul(self.a.rational(Fraction(1, bound)))
             for coeff in c[1:]:
-                power = power * base
+                power = power * scaled
                 out = out + power.mul(coeff)
             return out
         combined = self._combined(n, t)
@@ -1026,6 +1049,7 @@ class TrialReport:
 
 
 MAX_DPS = 3000  # beyond this working precision an instance decides nothing
+MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are computed (slow)
 REDRAWS = 5  # draws per planned instance while the expected answer has no real value
 
 
@@ -1105,11 +1129,12 @@ def compare_instance(left, right, values, sizes, arith):
     return ("agree" if same else "differ"), lv, rv, diff
 
 
-def working_precision(mag: float) -> int | None:
+def working_precision(mag: float, cap: int = MAX_DPS) -> int | None:
     """The digits that values of decimal magnitude up to ``mag`` (huge or tiny) need so that a
-    difference as small as the smallest of them is still seen; None past MAX_DPS."""
+    difference as small as the smallest of them is still seen next to the largest (e^{1000} +
+    e^{-1000} against e^{1000}); None past ``cap``."""
     p = DPS if 2 * mag + 40 <= DPS else DPS + 10 * math.ceil((2 * mag + 10) / 10)
-    return p if p <= MAX_DPS else None
+    return p if p <= cap else None
 
 
 def _evaluate_at(dps: int, left, right, values, sizes, arith):
@@ -1121,7 +1146,7 @@ def _evaluate_at(dps: int, left, right, values, sizes, arith):
 
 def _confirm_not_real(left, right, values, sizes, arith) -> bool:
     """Whether, at a higher precision, the expected answer has a value and the answer none."""
-    p = working_precision(arith.mag)
+    p = working_precision(arith.mag, arith.max_dps)
     if p is None:
         return False
     import mpmath
@@ -1155,7 +1180,7 @@ def numeric_verdict(left, right, values, sizes, arith, lv, rv):
     if lv.shape != rv.shape and not (None in (lv.shape, rv.shape) or (1, 1) in (lv.shape,
                                                                               rv.shape)):
         return False, None
-    p = working_precision(arith.mag)
+    p = working_precision(arith.mag, arith.max_dps)
     if p is None:
         return None, None
     prev = arith.difference(lv, rv)[0] if p == DPS else None
@@ -1173,7 +1198,7 @@ def numeric_verdict(left, right, values, sizes, arith, lv, rv):
                 return True, diff  # noise: it shrank with the precision
             if prev > 0 and abs(diff - prev) <= prev * mpmath.mpf(10) ** -3:
                 return False, diff  # a real difference, the same at two precisions
-            if dps > MAX_DPS:
+            if dps > arith.max_dps:
                 break
         prev = diff
     return None, None
