@@ -86,6 +86,8 @@ def counterexample_lines(ce: dict, left: str, right: str) -> list[str]:
     lines += [f"  {name} = {val['latex']}" for name, val in ce["instance"].items()]
     lines.append(f"  {left} = {ce['expected']['latex']}")
     lines.append(f"  {right} = {ce['answer']['latex']}")
+    if "difference" in ce:
+        lines.append(f"  |difference| = {ce['difference']['latex']}")
     return lines
 
 
@@ -207,7 +209,8 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
                                   "agreement is no evidence; the normal forms differ")
     if report.agreed >= MIN_AGREEMENTS:
         sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
-        kind = "exactly" if report.exact else "to 40 digits"
+        kind = "exactly" if report.exact else ("within rounding, at two precisions of 60 digits "
+                                                "or more (as many as the magnitudes need)")
         return CheckResult(
             "equivalent", "random trials", *shown,
             reason=f"no symbolic derivation; the two sides agree {kind} on {report.agreed} random "
@@ -226,9 +229,19 @@ def _generic_only(left, right) -> bool:
 
 
 def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResult:
-    result = CheckResult("not-equivalent", "counterexample (exact evaluation)"
-                         if report.exact else "counterexample (60-digit evaluation)",
-                         *shown, counterexample=_counterexample(report, env))
+    trial = report.counterexample
+    if trial.right is None:
+        method = "counterexample (real domain)"
+    elif report.exact:
+        method = "counterexample (exact evaluation)"
+    else:
+        method = "counterexample (numeric evaluation, confirmed at two precisions)"
+    result = CheckResult("not-equivalent", method, *shown,
+                         counterexample=_counterexample(report, env))
+    if trial.right is None:
+        result.reason = ("the scalars are real: here the expected answer has a value and the "
+                         "answer has none (a square root or logarithm of a negative number, or a "
+                         "fractional power of one)")
     if hints:
         result.hint = _hint(left, right, env, limits, seed)
     return result
@@ -254,17 +267,25 @@ def _counterexample(report, env) -> dict:
     from derive.randomized import value_data, value_latex
 
     trial = report.counterexample
+    shown = [v for v in (trial.left, trial.right) if v is not None]
     complex_ = any(t.complex for _, t in env.symbols) or any(
-        _complex_value(v) for v in (trial.left, trial.right, *trial.values.values()))
-    return {
+        _complex_value(v) for v in (*shown, *trial.values.values()))
+    out = {
         "sizes": trial.sizes,
         "instance": {name: {"latex": value_latex(v, complex_), "value": value_data(v, complex_)}
                      for name, v in trial.values.items()},
         "expected": {"latex": value_latex(trial.left, complex_),
                      "value": value_data(trial.left, complex_)},
-        "answer": {"latex": value_latex(trial.right, complex_),
-                   "value": value_data(trial.right, complex_)},
+        "answer": ({"latex": r"\text{no real value}", "value": None} if trial.right is None else
+                   {"latex": value_latex(trial.right, complex_),
+                    "value": value_data(trial.right, complex_)}),
     }
+    if trial.difference is not None:  # 1 against tanh(1000): the values print alike
+        import mpmath
+
+        out["difference"] = {"latex": mpmath.nstr(trial.difference, 6),
+                             "value": float(trial.difference) or str(trial.difference)}
+    return out
 
 
 def _complex_value(value) -> bool:

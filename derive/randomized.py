@@ -34,6 +34,11 @@ class Undefined(Exception):
     """The expression has no value on this instance (a singular inverse, a division by zero)."""
 
 
+class NotReal(Undefined):
+    """A real function outside its real domain: the square root or logarithm of a negative real,
+    a fractional power of one. Unlike a singular point, such a set has positive measure."""
+
+
 # ---------------------------------------------------------------- values
 
 @dataclass
@@ -62,6 +67,29 @@ class Arith:
         self.K = QQ_I if complex_ else QQ
         self.complex = complex_
         self.limits = limits
+        self.mag = 0.0  # the largest |log10| of a numeric value seen since the last reset
+        self.max_dps = MAX_DPS  # lowered once a matrix function is met
+        self.complex_names: frozenset[str] = frozenset()  # the symbols declared complex
+        self._real_typed: dict[int, bool] = {}
+
+    def note(self, x) -> None:
+        """Record the decimal magnitude of a numeric value (huge or tiny) for the precision."""
+        import mpmath
+
+        for z in (_flat_mp(x) if isinstance(x, mpmath.matrix) else (x,)):
+            if z:
+                self.mag = max(self.mag, abs(int(mpmath.mag(z))) * 0.30103)
+
+    def real_typed(self, e: Expr) -> bool:
+        """Whether ``e`` is real by its type: no complex symbol and no ``i`` (cached by node)."""
+        key = id(e)
+        if key not in self._real_typed:
+            from derive.expr import Sym
+
+            self._real_typed[key] = not any(
+                (isinstance(n, Const) and n.name == "i")
+                or (isinstance(n, Sym) and n.name in self.complex_names) for n in walk(e))
+        return self._real_typed[key]
 
     # conversions
     def rational(self, x: Fraction):
@@ -85,9 +113,12 @@ class Arith:
         import mpmath
 
         if self.complex:
-            return mpmath.mpc(mpmath.mpf(int(x.x.numerator)) / int(x.x.denominator),
-                              mpmath.mpf(int(x.y.numerator)) / int(x.y.denominator))
-        return mpmath.mpf(int(x.numerator)) / int(x.denominator)
+            z = mpmath.mpc(mpmath.mpf(int(x.x.numerator)) / int(x.x.denominator),
+                           mpmath.mpf(int(x.y.numerator)) / int(x.y.denominator))
+        else:
+            z = mpmath.mpf(int(x.numerator)) / int(x.denominator)
+        self.note(z)  # an exact 10^500 next to a numeric value needs 500 digits more
+        return z
 
     def numeric(self, v: Value) -> Value:
         return Value(self.to_mp(v), v.matrix, False)
@@ -166,8 +197,8 @@ class Arith:
             if a.val == self.K.zero:
                 raise Undefined("division by zero")
             return Value(self.K.one / a.val, False, True)
-        if abs(a.val) < 1e-45:
-            raise Undefined("division by (nearly) zero")
+        if a.val == 0:  # a rounding residue divides into noise, which no precision confirms
+            raise Undefined("division by zero")
         return Value(1 / a.val, False, False)
 
     def inverse(self, a: Value) -> Value:
@@ -179,7 +210,7 @@ class Arith:
             return self.check_size(Value(a.val.inv(), True, True))
         import mpmath
 
-        if abs(mpmath.det(a.val)) < 1e-40:
+        if mpmath.det(a.val) == 0:
             raise Undefined("a singular matrix has no inverse")
         return Value(a.val ** -1, True, False)
 
@@ -231,7 +262,8 @@ class Arith:
         return Value(self.K(a.val.rank()) if not self.complex else self.K(a.val.rank(), 0),
                      False, True)
 
-    def power(self, a: Value, k: Value) -> Value:
+    def power(self, a: Value, k: Value, real: bool = False) -> Value:
+        """a^k; with ``real``, a real base and exponent must give a real value (else NotReal)."""
         k = self._unwrap(k)
         kint = self._as_integer(k)
         if a.matrix:
@@ -262,7 +294,20 @@ class Arith:
         x, y = self.to_mp(a), self.to_mp(k)
         if x == 0 and mpmath.re(y) <= 0:
             raise Undefined("zero to a non-positive power")
+        if real and mpmath.im(y) == 0 and not (kint is not None or mpmath.isint(y)):
+            self._real_domain(a, x, "a fractional power")
         return Value(mpmath.power(x, y), False, False)
+
+    def _real_domain(self, a: Value, x, what: str) -> None:
+        """Raise NotReal if a real argument is negative, decisively (exactly, or far above the
+        rounding noise of the working precision); Undefined if it is too close to zero to tell."""
+        import mpmath
+
+        if mpmath.im(x) != 0 or mpmath.re(x) >= 0:
+            return
+        if a.exact or -x > mpmath.mpf(10) ** -(mpmath.mp.dps // 2):
+            raise NotReal(f"{what} of a negative real number")
+        raise Undefined(f"{what} of a number too close to zero to tell its sign")
 
     def _as_integer(self, k: Value):
         if not k.exact:
@@ -273,15 +318,17 @@ class Arith:
             return int(k.val.x.numerator)
         return int(k.val.numerator) if k.val.denominator == 1 else None
 
-    def func(self, name: str, a: Value) -> Value:
+    def func(self, name: str, a: Value, real: bool = False) -> Value:
+        """A named function; with ``real``, a real scalar argument must stay in its real domain."""
         import mpmath
 
         if name == "sqrt" and not a.matrix:
-            return self.power(a, Value(self.rational(Fraction(1, 2)), False, True))
+            return self.power(a, Value(self.rational(Fraction(1, 2)), False, True), real)
         x = self.to_mp(a)
         if a.matrix:
             fn = {"exp": mpmath.expm, "sin": mpmath.sinm, "cos": mpmath.cosm,
                   "sqrt": mpmath.sqrtm}.get(name)
+            self.max_dps = MAX_DPS_MATRIX_FUNCTION
             if fn is None:
                 raise Undefined(f"the matrix function {name}")
             try:
@@ -290,6 +337,10 @@ class Arith:
                 raise Undefined(str(exc)) from None
         if name == "log" and x == 0:
             raise Undefined("log of zero")
+        if name == "log" and real:
+            self._real_domain(a, x, "a logarithm")
+        if name == "tanh":  # 1 - tanh(x) is about 2e^{-2|x|}: that many digits are needed
+            self.mag = max(self.mag, float(abs(mpmath.re(x))) * 0.8686)
         fn = {"exp": mpmath.exp, "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
               "log": mpmath.log, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
               "tanh": mpmath.tanh}[name]
@@ -360,6 +411,22 @@ def _flat(m):
     return [x for row in m.to_list() for x in row]
 
 
+def _row_sum_bound(m, complex_: bool) -> int:
+    """An integer at least the largest absolute row sum of an exact matrix (|re| + |im| each)."""
+    best = Fraction(1)
+    for row in m.to_list():
+        total = Fraction(0)
+        for x in row:
+            for part in ((x.x, x.y) if complex_ else (x,)):
+                total += abs(Fraction(int(part.numerator), int(part.denominator)))
+        best = max(best, total)
+    return math.ceil(best)
+
+
+def _flat_mp(m):
+    return [x for row in m.tolist() for x in row]
+
+
 def _real_part(x, arith) -> Fraction:
     if arith.complex:
         return Fraction(int(x.x.numerator), int(x.x.denominator))
@@ -404,7 +471,21 @@ class Evaluator:
         return Value(self.a.rational(x), False, True)
 
     def ev(self, e: Expr) -> Value:
-        return getattr(self, "e_" + type(e).__name__)(e)
+        v = getattr(self, "e_" + type(e).__name__)(e)
+        if not v.exact:
+            self.a.note(v.val)
+        return v
+
+    def real(self, e: Expr, v: Value) -> bool:
+        """Whether a function of ``e`` is a real function: a scalar real by type and value."""
+        import mpmath
+
+        if v.matrix:
+            return False
+        x = v.val
+        if not v.exact:
+            return mpmath.im(x) == 0 and self.a.real_typed(e)
+        return (not self.a.complex or x.y == 0) and self.a.real_typed(e)
 
     def e_Num(self, e):
         return self.num(e.value)
@@ -445,7 +526,9 @@ class Evaluator:
         return self.a.mul(self.ev(e.num), self.a.reciprocal(self.ev(e.den)))
 
     def e_Pow(self, e):
-        return self.a.power(self.ev(e.base), self.ev(e.exp))
+        base, exp = self.ev(e.base), self.ev(e.exp)
+        real = self.real(e.base, base) and self.real(e.exp, exp)
+        return self.a.power(base, exp, real)
 
     def e_Transpose(self, e):
         return self.a.transpose(self.ev(e.arg))
@@ -484,7 +567,8 @@ class Evaluator:
         return self.num(Fraction(math.factorial(k)))
 
     def e_Func(self, e):
-        return self.a.func(e.name, self.ev(e.arg))
+        arg = self.ev(e.arg)
+        return self.a.func(e.name, arg, self.real(e.arg, arg))
 
     def e_MatrixLit(self, e):
         from sympy.polys.matrices import DomainMatrix
@@ -511,8 +595,10 @@ def evaluate(e: Expr, values: dict[str, Value], sizes: dict[str, int], arith: Ar
 class Sampler:
     """Draws random instances that satisfy the declared properties, from a seeded generator."""
 
-    def __init__(self, arith: Arith, rng: random.Random, spread: int = 4):
+    def __init__(self, arith: Arith, rng: random.Random, spread: int = 4,
+                 transcendental: frozenset[str] = frozenset()):
         self.a, self.rng, self.spread = arith, rng, spread
+        self.transcendental = transcendental  # scalars inside exp, sin, ... or an exponent
         self.wide = spread > 4  # the second round also draws scalars far from zero
         self.draws = 0
         self.complex = arith.complex  # whether the symbol being drawn may have complex entries
@@ -536,23 +622,37 @@ class Sampler:
         return DomainMatrix([[self.entry(spread) for _ in range(cols)] for _ in range(rows)],
                             (rows, cols), self.a.K)
 
-    def scalar(self, t: SymbolType):
+    def scalar(self, t: SymbolType, name: str = ""):
+        """A scalar with the declared properties. Integers come from a small range and, in the
+        second round, from ±40 and ±1000; a real scalar inside a transcendental function mostly
+        has a moderate size and a denominator of two or three digits (sin(21000πx) is 0 at every
+        x with a small denominator, and cosh(6795)^2 needs 6000 digits)."""
         r, K = self.rng, self.a.K
         self.complex = self.a.complex and t.complex
         for _ in range(50):
             self.draws += 1
             wide = self.wide and self.draws % 3 != 0  # two in three draws of the second round
             if t.has("integer"):
-                k = r.randint(-40, 40) if wide else r.randint(-2, 4)
+                reach = r.choice((40, 40, 1000)) if wide else 0
+                k = r.randint(-reach, reach) if wide else r.randint(-2, 4)
                 if t.has("positive"):
                     k = abs(k)
                 x = K(k) if not self.a.complex else K(k, 0)
             elif t.complex:
                 x = self.entry(6)
+                side = r.random()  # the branch cuts of sqrt and log lie on the real axis
+                if side < 0.25:
+                    x = K(x.x, 0)
+                elif side < 0.375:
+                    x = K(0, x.y)
             else:
                 x = Fraction(r.randint(-9, 9), r.choice((1, 1, 2, 3, 5)))
                 if wide:
                     x = Fraction(r.randint(-10**4, 10**4), r.choice((1, 1, 7, 1000)))
+                if name in self.transcendental and r.random() < (0.75 if wide else 0.5):
+                    q = r.randint(11, 997)
+                    reach = 40 if wide else 9
+                    x = Fraction(r.randint(-reach * q, reach * q), q)
                 if t.has("positive"):
                     x = abs(x)
                 x = K(x.numerator) / K(x.denominator) if not self.a.complex else K(x, 0)
@@ -600,8 +700,12 @@ class Sampler:
             c = [self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
                  for _ in range(max(3, n))]
             out, power = DomainMatrix.eye(n, K).mul(c[0]), DomainMatrix.eye(n, K)
+            # powers of base / (its largest row sum, rounded up): entries stay moderate, so that
+            # e^{B} needs no thousand digits (B = A^7 had entries near 10^13)
+            bound = _row_sum_bound(base, self.a.complex)
+            scaled = base.mul(self.a.rational(Fraction(1, bound)))
             for coeff in c[1:]:
-                power = power * base
+                power = power * scaled
                 out = out + power.mul(coeff)
             return out
         combined = self._combined(n, t)
@@ -724,37 +828,144 @@ class Sampler:
 
     def instance(self, env: Env, sizes: dict[str, int]) -> dict[str, Value]:
         values: dict[str, Value] = {}
-        partner_of: dict[str, str] = {}
         present = set(env.names())
         groups = [g & present for g in env.commuting if len(g & present) > 1]
         for g in groups:
             # overlapping groups (A, B commute; B, C commute) do not make A and C commute, but
-            # polynomials in one base would: no faithful instances, unless one group holds both
+            # the instances below would: no faithful instances, unless one group holds both
             for h in groups:
                 if g & h and not any(g | h <= k for k in groups):
                     raise Undefined(f"no instances of the commuting groups {', '.join(sorted(g))}"
                                     f" and {', '.join(sorted(h))} can be drawn")
+        drawn: set[str] = set()
         for group in groups:
-            # the most constrained member is drawn freely; the others are polynomials in it
-            members = sorted(group, key=lambda m: (-len(env[m].props), m))
-            for m in members[1:]:
-                if not _polynomial_keeps(env[m].props, env[members[0]].props):
-                    raise Undefined(f"no commuting instances of {', '.join(sorted(group))} with "
-                                    "these properties can be drawn")
-                if (env[m].rows, env[m].cols) != (env[members[0]].rows, env[members[0]].cols):
-                    raise Undefined(f"{m} and {members[0]} commute only if they have one size")
-                partner_of[m] = members[0]
-        order = sorted(env.names(), key=lambda n: n in partner_of)
-        for name in order:
-            t = env[name]
-            if t.kind == SCALAR:
-                values[name] = self.scalar(t)
+            members = sorted((m for m in group if env[m].kind == MATRIX),
+                             key=lambda m: (-len(env[m].props), m))
+            if len(members) < 2:
                 continue
-            base = None
-            if name in partner_of and partner_of[name] in values:
-                base = values[partner_of[name]].val
-            values[name] = self.symbol(t, sizes, base)
+            shape = (env[members[0]].rows, env[members[0]].cols)
+            for m in members[1:]:
+                if (env[m].rows, env[m].cols) != shape:
+                    raise Undefined(f"{m} and {members[0]} commute only if they have one size")
+            n = shape[0] if isinstance(shape[0], int) else sizes[shape[0]]
+            values.update(self.commuting_group([(m, env[m]) for m in members], n))
+            drawn |= set(members)
+        for name in env.names():
+            t = env[name]
+            if name in drawn:
+                continue
+            if t.kind == SCALAR:
+                values[name] = self.scalar(t, name)
+                continue
+            values[name] = self.symbol(t, sizes)
         return values
+
+    def commuting_group(self, members: list[tuple[str, SymbolType]], n: int):
+        """Pairwise commuting n×n instances of ``members`` (the most constrained first), each with
+        exactly its own declared properties, checked; not partners that inherit the first
+        member's properties (polynomials in a symmetric matrix are symmetric)."""
+        for _ in range(30):
+            mats = self._commuting([t for _, t in members], n)
+            if all(self._fits(m, t) for m, (_, t) in zip(mats, members, strict=True)):
+                return {name: Value(m, True, True) for m, (name, _) in zip(mats, members,
+                                                                            strict=True)}
+        raise Undefined("no commuting instances with these properties could be drawn")
+
+    def _fits(self, m, t: SymbolType) -> bool:
+        K = self.a.K
+        if t.has("invertible") and m.det() == K.zero:
+            return False
+        if t.has("nonzero") and all(x == K.zero for x in _flat(m)):
+            return False
+        return self.satisfies(m, t)
+
+    def _square_of(self, t: SymbolType, n: int, base=None):
+        self.complex = self.a.complex and t.complex
+        return self.square(n, t, base)
+
+    def _commuting(self, types: list[SymbolType], n: int) -> list:
+        """Two families, drawn at random, that together leave partners free:
+
+        - polynomials in a generic first member (every matrix that commutes with a matrix of
+          distinct eigenvalues is one), where polynomials keep the partners' properties;
+        - Q diag(c_1 I, ..., c_m I) Q^T for a random partition of n (m = 1: a multiple of I),
+          with the partners Q diag(B_1, ..., B_m) Q^T and blocks drawn freely (recursively, for
+          more partners) with their own properties, Q a random rational orthogonal matrix
+          (left out where a member is diagonal). Direct sums and a real orthogonal similarity
+          keep every property; the properties are checked anyway.
+        """
+        base, rest = types[0], types[1:]
+        if not rest:
+            return [self._square_of(base, n)]
+        poly = all(_polynomial_keeps(t.props, base.props) for t in rest)
+        if poly and (n == 1 or self.rng.random() < 0.5):
+            b = self._square_of(base, n)
+            return [b] + [self._square_of(t, n, b) for t in rest]
+        from sympy.polys.matrices import DomainMatrix
+
+        K = self.a.K
+        parts = self._partition(n)
+        blocks = [self._commuting(rest, k) for k in parts]
+        scalars = [self._eigenvalue(base) for _ in parts]
+        mats = [_block_diag([DomainMatrix.eye(k, K).mul(c) for k, c in zip(parts, scalars,
+                                                                          strict=True)], K)]
+        mats += [_block_diag([b[j] for b in blocks], K) for j in range(len(rest))]
+        if not any(t.has("diagonal") for t in types) and n > 1:
+            self.complex = False  # a real orthogonal Q keeps hermitian, unitary, complex symmetric
+            q = DomainMatrix.eye(n, K)
+            for _ in range(self.rng.randint(1, n)):
+                q = q * self.householder(n, True)
+            qt = q.transpose()
+            mats = [qt * m * q for m in mats]
+        return mats
+
+    def _partition(self, n: int) -> list[int]:
+        """A random composition of n: [n] (a multiple of I) one time in four, else random cuts."""
+        if n == 1 or self.rng.random() < 0.25:
+            return [n]
+        parts, run = [], 1
+        for _ in range(n - 1):
+            if self.rng.random() < 0.5:
+                parts.append(run)
+                run = 0
+            run += 1
+        return parts + [run]
+
+    def _eigenvalue(self, t: SymbolType):
+        """A scalar c such that cI has the properties of ``t``."""
+        a, r = self.a, self.rng
+        self.complex = a.complex and t.complex
+        positive = t.has("positive_definite")
+        if t.has("orthogonal") or t.has("unitary"):
+            if positive or t.has("positive_semidefinite"):
+                return a.K.one
+            if t.has("unitary") and self.complex and not t.has("hermitian"):
+                return self._unit()
+            return a.rational(Fraction(r.choice((-1, 1))))
+        if positive or t.has("positive_semidefinite"):
+            low = 1 if positive or t.has("invertible") or t.has("nonzero") else 0
+            return a.rational(Fraction(r.randint(low, 6), r.choice((1, 2, 3))))
+        if t.has("hermitian"):
+            self.complex = False
+        for _ in range(20):
+            c = self.entry()
+            if c != a.K.zero or not (t.has("invertible") or t.has("nonzero")):
+                return c
+        return a.K.one
+
+
+def _block_diag(blocks: list, K):
+    """The block-diagonal DomainMatrix of square ``blocks``."""
+    from sympy.polys.matrices import DomainMatrix
+
+    n = sum(b.shape[0] for b in blocks)
+    rows = [[K.zero] * n for _ in range(n)]
+    at = 0
+    for b in blocks:
+        for i, row in enumerate(b.to_list()):
+            rows[at + i][at:at + len(row)] = row
+        at += b.shape[0]
+    return DomainMatrix(rows, (n, n), K)
 
 
 def _polynomial_keeps(partner: frozenset[str], base: frozenset[str]) -> bool:
@@ -765,6 +976,20 @@ def _polynomial_keeps(partner: frozenset[str], base: frozenset[str]) -> bool:
 
 
 # ---------------------------------------------------------------- trials
+
+def transcendental_symbols(exprs: list[Expr]) -> frozenset[str]:
+    """The symbols inside the argument of a function (exp, sin, log, ...) or an exponent."""
+    from derive.expr import Func, Pow, Sym
+
+    out: set[str] = set()
+    for e in exprs:
+        for node in walk(e):
+            inner = node.arg if isinstance(node, Func) else (
+                node.exp if isinstance(node, Pow) else None)
+            if inner is not None:
+                out |= {n.name for n in walk(inner) if isinstance(n, Sym)}
+    return frozenset(out)
+
 
 def dims_of(env: Env, exprs: list[Expr]) -> list[str]:
     names = set()
@@ -810,89 +1035,173 @@ class Trial:
     sizes: dict[str, int]
     values: dict[str, Value]
     left: Value
-    right: Value
+    right: Value | None  # None: the answer has no real value where the expected answer has one
+    difference: object = None  # |left - right| at the highest precision, for numeric values
 
 
 @dataclass
 class TrialReport:
     agreed: int  # trials on which both sides were defined and equal
-    undefined: int  # trials skipped because a side had no value
+    undefined: int  # trials skipped because a side had no value, or nothing was decided
     counterexample: Trial | None
     exact: bool  # whether every comparison was exact
     sizes_tried: list[dict[str, int]]
 
 
+MAX_DPS = 3000  # beyond this working precision an instance decides nothing
+MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are computed (slow)
+REDRAWS = 5  # draws per planned instance while the expected answer has no real value
+
+
 def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
                limits: Limits = DEFAULT, spread: int = 4,
                plan: list[dict[str, int]] | None = None) -> TrialReport:
-    """Evaluate both sides on random instances; stop at the first disagreement."""
+    """Evaluate both sides on random instances; stop at the first disagreement.
+
+    An instance over a cap (a power with too many bits) decides nothing; only when every instance
+    is over a cap does the LimitError reach the caller.
+    """
     complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
                                   for e in (left, right) for n in walk(e))
     arith = Arith(complex_, limits)
+    arith.complex_names = frozenset(n for n, t in env.symbols if t.complex)
     rng = random.Random(seed)
-    sampler = Sampler(arith, rng, spread)
+    sampler = Sampler(arith, rng, spread, transcendental_symbols([left, right]))
     if plan is None:
         plan = size_plan(dims_of(env, [left, right]), rng)
     agreed = undefined = 0
     exact = True
+    capped: LimitError | None = None
     for sizes in plan:
         try:
-            values = sampler.instance(env, sizes)
-            lv = evaluate(left, values, sizes, arith)
-            rv = evaluate(right, values, sizes, arith)
+            for _ in range(REDRAWS):  # a real function's domain is a set of positive measure
+                values = sampler.instance(env, sizes)
+                status, lv, rv, diff = compare_instance(left, right, values, sizes, arith)
+                if status != "outside":
+                    break
         except Undefined:
             undefined += 1
             continue
-        exact = exact and lv.exact and rv.exact
-        same = arith.equal(lv, rv)
-        if not (lv.exact and rv.exact):
-            same = _still_equal(left, right, values, sizes, arith, lv, rv)
-            if same is None:
-                undefined += 1
-                continue
-        if not same:
-            return TrialReport(agreed, undefined, Trial(sizes, values, lv, rv), exact, plan)
+        except LimitError as exc:
+            capped, undefined = exc, undefined + 1
+            continue
+        if status in ("skip", "outside"):
+            undefined += 1
+            continue
+        exact = exact and lv.exact and rv is not None and rv.exact
+        if status != "agree":
+            return TrialReport(agreed, undefined, Trial(sizes, values, lv, rv, diff), exact, plan)
         agreed += 1
+    if capped is not None and agreed == 0:
+        raise capped
     return TrialReport(agreed, undefined, None, exact, plan)
 
 
-def _still_equal(left, right, values, sizes, arith, lv, rv) -> bool | None:
-    """Whether two numeric sides agree at twice the precision, beyond rounding noise.
+def compare_instance(left, right, values, sizes, arith):
+    """(status, left value, right value, difference) on one instance; status is "agree",
+    "differ", "domain" (the answer has no real value where the expected answer has one),
+    "outside" (nor has the expected answer) or "skip" (a side is undefined at this point, or the
+    numbers decide nothing).
 
-    A true identity's numeric difference is rounding noise and shrinks with the precision; a
-    constant difference below the tolerance (``e^{-100}`` against 0) does not. None when this
-    instance decides nothing: undefined, or a difference still shrinking at 120 digits.
+    Where the expected answer is undefined, nothing is compared (an answer may be defined on a
+    larger domain). Where the answer alone leaves the real domain (on a set of positive measure,
+    unlike a singular point), that is a difference, confirmed at a higher precision.
+    """
+    arith.mag = 0.0
+    try:
+        lv = evaluate(left, values, sizes, arith)
+    except NotReal:
+        return "outside", None, None, None
+    except Undefined:
+        return "skip", None, None, None
+    try:
+        rv = evaluate(right, values, sizes, arith)
+    except NotReal:
+        confirmed = _confirm_not_real(left, right, values, sizes, arith)
+        return ("domain" if confirmed else "skip"), lv, None, None
+    except Undefined:
+        return "skip", lv, None, None
+    if lv.exact and rv.exact:
+        return ("agree" if arith.equal(lv, rv) else "differ"), lv, rv, None
+    same, diff = numeric_verdict(left, right, values, sizes, arith, lv, rv)
+    if same is None:
+        return "skip", lv, rv, None
+    return ("agree" if same else "differ"), lv, rv, diff
+
+
+def working_precision(mag: float, cap: int = MAX_DPS) -> int | None:
+    """The digits that values of decimal magnitude up to ``mag`` (huge or tiny) need so that a
+    difference as small as the smallest of them is still seen next to the largest (e^{1000} +
+    e^{-1000} against e^{1000}); None past ``cap``."""
+    p = DPS if 2 * mag + 40 <= DPS else DPS + 10 * math.ceil((2 * mag + 10) / 10)
+    return p if p <= cap else None
+
+
+def _evaluate_at(dps: int, left, right, values, sizes, arith):
+    import mpmath
+
+    with mpmath.workdps(dps):
+        return evaluate(left, values, sizes, arith), evaluate(right, values, sizes, arith)
+
+
+def _confirm_not_real(left, right, values, sizes, arith) -> bool:
+    """Whether, at a higher precision, the expected answer has a value and the answer none."""
+    p = working_precision(arith.mag, arith.max_dps)
+    if p is None:
+        return False
+    import mpmath
+
+    with mpmath.workdps(2 * p):
+        try:
+            evaluate(left, values, sizes, arith)
+        except Undefined:
+            return False
+        try:
+            evaluate(right, values, sizes, arith)
+        except NotReal:
+            return True
+        except Undefined:
+            return False
+    return False
+
+
+def numeric_verdict(left, right, values, sizes, arith, lv, rv):
+    """(same, difference): whether two numeric sides agree, at a precision that follows the
+    magnitudes seen (e^{1000} + 1 against e^{1000} needs 440 digits, tanh(1000) against 1 nearly
+    900), with the difference at the highest precision used.
+
+    Each side is evaluated at p and 2p digits (4p if that decides nothing). Rounding noise
+    shrinks with the precision: a difference that does is noise, and the sides agree; one that
+    stays put (to three digits) is real, and seen at two precisions. Anything else, or a precision
+    past MAX_DPS, decides nothing: None.
     """
     import mpmath
 
     if lv.shape != rv.shape and not (None in (lv.shape, rv.shape) or (1, 1) in (lv.shape,
                                                                               rv.shape)):
-        return False
-    low, _ = arith.difference(lv, rv)
-    with mpmath.workdps(2 * DPS):
+        return False, None
+    p = working_precision(arith.mag, arith.max_dps)
+    if p is None:
+        return None, None
+    prev = arith.difference(lv, rv)[0] if p == DPS else None
+    dps = p if prev is not None else p // 2
+    for _ in range(3):
+        dps *= 2
         try:
-            hv = evaluate(left, values, sizes, arith)
-            hw = evaluate(right, values, sizes, arith)
+            hv, hw = _evaluate_at(dps, left, right, values, sizes, arith)
         except Undefined:
-            return None
-        diff, scale = arith.difference(hv, hw)
-        tight = mpmath.mpf(10) ** -(2 * DPS - 20)
-        if low == 0 and diff != 0:
-            # no difference at 60 digits says nothing of shrinking (1 + e^{-256} rounds to 1):
-            # the difference seen at 120 digits must shrink at 240
-            low = diff
-            with mpmath.workdps(4 * DPS):
-                try:
-                    hv = evaluate(left, values, sizes, arith)
-                    hw = evaluate(right, values, sizes, arith)
-                except Undefined:
-                    return None
-                diff, scale = arith.difference(hv, hw)
-        if diff <= scale * tight and (low == 0 or diff <= low * mpmath.mpf(10) ** -20):
-            return True
-        if low > 0 and diff >= low * mpmath.mpf(10) ** -3:
-            return False  # the difference does not shrink with the precision: it is real
-        return None  # still shrinking (e^{10A}e^{-10A}): no verdict from this instance
+            return None, None
+        with mpmath.workdps(dps):
+            diff, _ = arith.difference(hv, hw)
+        if prev is not None:
+            if diff == 0 or diff <= prev * mpmath.mpf(10) ** -(dps // 6):
+                return True, diff  # noise: it shrank with the precision
+            if prev > 0 and abs(diff - prev) <= prev * mpmath.mpf(10) ** -3:
+                return False, diff  # a real difference, the same at two precisions
+            if dps > arith.max_dps:
+                break
+        prev = diff
+    return None, None
 
 
 def value_latex(v: Value, complex_: bool) -> str:

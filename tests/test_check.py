@@ -629,8 +629,10 @@ def test_an_identity_true_only_for_small_sizes_is_refuted():
 
 
 @pytest.mark.parametrize("expected, answer, assume", [
-    ("\\overline{\\sqrt{x}}", "\\sqrt{x}", ""),  # x = -1: -i against i (real arithmetic, complex value)
-    ("\\overline{\\log(x)}", "\\log(x)", ""),
+    # a complex x: principal values (x = -1: -i against i); a real x has no square root or
+    # logarithm below 0, and where it has one, it is real (test_real_scalars_stay_in_their_domain)
+    ("\\overline{\\sqrt{x}}", "\\sqrt{x}", "x complex"),
+    ("\\overline{\\log(x)}", "\\log(x)", "x complex"),
     ("(\\sqrt{A})^H", "(\\sqrt{A})^T", ""),  # sqrt(A) of a real A is not real: A = [-1]
     ("\\|\\sqrt{A}\\mathbf{x}\\|^2", "\\mathbf{x}^T\\sqrt{A}^T\\sqrt{A}\\mathbf{x}", ""),
     ("\\overline{\\det(\\sqrt{A})}", "\\det(\\sqrt{A})", ""),
