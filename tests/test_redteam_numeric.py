@@ -13,7 +13,6 @@ from derive.checker import check
 
 DATA = Path(__file__).parent / "data" / "redteam_numeric.jsonl"
 CLAIMS = [json.loads(line) for line in DATA.read_text().splitlines() if line.strip()]
-KNOWN = {c["id"] for c in CLAIMS if c["note"].startswith("known:")}  # a fix outside this module
 OPPOSITE = {"equivalent": "not-equivalent", "not-equivalent": "equivalent"}
 RESULTS: dict[str, str] = {}
 
@@ -27,9 +26,7 @@ def test_the_corpus_is_large_and_spans_every_class():
     assert all(c["truth"] in OPPOSITE for c in CLAIMS)
 
 
-@pytest.mark.parametrize("claim", [pytest.param(c, marks=pytest.mark.xfail(
-    strict=True, reason="the front end drops 'real' next to 'unitary' (close_properties)"))
-    if c["id"] in KNOWN else c for c in CLAIMS], ids=lambda c: c["id"])
+@pytest.mark.parametrize("claim", CLAIMS, ids=lambda c: c["id"])
 def test_never_the_opposite_verdict(claim):
     result = check(claim["expected"], claim["answer"], assume=claim["assume"], hints=False)
     RESULTS[claim["id"]] = result.verdict
