@@ -32,10 +32,10 @@ class MathArguments(click.Command):
         while i < len(args):
             arg = args[i]
             if arg == "--":
-                positional.extend(args[i + 1:])
+                positional.extend(args[i + 1 :])
                 break
             if arg in takes_value:
-                options.extend(args[i:i + 2])  # a missing value is click's usage error (exit 2)
+                options.extend(args[i : i + 2])  # a missing value is click's usage error (exit 2)
                 i += 2
                 continue
             if arg in flags or (arg.startswith("--") and arg.split("=", 1)[0] in takes_value):
@@ -68,12 +68,23 @@ def main() -> None:
 @click.argument("answer")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A symmetric; x, b vector".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds before giving up (the check runs in a worker that is then killed).")
-@click.option("--memory-mb", default=1024, show_default=True, type=click.IntRange(min=64),
-              help="Memory limit of the worker, in MB.")
-def check_command(expected: str, answer: str, assume: str, as_json: bool, timeout: float,
-                  memory_mb: int) -> None:
+@click.option(
+    "--timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds before giving up (the check runs in a worker that is then killed).",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory limit of the worker, in MB.",
+)
+def check_command(
+    expected: str, answer: str, assume: str, as_json: bool, timeout: float, memory_mb: int
+) -> None:
     """Decide whether ANSWER equals EXPECTED under the assumptions.
 
     Exit status: 0 equivalent, 1 not-equivalent, 2 invalid input, 3 unknown.
@@ -87,18 +98,50 @@ def check_command(expected: str, answer: str, assume: str, as_json: bool, timeou
 
 @main.command("grade")
 @click.argument("answers", type=click.Path(exists=True, dir_okay=False))
-@click.option("--questions", "-q", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="Question bank (TOML). Default: the course's bank.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), default=None,
-              help="Results file, JSON lines or .csv; a rerun resumes it. Default: stdout.")
-@click.option("--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 64),
-              help="Worker processes.")
-@click.option("--timeout", default=5.0, show_default=True, type=click.FloatRange(min=0.1),
-              help="Seconds per answer before it is given up as unknown.")
-@click.option("--memory-mb", default=1024, show_default=True, type=click.IntRange(min=64),
-              help="Memory limit of each worker, in MB.")
-def grade_command(answers: str, questions: str | None, output: str | None, workers: int,
-                  timeout: float, memory_mb: int) -> None:
+@click.option(
+    "--questions",
+    "-q",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Question bank (TOML). Default: the course's bank.",
+)
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    default=None,
+    help="Results file, JSON lines or .csv; a rerun resumes it. Default: stdout.",
+)
+@click.option(
+    "--workers",
+    "-j",
+    default=2,
+    show_default=True,
+    type=click.IntRange(1, 64),
+    help="Worker processes.",
+)
+@click.option(
+    "--timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds per answer before it is given up as unknown.",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory limit of each worker, in MB.",
+)
+def grade_command(
+    answers: str,
+    questions: str | None,
+    output: str | None,
+    workers: int,
+    timeout: float,
+    memory_mb: int,
+) -> None:
     """Grade ANSWERS (CSV or JSON lines) and write one result row per answer.
 
     Rows have a `question` id from the bank and an `answer`, or `expected`, `answer` and `assume`;
@@ -136,8 +179,12 @@ def _catalogue(dirs: tuple[str, ...]):
 
 
 catalogue_option = click.option(
-    "--catalogue", "dirs", multiple=True, envvar="DERIVE_CATALOGUE_DIRS",
-    help="An extra catalogue folder (also DERIVE_CATALOGUE, separated by ':').")
+    "--catalogue",
+    "dirs",
+    multiple=True,
+    envvar="DERIVE_CATALOGUE_DIRS",
+    help="An extra catalogue folder (also DERIVE_CATALOGUE, separated by ':').",
+)
 
 
 @main.command("list")
@@ -154,8 +201,16 @@ def list_command(tag: str | None, as_json: bool, dirs: tuple[str, ...]) -> None:
         if tag and tag not in e.tags:
             continue
         status = verify_entry(e, cat).status
-        rows.append({"id": e.id, "title": e.title, "tags": list(e.tags), "status": status,
-                     "section": e.section, "statement": e.statement})
+        rows.append(
+            {
+                "id": e.id,
+                "title": e.title,
+                "tags": list(e.tags),
+                "status": status,
+                "section": e.section,
+                "statement": e.statement,
+            }
+        )
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
@@ -165,8 +220,9 @@ def list_command(tag: str | None, as_json: bool, dirs: tuple[str, ...]) -> None:
 
 @main.command("show")
 @click.argument("entry_id")
-@click.option("--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]),
-              default="text")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "latex", "markdown", "json"]), default="text"
+)
 @click.option("--json", "as_json", is_flag=True, help="The same as --format json.")
 @catalogue_option
 def show_command(entry_id: str, fmt: str, as_json: bool, dirs: tuple[str, ...]) -> None:
@@ -187,8 +243,11 @@ def show_command(entry_id: str, fmt: str, as_json: bool, dirs: tuple[str, ...]) 
 
         click.echo(json.dumps(walkthrough_json(report), ensure_ascii=False, indent=1))
     else:
-        render = {"text": walkthrough_text, "latex": walkthrough_latex,
-                  "markdown": walkthrough_markdown}[fmt]
+        render = {
+            "text": walkthrough_text,
+            "latex": walkthrough_latex,
+            "markdown": walkthrough_markdown,
+        }[fmt]
         click.echo(render(report))
     if report.status == "failed":
         sys.exit(1)
@@ -204,9 +263,12 @@ def rules_command(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(base, ensure_ascii=False, indent=1))
         return
-    for title, key in (("Base rules (equations)", "rules"), ("Base rules (relations)", "relations"),
-                       ("Base facts (side conditions)", "facts"),
-                       ("Inference forms", "forms")):
+    for title, key in (
+        ("Base rules (equations)", "rules"),
+        ("Base rules (relations)", "relations"),
+        ("Base facts (side conditions)", "facts"),
+        ("Inference forms", "forms"),
+    ):
         click.echo(f"{title}:")
         for item in base[key]:
             click.echo(f"  {item['name']:<34} {item['statement']}")
@@ -238,25 +300,39 @@ def verify_command(ids: tuple[str, ...], dirs: tuple[str, ...]) -> None:
             for err in r.errors:
                 click.echo(f"  {err}")
     share = 100.0 * checked / total if total else 100.0
-    click.echo(f"{len(reports)} entries, {failed} failed; {checked} of {total} steps "
-               f"machine-checked ({share:.1f}%)")
+    click.echo(
+        f"{len(reports)} entries, {failed} failed; {checked} of {total} steps "
+        f"machine-checked ({share:.1f}%)"
+    )
     sys.exit(1 if failed else 0)
 
 
 @main.command("notes")
-@click.option("--output", "-o", default=None,
-              help="The .tex file (default notes.tex), or with --format markdown a folder "
-                   "(default notes/).")
+@click.option(
+    "--output",
+    "-o",
+    default=None,
+    help="The .tex file (default notes.tex), or with --format markdown a folder (default notes/).",
+)
 @click.option("--pdf", is_flag=True, help="Also build the PDF (latexmk or pdflatex).")
 @click.option("--tag", "-t", "tags", multiple=True, help="Only entries with this tag (repeatable).")
-@click.option("--section", "-s", "sections", multiple=True,
-              help="Only this section id (repeatable).")
-@click.option("--format", "fmt", type=click.Choice(["latex", "markdown"]), default="latex",
-              show_default=True)
+@click.option(
+    "--section", "-s", "sections", multiple=True, help="Only this section id (repeatable)."
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["latex", "markdown"]), default="latex", show_default=True
+)
 @click.option("--no-examples", is_flag=True, help="Leave out the worked numbers.")
 @catalogue_option
-def notes_command(output: str | None, pdf: bool, tags: tuple[str, ...], sections: tuple[str, ...],
-                  fmt: str, no_examples: bool, dirs: tuple[str, ...]) -> None:
+def notes_command(
+    output: str | None,
+    pdf: bool,
+    tags: tuple[str, ...],
+    sections: tuple[str, ...],
+    fmt: str,
+    no_examples: bool,
+    dirs: tuple[str, ...],
+) -> None:
     """Write the course notes from the catalogue: LaTeX (and PDF) or Markdown pages."""
     from pathlib import Path
 
@@ -265,11 +341,11 @@ def notes_command(output: str | None, pdf: bool, tags: tuple[str, ...], sections
     cat = _catalogue(dirs)
     unknown = [s for s in sections if s not in cat.sections]
     if unknown:
-        raise click.ClickException(f"no section {', '.join(unknown)}; sections: "
-                                   f"{', '.join(cat.sections)}")
+        raise click.ClickException(
+            f"no section {', '.join(unknown)}; sections: {', '.join(cat.sections)}"
+        )
     if fmt == "markdown":
-        files = notes_markdown(cat, output or "notes", tags, sections,
-                               examples=not no_examples)
+        files = notes_markdown(cat, output or "notes", tags, sections, examples=not no_examples)
         click.echo(f"wrote {len(files)} pages to {output or 'notes'}/")
         return
     out = Path(output or "notes.tex")
@@ -277,8 +353,11 @@ def notes_command(output: str | None, pdf: bool, tags: tuple[str, ...], sections
     click.echo(f"wrote {out}")
     if pdf:
         try:
-            log = build_pdf(out.read_text(encoding="utf-8"), out.with_suffix(".pdf"),
-                            keep_log=str(out.with_suffix(".log")))
+            log = build_pdf(
+                out.read_text(encoding="utf-8"),
+                out.with_suffix(".pdf"),
+                keep_log=str(out.with_suffix(".log")),
+            )
         except NoTeX as exc:
             raise click.ClickException(str(exc)) from None
         except RuntimeError as exc:

@@ -22,8 +22,10 @@ def main() -> int:
     out = subprocess.run(["derive", "verify"], capture_output=True, text=True, check=False)
     print(out.stdout.strip().splitlines()[-1] if out.stdout.strip() else out.stderr.strip())
     print(f"derive verify (whole catalogue): {verify:.2f} s (target ≤ 5 s)")
-    print(f"cold derive show: {show * 1000:.0f} ms, import sympy {sympy_import * 1000:.0f} ms, "
-          f"ratio {show / sympy_import:.2f} (target ≤ 1.3)")
+    print(
+        f"cold derive show: {show * 1000:.0f} ms, import sympy {sympy_import * 1000:.0f} ms, "
+        f"ratio {show / sympy_import:.2f} (target ≤ 1.3)"
+    )
     from pathlib import Path
 
     core = Path(__file__).resolve().parent.parent / "derive" / "core"

@@ -50,10 +50,14 @@ def main() -> int:
     sympy_import = cold([sys.executable, "-c", "import sympy"])
     derive_cold = cold(["derive", "check", "(AB)^T", "B^TA^T", "--json"])
     ratio = derive_cold / sympy_import
-    print(f"warm check over {len(times)} checks: median {median:.1f} ms (target ≤ 15), "
-          f"p99 {p99:.1f} ms (target ≤ 250)")
-    print(f"cold: derive check {derive_cold * 1000:.0f} ms, import sympy {sympy_import * 1000:.0f} ms,"
-          f" ratio {ratio:.2f} (target ≤ 1.5)")
+    print(
+        f"warm check over {len(times)} checks: median {median:.1f} ms (target ≤ 15), "
+        f"p99 {p99:.1f} ms (target ≤ 250)"
+    )
+    print(
+        f"cold: derive check {derive_cold * 1000:.0f} ms, import sympy {sympy_import * 1000:.0f} ms,"
+        f" ratio {ratio:.2f} (target ≤ 1.5)"
+    )
     return 0
 
 

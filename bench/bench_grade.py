@@ -21,7 +21,7 @@ TARGET = 50.0  # answers per second
 def variants(expected: str, accepted: tuple[str, ...], wrong: list[str]) -> list[str]:
     """Answers for one question: right as written, spaced out, accepted forms, wrong, unreadable."""
     spaced = expected.replace("+", " + ").replace("^", " ^ ").replace("}", "} ")
-    return ([expected, spaced, *accepted, *wrong, expected + "{", "9^{9^{9^9}}"])
+    return [expected, spaced, *accepted, *wrong, expected + "{", "9^{9^{9^9}}"]
 
 
 def answer_rows(repeat: int) -> list[dict[str, str]]:
@@ -44,8 +44,11 @@ def main() -> None:
             writer.writeheader()
             writer.writerows(rows)
         started = time.monotonic()
-        subprocess.run(["derive", "grade", str(src), "-o", str(out), "--workers", "2"], check=True,
-                       stderr=subprocess.DEVNULL)
+        subprocess.run(
+            ["derive", "grade", str(src), "-o", str(out), "--workers", "2"],
+            check=True,
+            stderr=subprocess.DEVNULL,
+        )
         wall = time.monotonic() - started
         results = {r["row"]: r for r in map(json.loads, out.read_text().splitlines())}
     assert sorted(results) == list(range(1, len(rows) + 1)), "a row is missing or repeated"
@@ -53,13 +56,17 @@ def main() -> None:
     verdicts: dict[str, int] = {}
     for r in results.values():
         verdicts[r["verdict"]] = verdicts.get(r["verdict"], 0) + 1
-    print(f"derive grade, 2 workers: {len(rows)} answers in {wall:.2f} s (whole command, "
-          f"worker start-up included) = {rate:.0f} answers/s; target {TARGET:.0f}/s: "
-          f"ratio {rate / TARGET:.1f}x {'OK' if rate >= TARGET else 'BELOW TARGET'}")
+    print(
+        f"derive grade, 2 workers: {len(rows)} answers in {wall:.2f} s (whole command, "
+        f"worker start-up included) = {rate:.0f} answers/s; target {TARGET:.0f}/s: "
+        f"ratio {rate / TARGET:.1f}x {'OK' if rate >= TARGET else 'BELOW TARGET'}"
+    )
     print("verdicts:", ", ".join(f"{k} {v}" for k, v in sorted(verdicts.items())))
     worker_time = sum(r["time"] for r in results.values())
-    print(f"time inside the sandbox: {worker_time:.2f} s in total, "
-          f"max {max(r['time'] for r in results.values()) * 1000:.0f} ms for one answer")
+    print(
+        f"time inside the sandbox: {worker_time:.2f} s in total, "
+        f"max {max(r['time'] for r in results.values()) * 1000:.0f} ms for one answer"
+    )
 
     from derive.checker import check
 
@@ -77,10 +84,14 @@ def main() -> None:
         else:
             differ.append((i, row["answer"], direct, graded["verdict"], graded["reason"]))
     serial = time.monotonic() - started
-    print(f"derive.checker.check one by one in this process: {len(rows)} answers in {serial:.2f} s "
-          f"= {len(rows) / serial:.0f} answers/s (grade/serial ratio {rate / (len(rows) / serial):.2f})")
-    print(f"verdicts equal to check's: {same} of {len(rows)}; equivalent through an accepted form "
-          f"only: {rescued}; different: {len(differ)}")
+    print(
+        f"derive.checker.check one by one in this process: {len(rows)} answers in {serial:.2f} s "
+        f"= {len(rows) / serial:.0f} answers/s (grade/serial ratio {rate / (len(rows) / serial):.2f})"
+    )
+    print(
+        f"verdicts equal to check's: {same} of {len(rows)}; equivalent through an accepted form "
+        f"only: {rescued}; different: {len(differ)}"
+    )
     for d in differ[:10]:
         print("  differs:", d)
     sys.exit(1 if differ else 0)

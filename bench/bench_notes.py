@@ -1,6 +1,6 @@
 """Time to write and to build the full course notes (targets: write <= 3 s, PDF <= 30 s).
 
-    python bench/bench_notes.py
+python bench/bench_notes.py
 """
 
 from __future__ import annotations
@@ -33,8 +33,10 @@ def main() -> None:
             print(f"PDF: skipped ({exc})")
             return
         size = (Path(tmp) / "notes.pdf").stat().st_size
-        print(f"build PDF:                            {t_pdf:.2f} s (target <= 30 s), "
-              f"{size // 1024} KiB, {len(log_problems(log))} log problems")
+        print(
+            f"build PDF:                            {t_pdf:.2f} s (target <= 30 s), "
+            f"{size // 1024} KiB, {len(log_problems(log))} log problems"
+        )
 
 
 if __name__ == "__main__":

@@ -76,8 +76,23 @@ class Chain:
         return "divide" if self.divisor else "calc"
 
 
-CHAIN_KEYS = {"steps", "name", "cancel", "from", "result", "suppose", "contradicts", "have",
-              "definition", "witness", "divisor", "induction", "fix", "hypothesis", "nullspace"}
+CHAIN_KEYS = {
+    "steps",
+    "name",
+    "cancel",
+    "from",
+    "result",
+    "suppose",
+    "contradicts",
+    "have",
+    "definition",
+    "witness",
+    "divisor",
+    "induction",
+    "fix",
+    "hypothesis",
+    "nullspace",
+}
 
 
 @dataclass(frozen=True)
@@ -111,9 +126,10 @@ class Catalogue:
 
     def ordered(self) -> list[Entry]:
         order = {s.id: (s.order, i) for i, s in enumerate(self.sections.values())}
-        return sorted(self.entries.values(),
-                      key=lambda e: (order.get(e.section, (999, 0)),
-                                     list(self.entries).index(e.id)))
+        return sorted(
+            self.entries.values(),
+            key=lambda e: (order.get(e.section, (999, 0)), list(self.entries).index(e.id)),
+        )
 
 
 def _line_of(text: str, needle: str, start_line: int = 0) -> int:
@@ -125,17 +141,47 @@ def _line_of(text: str, needle: str, start_line: int = 0) -> int:
 
 # ---------------------------------------------------------------- validation of types and lines
 
-STR, STRS, BOOL, TABLE_OF_STR, TABLES = "a string", "a list of strings", "true or false", \
-    "a table of strings (name = 'value')", "a list of tables"
-ENTRY_TYPES = {"id": STR, "title": STR, "statement": STR, "section": STR, "assume": STR,
-               "hypotheses": STRS, "tags": STRS, "references": TABLE_OF_STR, "exercise": STR,
-               "answer": STR, "explanation": STR, "example": BOOL, "conclusions": STRS}
+STR, STRS, BOOL, TABLE_OF_STR, TABLES = (
+    "a string",
+    "a list of strings",
+    "true or false",
+    "a table of strings (name = 'value')",
+    "a list of tables",
+)
+ENTRY_TYPES = {
+    "id": STR,
+    "title": STR,
+    "statement": STR,
+    "section": STR,
+    "assume": STR,
+    "hypotheses": STRS,
+    "tags": STRS,
+    "references": TABLE_OF_STR,
+    "exercise": STR,
+    "answer": STR,
+    "explanation": STR,
+    "example": BOOL,
+    "conclusions": STRS,
+}
 SECTION_TYPES = {"id": STR, "title": STR, "order": "an integer", "summary": STR}
 PROOF_TYPES = {"id": STR, "steps": TABLES, "chains": TABLES}
-CHAIN_TYPES = {"name": STR, "steps": TABLES, "cancel": STR, "from": STR, "result": STR,
-               "suppose": STR, "contradicts": STR, "have": STR, "definition": STR, "witness": STR,
-               "divisor": STR, "induction": STR, "fix": STR, "hypothesis": STR,
-               "nullspace": STR}
+CHAIN_TYPES = {
+    "name": STR,
+    "steps": TABLES,
+    "cancel": STR,
+    "from": STR,
+    "result": STR,
+    "suppose": STR,
+    "contradicts": STR,
+    "have": STR,
+    "definition": STR,
+    "witness": STR,
+    "divisor": STR,
+    "induction": STR,
+    "fix": STR,
+    "hypothesis": STR,
+    "nullspace": STR,
+}
 FORMS_WITHOUT_STEPS = ("cancel", "have", "definition", "divisor", "induction", "nullspace")
 STEP_TYPES = {"expr": STR, "by": STR, "rel": STR, "prose": STR}
 
@@ -157,8 +203,14 @@ def _is(value, expected: str) -> bool:
 
 
 def _toml_type(value) -> str:
-    return {str: "a string", bool: "a boolean", int: "an integer", float: "a number",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    return {
+        str: "a string",
+        bool: "a boolean",
+        int: "an integer",
+        float: "a number",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
 
 
 def _id_line(text: str, ident: str, fallback: str) -> int:
@@ -174,7 +226,7 @@ def _key_line(text: str, key: str, start_line: int) -> int:
     import re
 
     pattern = re.compile(rf"(^|[\s{{,]){re.escape(key)}\s*=")
-    for i, line in enumerate(text.splitlines()[max(start_line - 1, 0):], start=max(start_line, 1)):
+    for i, line in enumerate(text.splitlines()[max(start_line - 1, 0) :], start=max(start_line, 1)):
         if pattern.search(line):
             return i
     return max(start_line, 1)
@@ -185,8 +237,10 @@ def _check_types(raw: dict, types: dict, what: str, path: Path, text: str, line:
     for key, expected in types.items():
         if key in raw and not _is(raw[key], expected):
             at = _key_line(text, key, line)
-            raise CatalogueError(f"{path}:{at}: '{key}' of {what} must be {expected}, not "
-                                 f"{_toml_type(raw[key])} ({raw[key]!r:.40})")
+            raise CatalogueError(
+                f"{path}:{at}: '{key}' of {what} must be {expected}, not "
+                f"{_toml_type(raw[key])} ({raw[key]!r:.40})"
+            )
 
 
 def _check_proof(raw: dict, path: Path, text: str, line: int) -> None:
@@ -200,8 +254,10 @@ def _check_proof(raw: dict, path: Path, text: str, line: int) -> None:
     for spec in specs:
         _check_types(spec, CHAIN_TYPES, what, path, text, line)
         if not any(k in spec for k in FORMS_WITHOUT_STEPS) and not spec.get("steps"):
-            raise CatalogueError(f"{path}:{_key_line(text, 'steps', line)}: {what} needs at least "
-                                 "one step (steps = [{ expr = '...' }, ...])")
+            raise CatalogueError(
+                f"{path}:{_key_line(text, 'steps', line)}: {what} needs at least "
+                "one step (steps = [{ expr = '...' }, ...])"
+            )
         for step in spec.get("steps", []):
             line = _key_line(text, "expr", line)  # this step's line: the steps come in order
             _check_types(step, STEP_TYPES, f"a step of {what}", path, text, line)
@@ -212,7 +268,7 @@ def _step_lines(text: str, exprs: list[str], start_line: int) -> list[int]:
     """The line of each step, found in order: a step whose text repeats an earlier one is the
     occurrence after that earlier step, not the first one in the file."""
     lines = text.splitlines(keepends=True)
-    offset = sum(len(x) for x in lines[:max(start_line, 0)])
+    offset = sum(len(x) for x in lines[: max(start_line, 0)])
     out = []
     last = start_line or 1
     for expr in exprs:
@@ -242,8 +298,10 @@ def builtin_folders() -> tuple[Path, Path]:
     folder is read, so a stray TOML file beside the package is never taken for an entry.
     """
     try:
-        return (Path(str(resources.files("derive.identities"))),
-                Path(str(resources.files("derive.proofs"))))
+        return (
+            Path(str(resources.files("derive.identities"))),
+            Path(str(resources.files("derive.proofs"))),
+        )
     except ModuleNotFoundError:
         root = Path(__file__).resolve().parent.parent
         if (root / "pyproject.toml").is_file() and (root / "identities").is_dir():
@@ -287,14 +345,17 @@ def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
         for path in identity_files:
             data, text = _read_toml(path)
             for sec in _tables(data, "section", path):
-                _check_types(sec, SECTION_TYPES, "a section", path, text,
-                             _line_of(text, "[[section]]"))
+                _check_types(
+                    sec, SECTION_TYPES, "a section", path, text, _line_of(text, "[[section]]")
+                )
                 sid = sec.get("id")
                 if not sid:
-                    raise CatalogueError(f"{path}:{_line_of(text, '[[section]]')}: a section "
-                                         "needs an id")
-                cat.sections[sid] = Section(sid, sec.get("title", sid), int(sec.get("order", 99)),
-                                            sec.get("summary", ""))
+                    raise CatalogueError(
+                        f"{path}:{_line_of(text, '[[section]]')}: a section needs an id"
+                    )
+                cat.sections[sid] = Section(
+                    sid, sec.get("title", sid), int(sec.get("order", 99)), sec.get("summary", "")
+                )
             for raw in _tables(data, "entry", path):
                 _add_entry(cat, raw, path, text)
             for raw in _tables(data, "proof", path):
@@ -305,8 +366,9 @@ def _load(extra: tuple[str, ...], _env: str) -> Catalogue:
                 _add_proof(proofs, raw, path, text)
     for pid, (raw, path, text) in proofs.items():
         if pid not in cat.entries:
-            raise CatalogueError(f"{path}:{_line_of(text, pid)}: a proof of '{pid}', which no "
-                                 "identity file states")
+            raise CatalogueError(
+                f"{path}:{_line_of(text, pid)}: a proof of '{pid}', which no identity file states"
+            )
         entry = cat.entries[pid]
         chains = _chains(raw, path, text)
         cat.entries[pid] = Entry(**{**entry.__dict__, "chains": chains, "proof_file": str(path)})
@@ -318,15 +380,19 @@ def _tables(data: dict, key: str, path: Path) -> list[dict]:
     """``[[key]]`` tables; anything else under that name is refused."""
     value = data.get(key, [])
     if not (isinstance(value, list) and all(isinstance(v, dict) for v in value)):
-        raise CatalogueError(f"{path}: '{key}' must be a list of tables ([[{key}]]), not "
-                             f"{_toml_type(value)}")
+        raise CatalogueError(
+            f"{path}: '{key}' must be a list of tables ([[{key}]]), not {_toml_type(value)}"
+        )
     return value
 
 
 def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
     eid = raw.get("id", "")
-    line = _id_line(text, eid, f"'{eid}'") if eid and isinstance(eid, str) else _line_of(
-        text, "[[entry]]")
+    line = (
+        _id_line(text, eid, f"'{eid}'")
+        if eid and isinstance(eid, str)
+        else _line_of(text, "[[entry]]")
+    )
     where = f"{path}:{line}"
     _check_types(raw, ENTRY_TYPES, f"entry '{eid}'", path, text, line)
     if not eid or not isinstance(eid, str):
@@ -340,21 +406,30 @@ def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
         if not raw.get(key):
             raise CatalogueError(f"{where}: entry '{eid}' needs a {key}")
     cat.entries[eid] = Entry(
-        id=eid, title=raw["title"], statement=raw["statement"], section=raw["section"],
-        assume=raw.get("assume", ""), hypotheses=tuple(raw.get("hypotheses", ())),
+        id=eid,
+        title=raw["title"],
+        statement=raw["statement"],
+        section=raw["section"],
+        assume=raw.get("assume", ""),
+        hypotheses=tuple(raw.get("hypotheses", ())),
         conclusions=tuple(raw.get("conclusions", ())),
         tags=tuple(raw.get("tags", ())),
         references=tuple(sorted((str(k), str(v)) for k, v in raw.get("references", {}).items())),
-        exercise=raw.get("exercise", ""), answer=raw.get("answer", ""),
-        explanation=raw.get("explanation", ""), example=bool(raw.get("example", True)),
-        file=str(path), line=line)
+        exercise=raw.get("exercise", ""),
+        answer=raw.get("answer", ""),
+        explanation=raw.get("explanation", ""),
+        example=bool(raw.get("example", True)),
+        file=str(path),
+        line=line,
+    )
 
 
 def _add_proof(proofs: dict, raw: dict, path: Path, text: str) -> None:
     pid = raw.get("id", "")
     if not pid or not isinstance(pid, str):
-        raise CatalogueError(f"{path}:{_line_of(text, '[[proof]]')}: a proof needs an id "
-                             "(a string)")
+        raise CatalogueError(
+            f"{path}:{_line_of(text, '[[proof]]')}: a proof needs an id (a string)"
+        )
     _check_proof(raw, path, text, _id_line(text, pid, f"'{pid}'"))
     if pid in proofs:
         raise CatalogueError(f"{path}:{_line_of(text, pid)}: a second proof of '{pid}'")
@@ -370,20 +445,38 @@ def _chains(raw: dict, path: Path, text: str) -> tuple[Chain, ...]:
         raw_steps = spec.get("steps", [])
         for s in raw_steps:
             if not isinstance(s, dict) or "expr" not in s:
-                raise CatalogueError(f"{path}:{start + 1}: every step of '{raw['id']}' needs an expr")
+                raise CatalogueError(
+                    f"{path}:{start + 1}: every step of '{raw['id']}' needs an expr"
+                )
         lines = _step_lines(text, [s["expr"] for s in raw_steps], start)
         start = max([start, *(n - 1 for n in lines)])  # the next chain starts after this one
         for s, line in zip(raw_steps, lines, strict=True):
             steps.append(Step(s["expr"], s.get("by"), s.get("rel", "="), s.get("prose"), line))
         unknown = set(spec) - CHAIN_KEYS
         if unknown:
-            raise CatalogueError(f"{path}:{start + 1}: a chain of '{raw['id']}' has unknown keys "
-                                 f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(CHAIN_KEYS))})")
-        chains.append(Chain(tuple(steps), spec.get("name", ""), spec.get("cancel"),
-                            spec.get("from"), spec.get("result"), spec.get("suppose"),
-                            spec.get("contradicts"), spec.get("have"), spec.get("definition"),
-                            spec.get("witness"), spec.get("divisor"), spec.get("induction"),
-                            spec.get("fix"), spec.get("hypothesis"), spec.get("nullspace")))
+            raise CatalogueError(
+                f"{path}:{start + 1}: a chain of '{raw['id']}' has unknown keys "
+                f"{', '.join(sorted(unknown))} (known: {', '.join(sorted(CHAIN_KEYS))})"
+            )
+        chains.append(
+            Chain(
+                tuple(steps),
+                spec.get("name", ""),
+                spec.get("cancel"),
+                spec.get("from"),
+                spec.get("result"),
+                spec.get("suppose"),
+                spec.get("contradicts"),
+                spec.get("have"),
+                spec.get("definition"),
+                spec.get("witness"),
+                spec.get("divisor"),
+                spec.get("induction"),
+                spec.get("fix"),
+                spec.get("hypothesis"),
+                spec.get("nullspace"),
+            )
+        )
     return tuple(chains)
 
 
@@ -404,30 +497,46 @@ def _validate(cat: Catalogue) -> None:
                     parse(split[0] if split else text, relation=split is None)
             parse_assumptions(entry.assume)
         except DeriveError as exc:
-            raise CatalogueError(f"{where}: the statement of '{entry.id}' does not parse: {exc}") \
-                from None
+            raise CatalogueError(
+                f"{where}: the statement of '{entry.id}' does not parse: {exc}"
+            ) from None
         names = {c.name for c in entry.chains if c.name}
         for chain in entry.chains:
             if chain.contradicts and chain.contradicts not in names:
-                raise CatalogueError(f"{entry.proof_file}: '{entry.id}' contradicts an unknown "
-                                     f"fact '{chain.contradicts}'")
+                raise CatalogueError(
+                    f"{entry.proof_file}: '{entry.id}' contradicts an unknown "
+                    f"fact '{chain.contradicts}'"
+                )
             for step in chain.steps:
                 by = step.by
                 if by == "supposition" and not chain.suppose:
-                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites the "
-                                         "supposition in a chain that supposes nothing")
-                if by is None or by in known or by.startswith("hyp:") or by.startswith("fact:") \
-                        or by == "supposition" or " " in by:
+                    raise CatalogueError(
+                        f"{entry.proof_file}:{step.line}: '{entry.id}' cites the "
+                        "supposition in a chain that supposes nothing"
+                    )
+                if (
+                    by is None
+                    or by in known
+                    or by.startswith("hyp:")
+                    or by.startswith("fact:")
+                    or by == "supposition"
+                    or " " in by
+                ):
                     if by and by.startswith("fact:") and by[5:] not in names:
-                        raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
-                                             f"an unknown fact '{by[5:]}'")
+                        raise CatalogueError(
+                            f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
+                            f"an unknown fact '{by[5:]}'"
+                        )
                     continue
                 if by not in cat.entries:
-                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites an "
-                                         f"unknown rule '{by}'")
+                    raise CatalogueError(
+                        f"{entry.proof_file}:{step.line}: '{entry.id}' cites an unknown rule '{by}'"
+                    )
                 if order.index(by) >= order.index(entry.id):
-                    raise CatalogueError(f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
-                                         f"'{by}', which comes later in the catalogue (no cycles)")
+                    raise CatalogueError(
+                        f"{entry.proof_file}:{step.line}: '{entry.id}' cites "
+                        f"'{by}', which comes later in the catalogue (no cycles)"
+                    )
     _remember_parsed(marker)
 
 

@@ -36,8 +36,12 @@ class CheckResult:
         return EXIT[self.verdict]
 
     def to_dict(self) -> dict:
-        out = {"verdict": self.verdict, "method": self.method, "expected": self.expected,
-               "answer": self.answer}
+        out = {
+            "verdict": self.verdict,
+            "method": self.method,
+            "expected": self.expected,
+            "answer": self.answer,
+        }
         for key in ("counterexample", "hint", "error", "reason"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
@@ -69,8 +73,10 @@ class CheckResult:
         if self.counterexample:
             ce = self.counterexample
             inst = ", ".join(f"${k} = {v['latex']}$" for k, v in ce["instance"].items())
-            parts.append(f"counterexample: {inst}; expected ${ce['expected']['latex']}$, "
-                         f"answer ${ce['answer']['latex']}$")
+            parts.append(
+                f"counterexample: {inst}; expected ${ce['expected']['latex']}$, "
+                f"answer ${ce['answer']['latex']}$"
+            )
         for text in (self.hint, self.reason):
             if text:
                 parts.append(text)
@@ -102,8 +108,14 @@ def _invalid(which: str, exc: DeriveError, expected=None, answer=None) -> CheckR
     return CheckResult("invalid", "front end", expected, answer, error=err)
 
 
-def check(expected: str, answer: str, assume: str = "", limits: Limits = DEFAULT,
-          seed: int = 20261125, hints: bool = True) -> CheckResult:
+def check(
+    expected: str,
+    answer: str,
+    assume: str = "",
+    limits: Limits = DEFAULT,
+    seed: int = 20261125,
+    hints: bool = True,
+) -> CheckResult:
     """Decide whether ``answer`` equals ``expected`` under the ``assume`` clauses.
 
     >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
@@ -147,21 +159,27 @@ def _shapes_fit(a, b) -> bool:
     return a == b or (a in one and b in one)
 
 
-def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 20261125,
-           hints: bool = True) -> CheckResult:
+def decide(
+    left, right, env, shown, limits: Limits = DEFAULT, seed: int = 20261125, hints: bool = True
+) -> CheckResult:
     """The verdict for two typed expressions in one environment."""
     from derive.expr import symbols
     from derive.randomized import dims_of, run_trials
 
     if not _shapes_fit(left.shape, right.shape):
-        return CheckResult("not-equivalent", "shapes", *shown,
-                           reason=f"the expected answer is {_shape_words(left.shape)}, "
-                                  f"the answer is {_shape_words(right.shape)}")
+        return CheckResult(
+            "not-equivalent",
+            "shapes",
+            *shown,
+            reason=f"the expected answer is {_shape_words(left.shape)}, "
+            f"the answer is {_shape_words(right.shape)}",
+        )
     try:
         report = run_trials(left.expr, right.expr, env, seed=seed, limits=limits)
     except LimitError as exc:
-        return CheckResult("unknown", "randomized evaluation", *shown,
-                           reason=f"evaluation stopped: {exc}")
+        return CheckResult(
+            "unknown", "randomized evaluation", *shown, reason=f"evaluation stopped: {exc}"
+        )
     if report.counterexample is not None:
         return _refuted(report, left, right, env, shown, limits, seed, hints)
     from derive.normal import equal_normal_forms
@@ -174,13 +192,25 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
     if proved and report.agreed:
         return CheckResult("equivalent", "normal form", *shown)
     if proved:
-        return CheckResult("unknown", "normal form", *shown,
-                           reason="the normal forms agree, but no random instance had both sides "
-                                  "defined: the claim may be true only vacuously")
-    if report.exact and report.agreed and not (symbols(left.expr) | symbols(right.expr)) and (
-            not dims_of(env, [left.expr, right.expr])):
-        return CheckResult("equivalent", "exact computation", *shown,
-                           reason="no symbols: both sides computed exactly")
+        return CheckResult(
+            "unknown",
+            "normal form",
+            *shown,
+            reason="the normal forms agree, but no random instance had both sides "
+            "defined: the claim may be true only vacuously",
+        )
+    if (
+        report.exact
+        and report.agreed
+        and not (symbols(left.expr) | symbols(right.expr))
+        and (not dims_of(env, [left.expr, right.expr]))
+    ):
+        return CheckResult(
+            "equivalent",
+            "exact computation",
+            *shown,
+            reason="no symbols: both sides computed exactly",
+        )
     if report.agreed >= MIN_AGREEMENTS:
         # evidence only: a second, independent round with wider entries before saying equivalent
         try:
@@ -192,33 +222,58 @@ def decide(left, right, env, shown, limits: Limits = DEFAULT, seed: int = 202611
             witness = dimension_witness(left.expr, right.expr, env)
             if witness is not None:  # the other sizes from the plan
                 plan = [{**sizes, **witness} for sizes in plan[:3]] + plan
-            second = run_trials(left.expr, right.expr, env, seed=seed + SECOND_ROUND, limits=limits,
-                                spread=9, plan=plan)
+            second = run_trials(
+                left.expr,
+                right.expr,
+                env,
+                seed=seed + SECOND_ROUND,
+                limits=limits,
+                spread=9,
+                plan=plan,
+            )
         except LimitError as exc:
-            return CheckResult("unknown", "randomized evaluation", *shown,
-                               reason=f"evaluation stopped: {exc}")
+            return CheckResult(
+                "unknown", "randomized evaluation", *shown, reason=f"evaluation stopped: {exc}"
+            )
         if second.counterexample is not None:
             return _refuted(second, left, right, env, shown, limits, seed, hints)
         report.agreed += second.agreed
         report.exact = report.exact and second.exact
         report.sizes_tried = report.sizes_tried + second.sizes_tried
     if report.agreed >= MIN_AGREEMENTS and _generic_only(left.expr, right.expr):
-        return CheckResult("unknown", "randomized evaluation", *shown,
-                           reason="the two sides agree on every random instance, but a rank is "
-                                  "the same on almost every random instance (rank(A) = n), so "
-                                  "agreement is no evidence; the normal forms differ")
+        return CheckResult(
+            "unknown",
+            "randomized evaluation",
+            *shown,
+            reason="the two sides agree on every random instance, but a rank is "
+            "the same on almost every random instance (rank(A) = n), so "
+            "agreement is no evidence; the normal forms differ",
+        )
     if report.agreed >= MIN_AGREEMENTS:
         sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
-        kind = "exactly" if report.exact else ("within rounding, at two precisions of 60 digits "
-                                                "or more (as many as the magnitudes need)")
+        kind = (
+            "exactly"
+            if report.exact
+            else (
+                "within rounding, at two precisions of 60 digits "
+                "or more (as many as the magnitudes need)"
+            )
+        )
         return CheckResult(
-            "equivalent", "random trials", *shown,
+            "equivalent",
+            "random trials",
+            *shown,
             reason=f"no symbolic derivation; the two sides agree {kind} on {report.agreed} random "
-                   f"instances satisfying the assumptions (sizes "
-                   f"{_sizes_words(sizes)})")
-    return CheckResult("unknown", "randomized evaluation", *shown,
-                       reason=f"only {report.agreed} random instances had both sides defined, "
-                              "and the normal forms differ")
+            f"instances satisfying the assumptions (sizes "
+            f"{_sizes_words(sizes)})",
+        )
+    return CheckResult(
+        "unknown",
+        "randomized evaluation",
+        *shown,
+        reason=f"only {report.agreed} random instances had both sides defined, "
+        "and the normal forms differ",
+    )
 
 
 def _generic_only(left, right) -> bool:
@@ -236,12 +291,15 @@ def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResul
         method = "counterexample (exact evaluation)"
     else:
         method = "counterexample (numeric evaluation, confirmed at two precisions)"
-    result = CheckResult("not-equivalent", method, *shown,
-                         counterexample=_counterexample(report, env))
+    result = CheckResult(
+        "not-equivalent", method, *shown, counterexample=_counterexample(report, env)
+    )
     if trial.right is None:
-        result.reason = ("the scalars are real: here the expected answer has a value and the "
-                         "answer has none (a square root or logarithm of a negative number, or a "
-                         "fractional power of one)")
+        result.reason = (
+            "the scalars are real: here the expected answer has a value and the "
+            "answer has none (a square root or logarithm of a negative number, or a "
+            "fractional power of one)"
+        )
     if hints:
         result.hint = _hint(left, right, env, limits, seed)
     return result
@@ -269,22 +327,34 @@ def _counterexample(report, env) -> dict:
     trial = report.counterexample
     shown = [v for v in (trial.left, trial.right) if v is not None]
     complex_ = any(t.complex for _, t in env.symbols) or any(
-        _complex_value(v) for v in (*shown, *trial.values.values()))
+        _complex_value(v) for v in (*shown, *trial.values.values())
+    )
     out = {
         "sizes": trial.sizes,
-        "instance": {name: {"latex": value_latex(v, complex_), "value": value_data(v, complex_)}
-                     for name, v in trial.values.items()},
-        "expected": {"latex": value_latex(trial.left, complex_),
-                     "value": value_data(trial.left, complex_)},
-        "answer": ({"latex": r"\text{no real value}", "value": None} if trial.right is None else
-                   {"latex": value_latex(trial.right, complex_),
-                    "value": value_data(trial.right, complex_)}),
+        "instance": {
+            name: {"latex": value_latex(v, complex_), "value": value_data(v, complex_)}
+            for name, v in trial.values.items()
+        },
+        "expected": {
+            "latex": value_latex(trial.left, complex_),
+            "value": value_data(trial.left, complex_),
+        },
+        "answer": (
+            {"latex": r"\text{no real value}", "value": None}
+            if trial.right is None
+            else {
+                "latex": value_latex(trial.right, complex_),
+                "value": value_data(trial.right, complex_),
+            }
+        ),
     }
     if trial.difference is not None:  # 1 against tanh(1000): the values print alike
         import mpmath
 
-        out["difference"] = {"latex": mpmath.nstr(trial.difference, 6),
-                             "value": float(trial.difference) or str(trial.difference)}
+        out["difference"] = {
+            "latex": mpmath.nstr(trial.difference, 6),
+            "value": float(trial.difference) or str(trial.difference),
+        }
     return out
 
 
@@ -319,13 +389,17 @@ def _hint(left, right, env, limits, seed) -> str | None:
         for b in mats:
             same_size = (env[a].rows, env[a].cols) == (env[b].rows, env[b].cols)
             if a < b and same_size and holds(env.with_commuting(frozenset({a, b}))):
-                return (f"the answer would be right if {a} and {b} commuted "
-                        f"({a}{b} = {b}{a}), which the assumptions do not give")
+                return (
+                    f"the answer would be right if {a} and {b} commuted "
+                    f"({a}{b} = {b}{a}), which the assumptions do not give"
+                )
     for name in mats:
         for prop in HINT_PROPERTIES:
             if env[name].has(prop):
                 continue
             if holds(env.with_props(name, {prop})):
-                return (f"the answer would be right if {name} were {prop}, "
-                        "which the assumptions do not give")
+                return (
+                    f"the answer would be right if {name} were {prop}, "
+                    "which the assumptions do not give"
+                )
     return None

@@ -54,26 +54,77 @@ GREEK = (
 FUNCS = {"exp", "sin", "cos", "tan", "log", "ln", "sinh", "cosh", "tanh"}
 OPNAMES = {"tr": "tr", "trace": "tr", "Tr": "tr", "det": "det", "rank": "rank", "rk": "rank"}
 SPACING = {",", ";", ":", "!", " ", "quad", "qquad", "displaystyle", "textstyle", "limits"}
-RELATIONS = {"ne": "!=", "neq": "!=", "le": "<=", "leq": "<=", "ge": ">=", "geq": ">=",
-             "lt": "<", "gt": ">", "sim": "~"}
+RELATIONS = {
+    "ne": "!=",
+    "neq": "!=",
+    "le": "<=",
+    "leq": "<=",
+    "ge": ">=",
+    "geq": ">=",
+    "lt": "<",
+    "gt": ">",
+    "sim": "~",
+}
 COMMANDS = {
-    "frac": "FRAC", "dfrac": "FRAC", "tfrac": "FRAC", "sqrt": "SQRT", "det": "DET",
-    "operatorname": "OPNAME", "mathrm": "OPNAME", "text": "OPNAME", "textrm": "OPNAME",
-    "cdot": "TIMES", "times": "TIMES", "mathbf": "BOLD", "boldsymbol": "BOLD", "vec": "BOLD",
-    "bm": "BOLD", "bar": "BAR", "overline": "BAR", "top": "TOP", "intercal": "TOP",
-    "dagger": "DAGGER", "ast": "DAGGER",
-    **{f: "FUNC" for f in FUNCS}, **{g: "GREEK" for g in GREEK},
+    "frac": "FRAC",
+    "dfrac": "FRAC",
+    "tfrac": "FRAC",
+    "sqrt": "SQRT",
+    "det": "DET",
+    "operatorname": "OPNAME",
+    "mathrm": "OPNAME",
+    "text": "OPNAME",
+    "textrm": "OPNAME",
+    "cdot": "TIMES",
+    "times": "TIMES",
+    "mathbf": "BOLD",
+    "boldsymbol": "BOLD",
+    "vec": "BOLD",
+    "bm": "BOLD",
+    "bar": "BAR",
+    "overline": "BAR",
+    "top": "TOP",
+    "intercal": "TOP",
+    "dagger": "DAGGER",
+    "ast": "DAGGER",
+    **{f: "FUNC" for f in FUNCS},
+    **{g: "GREEK" for g in GREEK},
 }
 MATRIX_ENVS = {"bmatrix", "pmatrix", "matrix", "Bmatrix"}
-OPERAND_END = {"LETTER", "NUMBER", "GREEK", "RPAR", "RBRACE", "RSQB", "ABS_CLOSE", "NORM_CLOSE",
-               "TOP", "DAGGER", "END", "BANG", "STAR"}
-READABLE = {"RBRACE": "'}'", "LBRACE": "'{'", "RPAR": "')'", "LPAR": "'('", "RSQB": "']'",
-            "LSQB": "'['", "$END": "the end of the input", "ABS_CLOSE": "a closing '|'",
-            "NORM_CLOSE": "a closing '\\|'", "END": "\\end{...}", "CIRCUMFLEX": "'^'",
-            "AMPERSAND": "'&'", "ROWSEP": "'\\\\'"}
+OPERAND_END = {
+    "LETTER",
+    "NUMBER",
+    "GREEK",
+    "RPAR",
+    "RBRACE",
+    "RSQB",
+    "ABS_CLOSE",
+    "NORM_CLOSE",
+    "TOP",
+    "DAGGER",
+    "END",
+    "BANG",
+    "STAR",
+}
+READABLE = {
+    "RBRACE": "'}'",
+    "LBRACE": "'{'",
+    "RPAR": "')'",
+    "LPAR": "'('",
+    "RSQB": "']'",
+    "LSQB": "'['",
+    "$END": "the end of the input",
+    "ABS_CLOSE": "a closing '|'",
+    "NORM_CLOSE": "a closing '\\|'",
+    "END": "\\end{...}",
+    "CIRCUMFLEX": "'^'",
+    "AMPERSAND": "'&'",
+    "ROWSEP": "'\\\\'",
+}
 
 
 # ---------------------------------------------------------------- the parser
+
 
 class _LexFail(Exception):
     def __init__(self, position: int, reason: str):
@@ -114,11 +165,13 @@ class _PostLex:
                 elif name in COMMANDS:
                     out = Token.new_borrow_pos(COMMANDS[name], name, tok)
                 elif name in ("{", "}"):
-                    raise _LexFail(tok.start_pos,
-                                     f"'\\{name}' (a literal brace) is not in the notation")
+                    raise _LexFail(
+                        tok.start_pos, f"'\\{name}' (a literal brace) is not in the notation"
+                    )
                 else:
-                    raise _LexFail(tok.start_pos,
-                                     f"unknown command '\\{name}': it is not in the notation")
+                    raise _LexFail(
+                        tok.start_pos, f"unknown command '\\{name}': it is not in the notation"
+                    )
                 pending = None if out.type not in ("ABS_OPEN", "ABS_CLOSE") else None
             elif kind == "BARTOK":
                 out = self._bar(tok, "|", stack, prev, self._forced(pending))
@@ -128,14 +181,16 @@ class _PostLex:
             elif kind in ("BEGINENV", "ENDENV"):
                 env = value[value.index("{") + 1 : -1].strip()
                 if env not in MATRIX_ENVS:
-                    raise _LexFail(tok.start_pos,
-                                     f"environment '{env}' is not in the notation "
-                                     "(bmatrix and pmatrix are)")
+                    raise _LexFail(
+                        tok.start_pos,
+                        f"environment '{env}' is not in the notation (bmatrix and pmatrix are)",
+                    )
                 out = Token.new_borrow_pos("BEGIN" if kind == "BEGINENV" else "END", env, tok)
             else:
                 if pending is not None and kind not in ("LPAR", "RPAR", "LSQB", "RSQB"):
-                    raise _LexFail(tok.start_pos,
-                                     "\\left and \\right must be followed by a delimiter")
+                    raise _LexFail(
+                        tok.start_pos, "\\left and \\right must be followed by a delimiter"
+                    )
                 pending = None
                 if kind in ("LPAR", "LBRACE", "LSQB"):
                     stack.append(kind)
@@ -153,8 +208,9 @@ class _PostLex:
 
         opening = "ABS_OPEN" if bar == "|" else "NORM_OPEN"
         closing = "ABS_CLOSE" if bar == "|" else "NORM_CLOSE"
-        if forced == "close" or (forced is None and stack and stack[-1] == bar
-                                 and prev in OPERAND_END):
+        if forced == "close" or (
+            forced is None and stack and stack[-1] == bar and prev in OPERAND_END
+        ):
             if not stack or stack[-1] != bar:
                 raise _LexFail(tok.start_pos, "a closing bar with no opening bar")
             stack.pop()
@@ -168,15 +224,24 @@ def _parser():
     from lark import Lark
 
     grammar = (Path(__file__).with_name("grammar.lark")).read_text()
-    return Lark(grammar, parser="lalr", lexer="basic", start=["start_expr", "start_relation"],
-                postlex=_PostLex(), propagate_positions=True, maybe_placeholders=False,
-                cache=True)
+    return Lark(
+        grammar,
+        parser="lalr",
+        lexer="basic",
+        start=["start_expr", "start_relation"],
+        postlex=_PostLex(),
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+    )
 
 
 def _prescan(source: str, limits: Limits) -> None:
     """Length, characters, and balance of braces, before the parser sees anything."""
     if len(source) > limits.max_length:
-        raise LimitError(f"input of {len(source)} characters is over the cap of {limits.max_length}")
+        raise LimitError(
+            f"input of {len(source)} characters is over the cap of {limits.max_length}"
+        )
     if not source.strip():
         raise ParseError(source, 0, "the input is empty")
     for i, ch in enumerate(source):
@@ -184,7 +249,7 @@ def _prescan(source: str, limits: Limits) -> None:
             raise ParseError(source, i, f"control character U+{ord(ch):04X} is not allowed")
         if ord(ch) > 126:
             raise ParseError(source, i, f"character {ch!r} is not in the notation (write LaTeX)")
-        if ch in "$#%~\"`@?":
+        if ch in '$#%~"`@?':
             raise ParseError(source, i, f"character {ch!r} is not in the notation")
     _refuse_words(source)
     _refuse_applications(source)
@@ -202,13 +267,17 @@ def _prescan(source: str, limits: Limits) -> None:
             opened.append((ch, i))
             depth = max(depth, len(opened))
             if depth > limits.max_depth:
-                raise LimitError(f"nesting deeper than {limits.max_depth} levels at position {i + 1}")
+                raise LimitError(
+                    f"nesting deeper than {limits.max_depth} levels at position {i + 1}"
+                )
         elif ch in "})]":
             if not opened:
                 raise ParseError(source, i, f"'{ch}' closes nothing")
             want, at = opened.pop()
             if want != pairs[ch] and (want == "{" or ch == "}"):
-                raise ParseError(source, i, f"'{ch}' does not match the '{want}' at position {at + 1}")
+                raise ParseError(
+                    source, i, f"'{ch}' does not match the '{want}' at position {at + 1}"
+                )
     for ch, at in opened:
         if ch == "{":
             raise ParseError(source, at, "unbalanced braces: this '{' is never closed")
@@ -217,9 +286,38 @@ def _prescan(source: str, limits: Limits) -> None:
         raise ParseError(source, at, f"this '{ch}' is never closed")
 
 
-WORDS = {"sin", "cos", "tan", "exp", "log", "ln", "det", "tr", "trace", "rank", "sqrt", "sinh",
-         "cosh", "tanh", "print", "exec", "eval", "import", "lambda", "def", "return", "open",
-         "system", "input", "os", "sys", "subprocess", "class", "while", "for"}
+WORDS = {
+    "sin",
+    "cos",
+    "tan",
+    "exp",
+    "log",
+    "ln",
+    "det",
+    "tr",
+    "trace",
+    "rank",
+    "sqrt",
+    "sinh",
+    "cosh",
+    "tanh",
+    "print",
+    "exec",
+    "eval",
+    "import",
+    "lambda",
+    "def",
+    "return",
+    "open",
+    "system",
+    "input",
+    "os",
+    "sys",
+    "subprocess",
+    "class",
+    "while",
+    "for",
+}
 WORD_CONTEXTS = ("\\begin{", "\\end{", "\\operatorname{", "\\mathrm{", "\\text{", "\\textrm{")
 
 
@@ -230,12 +328,22 @@ def _refuse_words(source: str) -> None:
         if source[: m.start()].endswith(WORD_CONTEXTS):
             continue
         word = m.group()
-        hit = next((w for w in sorted(WORDS, key=len, reverse=True) if w in word and (
-            len(w) >= 3 or word == w)), None)
+        hit = next(
+            (
+                w
+                for w in sorted(WORDS, key=len, reverse=True)
+                if w in word and (len(w) >= 3 or word == w)
+            ),
+            None,
+        )
         if hit is not None:
             command = f"; write \\{hit}" if hit in FUNCS | {"det", "sqrt"} else ""
-            raise ParseError(source, m.start(), f"'{m.group()}' would be read as the product "
-                             f"{'·'.join(m.group())} of one-letter symbols{command}")
+            raise ParseError(
+                source,
+                m.start(),
+                f"'{m.group()}' would be read as the product "
+                f"{'·'.join(m.group())} of one-letter symbols{command}",
+            )
 
 
 def _refuse_applications(source: str) -> None:
@@ -244,9 +352,13 @@ def _refuse_applications(source: str) -> None:
     proved. The letters f and g before '(' are refused (other letters stay products: a(b + c))."""
     m = re.search(r"(?<![\\A-Za-z{])([fg])(\^\{?-?1\}?)?\s*\(", source)
     if m is not None:
-        raise ParseError(source, m.start(), f"'{m.group(1)}(' reads as a function applied to an "
-                         "argument, which is not in the notation; for the product write "
-                         f"{m.group(1)} \\cdot (...)")
+        raise ParseError(
+            source,
+            m.start(),
+            f"'{m.group(1)}(' reads as a function applied to an "
+            "argument, which is not in the notation; for the product write "
+            f"{m.group(1)} \\cdot (...)",
+        )
 
 
 def _lark_error(source: str, exc) -> ParseError:
@@ -311,10 +423,13 @@ def parse(source: str, relation: bool = False, limits: Limits = DEFAULT) -> Pars
         raise LimitError("the expression nests too deeply") from None
     depth = _depth(expr)
     if depth > MAX_TREE_DEPTH:
-        raise LimitError(f"the expression nests {depth} levels deep, over the cap of "
-                         f"{MAX_TREE_DEPTH}")
+        raise LimitError(
+            f"the expression nests {depth} levels deep, over the cap of {MAX_TREE_DEPTH}"
+        )
     if size(expr) > limits.max_nodes:
-        raise LimitError(f"the expression has {size(expr)} parts, over the cap of {limits.max_nodes}")
+        raise LimitError(
+            f"the expression has {size(expr)} parts, over the cap of {limits.max_nodes}"
+        )
     _refuse_derivatives(expr, source)
     return Parsed(expr, source, builder.bold, builder.letters)
 
@@ -324,8 +439,10 @@ MINUS_ONE = Num(Fraction(-1))
 
 def _d_led(e: Expr, alone: bool) -> bool:
     """Whether ``e`` is the letter d (or d^k), or, unless ``alone``, a product led by one."""
+
     def is_d(x):
         return x == Sym("d") or isinstance(x, Pow) and x.base == Sym("d")
+
     if is_d(e):
         return alone
     return isinstance(e, Mul) and len(e.factors) >= 2 and is_d(e.factors[0])
@@ -338,12 +455,18 @@ def _refuse_derivatives(e: Expr, source: str) -> None:
     stack = [e]
     while stack:
         node = stack.pop()
-        if isinstance(node, Frac) and (_d_led(node.num, True) or _d_led(node.num, False)) \
-                and _d_led(node.den, False):
-            raise ParseError(source, max(node.pos, 0),
-                             "a derivative (\\frac{d}{dx}) is not in the notation: derivatives, "
-                             "integrals, limits and sums are not supported (for the quotient of "
-                             "products of d, write it without the letter d)")
+        if (
+            isinstance(node, Frac)
+            and (_d_led(node.num, True) or _d_led(node.num, False))
+            and _d_led(node.den, False)
+        ):
+            raise ParseError(
+                source,
+                max(node.pos, 0),
+                "a derivative (\\frac{d}{dx}) is not in the notation: derivatives, "
+                "integrals, limits and sums are not supported (for the quotient of "
+                "products of d, write it without the letter d)",
+            )
         stack.extend(node.children())
 
 
@@ -462,22 +585,34 @@ class _Builder:
         items = list(_flatten(Add if kinds[0] == "add" else Mul, [self.build(cur)]))
         before = cur
         for link in reversed(spine):
-            if link.data == "mul" and _bare_applied(before) and not _applied_node(
-                    link.children[-1]):
-                self.fail(self.start(link.children[-1]),
-                          "ambiguous: a function or operator whose argument has no parentheses "
-                          "is followed by a factor (\\sin 2x, \\det AB): write \\sin(2x) or "
-                          "\\sin(2)x, \\det(AB) or \\det(A)B")
-            if link.data == "mul" and _ends_in_number(before) and _starts_with_number(
-                    link.children[-1]):
-                self.fail(self.start(link.children[-1]),
-                          "two numbers side by side: LaTeX shows '2 3' as 23; write 2 \\cdot 3 "
-                          "or 23")
+            if (
+                link.data == "mul"
+                and _bare_applied(before)
+                and not _applied_node(link.children[-1])
+            ):
+                self.fail(
+                    self.start(link.children[-1]),
+                    "ambiguous: a function or operator whose argument has no parentheses "
+                    "is followed by a factor (\\sin 2x, \\det AB): write \\sin(2x) or "
+                    "\\sin(2)x, \\det(AB) or \\det(A)B",
+                )
+            if (
+                link.data == "mul"
+                and _ends_in_number(before)
+                and _starts_with_number(link.children[-1])
+            ):
+                self.fail(
+                    self.start(link.children[-1]),
+                    "two numbers side by side: LaTeX shows '2 3' as 23; write 2 \\cdot 3 or 23",
+                )
             before = link.children[-1]
             right = self.build(link.children[-1])
             if link.data == "sub":
-                right = (Num(-right.value, pos=right.pos) if isinstance(right, Num)
-                         else Mul((MINUS_ONE, right), pos=right.pos))
+                right = (
+                    Num(-right.value, pos=right.pos)
+                    if isinstance(right, Num)
+                    else Mul((MINUS_ONE, right), pos=right.pos)
+                )
             items.extend(_flatten(Add if kinds[0] == "add" else Mul, [right]))
         cls = Add if kinds[0] == "add" else Mul
         return cls(tuple(items), pos=self.start(node))
@@ -511,7 +646,9 @@ class _Builder:
 
     def r_bold_number(self, node, ch):
         if str(ch[1]) != "0":
-            self.fail(ch[1].start_pos, f"\\mathbf{{{ch[1]}}} is not in the notation (\\mathbf{{0}} is)")
+            self.fail(
+                ch[1].start_pos, f"\\mathbf{{{ch[1]}}} is not in the notation (\\mathbf{{0}} is)"
+            )
         return Zero("?", 1, pos=ch[0].start_pos)
 
     def r_bar(self, node, ch):
@@ -547,8 +684,10 @@ class _Builder:
         width = len(rows[0])
         for i, row in enumerate(rows):
             if len(row) != width:
-                self.fail(begin.start_pos, f"row {i + 1} of the matrix has {len(row)} entries, "
-                          f"row 1 has {width}")
+                self.fail(
+                    begin.start_pos,
+                    f"row {i + 1} of the matrix has {len(row)} entries, row 1 has {width}",
+                )
         return MatrixLit(tuple(rows), pos=begin.start_pos)
 
     # functions and operators, with an optional superscript on the name (\sin^2 x)
@@ -574,7 +713,9 @@ class _Builder:
         word = "".join(str(c) for c in letters)
         op = OPNAMES.get(word)
         if op is None:
-            self.fail(ch[0].start_pos, f"unknown operator '{word}' (tr, trace, det and rank are known)")
+            self.fail(
+                ch[0].start_pos, f"unknown operator '{word}' (tr, trace, det and rank are known)"
+            )
         rest = [c for c in ch if getattr(c, "type", None) not in ("LETTER", "OPNAME")]
         make = {"tr": Trace, "det": Det, "rank": Rank}[op]
         return self._applied(node, [ch[0], *rest], lambda a, p: make(a, pos=p))
@@ -582,8 +723,10 @@ class _Builder:
     # superscripts and subscripts
     def r_sup(self, node, ch):
         if getattr(ch[0], "data", None) == "sup":  # LaTeX: "Double superscript"
-            self.fail(self.start(ch[1]), "a double superscript is ambiguous (LaTeX refuses it): "
-                      "write {x^a}^b or x^{a^b}")
+            self.fail(
+                self.start(ch[1]),
+                "a double superscript is ambiguous (LaTeX refuses it): write {x^a}^b or x^{a^b}",
+            )
         return self._superscript(self.build(ch[0]), ch[1].children[0], self.start(ch[1]))
 
     def _superscript(self, base: Expr, val, pos: int, on_function: bool = False) -> Expr:
@@ -599,8 +742,11 @@ class _Builder:
         if kind == "sup_number":
             text = str(val.children[0])
             if len(text) > 1:
-                self.fail(pos, f"'^{text}': LaTeX raises only the first character; "
-                          f"write ^{{{text}}} or ^{{{text[0]}}}{text[1:]}")
+                self.fail(
+                    pos,
+                    f"'^{text}': LaTeX raises only the first character; "
+                    f"write ^{{{text}}} or ^{{{text[0]}}}{text[1:]}",
+                )
             exp: Expr = Num(Fraction(text), pos=pos)
         elif kind == "sup_letter":
             exp = Sym(str(val.children[0]), pos=pos)
@@ -619,25 +765,43 @@ class _Builder:
             inner = (Transpose if letter == "T" else ConjTranspose)(base, pos=pos)
             return Inverse(inner, pos=pos)
         if on_function and exp == Num(Fraction(-1)):
-            self.fail(pos, "a function to the power -1 is ambiguous (inverse function or reciprocal)")
+            self.fail(
+                pos, "a function to the power -1 is ambiguous (inverse function or reciprocal)"
+            )
         return Pow(base, exp, pos=pos)
 
     def r_sub_script(self, node, ch):
         base = self.build(ch[0])
-        parts = [str(t) if t.type != "GREEK" else "\\" + str(t) for t in ch[1].children[0].children
-                 if hasattr(t, "type")]
+        parts = [
+            str(t) if t.type != "GREEK" else "\\" + str(t)
+            for t in ch[1].children[0].children
+            if hasattr(t, "type")
+        ]
         sub = "".join(parts)
         tokens = [t for t in ch[1].children[0].children if hasattr(t, "type")]
         commas = [i for i, t in enumerate(tokens) if t.type == "SUBCOMMA"]
-        if commas and (commas[0] == 0 or commas[-1] == len(tokens) - 1
-                       or any(b - a == 1 for a, b in zip(commas, commas[1:], strict=False))):
-            self.fail(tokens[commas[0]].start_pos, "an empty part in a subscript: write "
-                      "a_{1,2}, with something on both sides of each comma")
-        if (len(tokens) == 1 and tokens[0].type == "NUMBER" and len(str(tokens[0])) > 1
-                and not self.source[: tokens[0].start_pos].rstrip().endswith("{")):
+        if commas and (
+            commas[0] == 0
+            or commas[-1] == len(tokens) - 1
+            or any(b - a == 1 for a, b in zip(commas, commas[1:], strict=False))
+        ):
+            self.fail(
+                tokens[commas[0]].start_pos,
+                "an empty part in a subscript: write "
+                "a_{1,2}, with something on both sides of each comma",
+            )
+        if (
+            len(tokens) == 1
+            and tokens[0].type == "NUMBER"
+            and len(str(tokens[0])) > 1
+            and not self.source[: tokens[0].start_pos].rstrip().endswith("{")
+        ):
             text = str(tokens[0])
-            self.fail(tokens[0].start_pos, f"'_{text}': LaTeX lowers only the first character; "
-                      f"write _{{{text}}} or _{{{text[0]}}}{text[1:]}")
+            self.fail(
+                tokens[0].start_pos,
+                f"'_{text}': LaTeX lowers only the first character; "
+                f"write _{{{text}}} or _{{{text[0]}}}{text[1:]}",
+            )
         if not isinstance(base, Sym):
             self.fail(self.start(ch[1]), "a subscript may only follow a symbol")
         name = f"{base.name}_{sub}" if len(sub) == 1 else f"{base.name}_{{{sub}}}"
@@ -650,17 +814,41 @@ class _Builder:
 
 SCALAR, VECTOR, MATRIX = "scalar", "vector", "matrix"
 PROPERTIES = {
-    "matrix", "vector", "scalar", "real", "complex", "nonzero", "symmetric", "orthogonal",
-    "invertible", "positive_definite", "positive_semidefinite", "hermitian", "unitary", "diagonal",
+    "matrix",
+    "vector",
+    "scalar",
+    "real",
+    "complex",
+    "nonzero",
+    "symmetric",
+    "orthogonal",
+    "invertible",
+    "positive_definite",
+    "positive_semidefinite",
+    "hermitian",
+    "unitary",
+    "diagonal",
     # extensions of NOTATION.md
-    "positive", "integer", "commute",
+    "positive",
+    "integer",
+    "commute",
 }
-MATRIX_PROPS = {"symmetric", "orthogonal", "invertible", "positive_definite",
-                "positive_semidefinite", "hermitian", "unitary", "diagonal"}
+MATRIX_PROPS = {
+    "symmetric",
+    "orthogonal",
+    "invertible",
+    "positive_definite",
+    "positive_semidefinite",
+    "hermitian",
+    "unitary",
+    "diagonal",
+}
 SQUARE_PROPS = MATRIX_PROPS
 SCALAR_PROPS = {"positive", "integer"}
-NAME_RE = re.compile(r"^(\\mathbf\{|\\boldsymbol\{|\\vec\{|\\bm\{)?(\\[A-Za-z]+|[A-Za-z])\}?"
-                     r"(_(\{[A-Za-z0-9,]+\}|[A-Za-z0-9]))?$")
+NAME_RE = re.compile(
+    r"^(\\mathbf\{|\\boldsymbol\{|\\vec\{|\\bm\{)?(\\[A-Za-z]+|[A-Za-z])\}?"
+    r"(_(\{[A-Za-z0-9,]+\}|[A-Za-z0-9]))?$"
+)
 SHAPE_RE = re.compile(r"^\s*([A-Za-z]|[0-9]+)\s*(?:x|×|\\times)\s*([A-Za-z]|[0-9]+)\s*$")
 
 
@@ -764,17 +952,25 @@ def parse_assumptions(text: str | None) -> Assumptions:
                 shapes[_normal_name(raw, clause)] = shape
             continue
         prop = prop_part.lower().replace("-", "_").replace(" ", "_")
-        prop = {"positive_semi_definite": "positive_semidefinite", "pd": "positive_definite",
-                "psd": "positive_semidefinite", "nonsingular": "invertible",
-                "non_zero": "nonzero", "commuting": "commute"}.get(prop, prop)
+        prop = {
+            "positive_semi_definite": "positive_semidefinite",
+            "pd": "positive_definite",
+            "psd": "positive_semidefinite",
+            "nonsingular": "invertible",
+            "non_zero": "nonzero",
+            "commuting": "commute",
+        }.get(prop, prop)
         if prop not in PROPERTIES:
             known = ", ".join(sorted(PROPERTIES))
-            raise AssumptionError(f"in the clause '{clause}': unknown property '{prop_part}' "
-                                  f"(known: {known})")
+            raise AssumptionError(
+                f"in the clause '{clause}': unknown property '{prop_part}' (known: {known})"
+            )
         names = [_normal_name(raw, clause) for raw in _split_names(names_part)]
         if prop == "commute":
             if len(names) < 2:
-                raise AssumptionError(f"in the clause '{clause}': 'commute' needs two or more names")
+                raise AssumptionError(
+                    f"in the clause '{clause}': 'commute' needs two or more names"
+                )
             commuting.append(frozenset(names))
             continue
         for name in names:
@@ -896,10 +1092,10 @@ def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
                 used.add(node.name)
     declared_names = assumptions.names()
     # I_n, I_3 (not declared): the identity of that size; a letter size comes into scope
-    identities = {n for n in used if n.startswith("I_") and n not in declared_names
-                  and n not in bold}
-    dims = assumptions.dims() | {s for n in identities
-                                 if isinstance(s := identity_size(n), str)}
+    identities = {
+        n for n in used if n.startswith("I_") and n not in declared_names and n not in bold
+    }
+    dims = assumptions.dims() | {s for n in identities if isinstance(s := identity_size(n), str)}
     names = sorted((used | declared_names) - (dims - declared_names))
     out = []
     for name in names:
@@ -936,7 +1132,7 @@ def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
             if "invertible" in declared:
                 declared = (declared - {"invertible"}) | {"nonzero"}
         elif kind == VECTOR:
-            rows, cols = (shape if shape is not None else ("n", 1))
+            rows, cols = shape if shape is not None else ("n", 1)
         else:
             rows, cols = shape if shape is not None else ("n", "n")
         if declared & SQUARE_PROPS and rows != cols:
@@ -983,8 +1179,11 @@ class _Typer:
 
     def fits(self, a, b) -> bool:
         a, b = self.find(a), self.find(b)
-        return a == b or (isinstance(a, str) and a.startswith("?")) or (
-            isinstance(b, str) and b.startswith("?"))
+        return (
+            a == b
+            or (isinstance(a, str) and a.startswith("?"))
+            or (isinstance(b, str) and b.startswith("?"))
+        )
 
     def unify(self, a, b, node, what: str):
         a, b = self.find(a), self.find(b)
@@ -1001,8 +1200,10 @@ class _Typer:
         if shape is None:
             return "a scalar"
         r, c = (self.find(d) for d in shape)
-        r, c = ("n" if isinstance(r, str) and r.startswith("?") else r,
-                "n" if isinstance(c, str) and c.startswith("?") else c)
+        r, c = (
+            "n" if isinstance(r, str) and r.startswith("?") else r,
+            "n" if isinstance(c, str) and c.startswith("?") else c,
+        )
         if c == 1 and r != 1:
             return f"a vector ({r}×1)"
         return f"a {r}×{c} matrix"
@@ -1025,8 +1226,10 @@ class _Typer:
     def t_Num(self, e):
         bits = max(e.value.numerator.bit_length(), e.value.denominator.bit_length())
         if bits > self.limits.max_number_bits:
-            raise LimitError(f"the number at position {e.pos + 1} has {bits} bits, over the cap "
-                             f"of {self.limits.max_number_bits}")
+            raise LimitError(
+                f"the number at position {e.pos + 1} has {bits} bits, over the cap "
+                f"of {self.limits.max_number_bits}"
+            )
         return e, None
 
     def t_Const(self, e):
@@ -1041,8 +1244,11 @@ class _Typer:
             if e.name.startswith("I_"):
                 size = identity_size(e.name)
                 if size is None:
-                    self.fail(e, f"{e.name}: the subscript of I is its size, a number from 1 to "
-                              "20 or a letter (I_n, I_3); declare the name to use it otherwise")
+                    self.fail(
+                        e,
+                        f"{e.name}: the subscript of I is its size, a number from 1 to "
+                        "20 or a letter (I_n, I_3); declare the name to use it otherwise",
+                    )
                 return Identity(size, pos=e.pos), (size, size)
             if e.name in CONSTANTS:
                 return Const(CONSTANTS[e.name], pos=e.pos), None
@@ -1067,7 +1273,7 @@ class _Typer:
         if not shapes:
             return Add(tuple(t for t, _ in typed), pos=e.pos), None
         target = shapes[0]
-        for (t, s) in typed:
+        for t, s in typed:
             if s is not None:
                 if not (self.fits(s[0], target[0]) and self.fits(s[1], target[1])):
                     self.fail(t, f"cannot add {self.show(s)} to {self.show(target)}")
@@ -1113,11 +1319,17 @@ class _Typer:
             else:
                 end = self._scalar_segment(typed, i)
                 if end is None:
-                    self.fail(f, f"cannot multiply {self.show(acc)} by {self.show(s)}: "
-                              "the inner sizes do not match")
+                    self.fail(
+                        f,
+                        f"cannot multiply {self.show(acc)} by {self.show(s)}: "
+                        "the inner sizes do not match",
+                    )
                 seg_items = [g for g, _ in typed[i:end]]
-                front.append(seg_items[0] if len(seg_items) == 1
-                             else Mul(tuple(seg_items), pos=seg_items[0].pos))
+                front.append(
+                    seg_items[0]
+                    if len(seg_items) == 1
+                    else Mul(tuple(seg_items), pos=seg_items[0].pos)
+                )
                 i = end
                 continue
             i += 1
@@ -1133,8 +1345,12 @@ class _Typer:
         of I comes from the rest of the input, not from the 1×1 product."""
         if self.one(acc) and self._free(s[0]):
             return True
-        return (self._free(acc[1]) and self.find(s[0]) == 1 and not self.one(s)
-                and self._scalar_segment(typed, i) is not None)
+        return (
+            self._free(acc[1])
+            and self.find(s[0]) == 1
+            and not self.one(s)
+            and self._scalar_segment(typed, i) is not None
+        )
 
     def _scalar_segment(self, typed, start):
         """The end of the shortest run of factors from ``start`` whose product is 1×1, or None."""
@@ -1182,8 +1398,11 @@ class _Typer:
         self.square(bs, e.base, "a matrix power")
         k = _integer(exp)
         if k is None:
-            negated = isinstance(exp, Mul) and len(exp.factors) == 2 and exp.factors[0] == Num(
-                Fraction(-1))
+            negated = (
+                isinstance(exp, Mul)
+                and len(exp.factors) == 2
+                and exp.factors[0] == Num(Fraction(-1))
+            )
             name = exp.factors[1] if negated else exp
             t = self.env.get(name.name) if isinstance(name, Sym) else None
             size = isinstance(name, Sym) and t is None and name.name in self.env.dims
@@ -1207,8 +1426,9 @@ class _Typer:
         if _integer(t) is not None:
             return True
         s = self.env.get(t.name) if isinstance(t, Sym) else None
-        return isinstance(t, Sym) and (s is None and t.name in self.env.dims
-                                       or s is not None and s.has("integer"))
+        return isinstance(t, Sym) and (
+            s is None and t.name in self.env.dims or s is not None and s.has("integer")
+        )
 
     def _check_exponent(self, base: Expr, exp: Expr):
         """Refuse powers whose exact value would be too large to compute (``9^{9^9}``)."""
@@ -1218,14 +1438,17 @@ class _Typer:
         b = _magnitude(base)
         if b is None:
             if k > self.limits.max_exponent:
-                raise LimitError(f"the exponent {_shown(exp)} is over the cap of "
-                                 f"{self.limits.max_exponent}")
+                raise LimitError(
+                    f"the exponent {_shown(exp)} is over the cap of {self.limits.max_exponent}"
+                )
             return
         import math
 
         if k > 10**6 or math.log2(b + 2) * k > self.limits.max_number_bits:
-            raise LimitError(f"the power at position {exp.pos + 1} would have more than "
-                             f"{self.limits.max_number_bits} bits")
+            raise LimitError(
+                f"the power at position {exp.pos + 1} would have more than "
+                f"{self.limits.max_number_bits} bits"
+            )
 
     def _letter(self, e) -> str | None:
         """'T' or 'H' when this (conjugate) transpose was written ^T or ^H with a letter."""
@@ -1246,10 +1469,16 @@ class _Typer:
         arg, s = self.infer(e.arg)
         letter = self._letter(e)
         if letter is not None and s is None:
-            other = ("a transpose (a scalar is its own transpose: write ^\\top)" if letter == "T"
-                     else "a conjugate transpose (write \\bar{...} for a conjugate)")
-            self.fail(e, f"'^{letter}' on a scalar is ambiguous: {other}, or a power (declare "
-                      f"'{letter} scalar')")
+            other = (
+                "a transpose (a scalar is its own transpose: write ^\\top)"
+                if letter == "T"
+                else "a conjugate transpose (write \\bar{...} for a conjugate)"
+            )
+            self.fail(
+                e,
+                f"'^{letter}' on a scalar is ambiguous: {other}, or a power (declare "
+                f"'{letter} scalar')",
+            )
         return type(e)(arg, pos=e.pos), (None if s is None else (s[1], s[0]))
 
     t_ConjTranspose = t_Transpose
@@ -1327,8 +1556,10 @@ class _Typer:
     def t_MatrixLit(self, e):
         n_rows, n_cols = len(e.rows), len(e.rows[0])
         if n_rows * n_cols > self.limits.max_matrix_entries:
-            raise LimitError(f"a {n_rows}×{n_cols} matrix is over the cap of "
-                             f"{self.limits.max_matrix_entries} entries")
+            raise LimitError(
+                f"a {n_rows}×{n_cols} matrix is over the cap of "
+                f"{self.limits.max_matrix_entries} entries"
+            )
         rows = []
         for row in e.rows:
             new = []
@@ -1424,8 +1655,9 @@ def typecheck(parsed: list[Parsed], env: Env, limits: Limits = DEFAULT) -> list[
     return out
 
 
-def typecheck_compared(left: Parsed, right: Parsed, env: Env,
-                       limits: Limits = DEFAULT) -> tuple[Typed, Typed]:
+def typecheck_compared(
+    left: Parsed, right: Parsed, env: Env, limits: Limits = DEFAULT
+) -> tuple[Typed, Typed]:
     """Type two inputs that are to be compared: a free size (of I or 0) on one side takes the
     size of the other side, as in ``\\begin{bmatrix}0&1\\\\1&0\\end{bmatrix}^2`` against ``I``.
 
@@ -1451,12 +1683,15 @@ def typecheck_compared(left: Parsed, right: Parsed, env: Env,
     if sa is not None and sb is not None and typer.fits(sa[0], sb[0]) and typer.fits(sa[1], sb[1]):
         typer.unify(sa[0], sb[0], a, "comparison")
         typer.unify(sa[1], sb[1], a, "comparison")
-    return (Typed(typer.resolve(a), typer.resolve_shape(sa), left.source),
-            Typed(typer.resolve(b), typer.resolve_shape(sb), right.source))
+    return (
+        Typed(typer.resolve(a), typer.resolve_shape(sa), left.source),
+        Typed(typer.resolve(b), typer.resolve_shape(sb), right.source),
+    )
 
 
-def read(source: str, assume: str | Assumptions = "", relation: bool = False,
-         limits: Limits = DEFAULT) -> tuple[Typed, Env]:
+def read(
+    source: str, assume: str | Assumptions = "", relation: bool = False, limits: Limits = DEFAULT
+) -> tuple[Typed, Env]:
     """Parse and type one input under the given clauses.
 
     >>> typed, env = read("(AB)^{-1}", "A, B invertible")

@@ -114,7 +114,9 @@ def _question(raw: object, index: int, text: str, source: str) -> Question:
     where = f"{source}, line {line}" if line else f"{source}, question {index}"
     unknown = sorted(set(raw) - QUESTION_KEYS)
     if unknown:
-        raise BankError(f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(QUESTION_KEYS))})")
+        raise BankError(
+            f"{where}: unknown key {unknown[0]!r} (known: {', '.join(sorted(QUESTION_KEYS))})"
+        )
     qid = _string(raw.get("id"), "the id", where)
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.:-]*", qid):
         raise BankError(f"{where}: the id {qid!r} must be letters, digits and - _ . :")
@@ -131,9 +133,15 @@ def _question(raw: object, index: int, text: str, source: str) -> Question:
             raise BankError(f"{where}: feedback {k} is not a table")
         extra = sorted(set(fb) - FEEDBACK_KEYS)
         if extra:
-            raise BankError(f"{where}: feedback {k} has unknown key {extra[0]!r} (known: answer, message)")
-        entries.append(Feedback(_string(fb.get("answer"), f"feedback {k}'s answer", where),
-                                _string(fb.get("message"), f"feedback {k}'s message", where)))
+            raise BankError(
+                f"{where}: feedback {k} has unknown key {extra[0]!r} (known: answer, message)"
+            )
+        entries.append(
+            Feedback(
+                _string(fb.get("answer"), f"feedback {k}'s answer", where),
+                _string(fb.get("message"), f"feedback {k}'s message", where),
+            )
+        )
     return Question(
         id=qid,
         prompt=_string(raw.get("prompt"), "the prompt", where),
@@ -160,7 +168,9 @@ def parse_bank(text: str, source: str = "<bank>") -> Bank:
         raise BankError(f"{source}: not valid TOML: {exc}") from None
     extra = sorted(set(data) - BANK_KEYS)
     if extra:
-        raise BankError(f"{source}: unknown top-level key {extra[0]!r} (known: title, description, question)")
+        raise BankError(
+            f"{source}: unknown top-level key {extra[0]!r} (known: title, description, question)"
+        )
     raw = data.get("question", [])
     if not isinstance(raw, list) or not raw:
         raise BankError(f"{source}: no [[question]] tables")
@@ -168,7 +178,9 @@ def parse_bank(text: str, source: str = "<bank>") -> Bank:
     for index, item in enumerate(raw, 1):
         q = _question(item, index, text, source)
         if q.id in questions:
-            raise BankError(f"{source}, line {_line_of(text, q.id, 2)}: duplicate question id {q.id!r}")
+            raise BankError(
+                f"{source}, line {_line_of(text, q.id, 2)}: duplicate question id {q.id!r}"
+            )
         questions[q.id] = q
     title = data.get("title", "")
     return Bank(source, title if isinstance(title, str) else "", questions)
@@ -234,7 +246,9 @@ def _json_rows(data: bytes) -> Iterator[InputRow]:
         try:
             item = json.loads(raw.decode("utf-8-sig" if index == 1 else "utf-8"))
         except UnicodeDecodeError as exc:
-            yield InputRow(index, error=f"the line is not UTF-8 text ({exc.reason} at byte {exc.start})")
+            yield InputRow(
+                index, error=f"the line is not UTF-8 text ({exc.reason} at byte {exc.start})"
+            )
             continue
         except ValueError as exc:
             yield InputRow(index, error=f"the line is not a JSON object: {exc}")
@@ -265,10 +279,15 @@ def _csv_rows(data: bytes) -> Iterator[InputRow]:
         extra = record.pop("\0extra", None)
         fields = {k: v for k, v in record.items() if k is not None}
         if extra:
-            yield InputRow(index, fields, error=f"the record has {len(extra)} more cells than the header")
+            yield InputRow(
+                index, fields, error=f"the record has {len(extra)} more cells than the header"
+            )
         elif any(v is None for v in fields.values()):
-            yield InputRow(index, {k: v for k, v in fields.items() if v is not None},
-                           error="the record has fewer cells than the header")
+            yield InputRow(
+                index,
+                {k: v for k, v in fields.items() if v is not None},
+                error="the record has fewer cells than the header",
+            )
         else:
             yield InputRow(index, fields)
 
@@ -314,14 +333,24 @@ def task_for(row: InputRow, bank: Bank | None) -> dict:
             where = f"the bank {bank.source}" if bank else "the question bank"
             return {"invalid": f"unknown question id {qid!r}: it is not in {where}"}
         q = bank.questions[qid]
-        return {"expected": q.expected, "assume": q.assume, "answer": answer,
-                "accepted": list(q.accepted),
-                "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback]}
+        return {
+            "expected": q.expected,
+            "assume": q.assume,
+            "answer": answer,
+            "accepted": list(q.accepted),
+            "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback],
+        }
     expected = _text(row.fields.get("expected"))
     if expected is None or not expected.strip():
         return {"invalid": "the row has neither a question id nor an expected answer"}
     assume = _text(row.fields.get("assume")) or ""
-    return {"expected": expected, "assume": assume, "answer": answer, "accepted": [], "feedback": []}
+    return {
+        "expected": expected,
+        "assume": assume,
+        "answer": answer,
+        "accepted": [],
+        "feedback": [],
+    }
 
 
 def question_key(fields: dict[str, Any]) -> str:
@@ -369,8 +398,13 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
             feedback = f"the {which} could not be read{where}: {error.get('reason') or error.get('message')}"
     elif verdict == "not-equivalent" and not feedback:
         feedback = check_dict.get("hint") or check_dict.get("reason") or ""
-    return {"verdict": verdict, "feedback": feedback, "method": method or check_dict.get("method", ""),
-            "counterexample": check_dict.get("counterexample"), "reason": reason}
+    return {
+        "verdict": verdict,
+        "feedback": feedback,
+        "method": method or check_dict.get("method", ""),
+        "counterexample": check_dict.get("counterexample"),
+        "reason": reason,
+    }
 
 
 def grade_job(task: dict) -> dict:
@@ -419,10 +453,15 @@ def input_name(key: str) -> str:
 def result_row(row: InputRow, graded: dict, elapsed: float) -> dict[str, Any]:
     """One result: the input row's fields, then ``row`` and the grading fields."""
     out: dict[str, Any] = {input_name(k): v for k, v in row.fields.items()}
-    out.update(row=row.index, verdict=graded.get("verdict", "unknown"),
-               feedback=graded.get("feedback") or "", method=graded.get("method") or "",
-               counterexample=graded.get("counterexample"), reason=graded.get("reason"),
-               time=round(elapsed, 4))
+    out.update(
+        row=row.index,
+        verdict=graded.get("verdict", "unknown"),
+        feedback=graded.get("feedback") or "",
+        method=graded.get("method") or "",
+        counterexample=graded.get("counterexample"),
+        reason=graded.get("reason"),
+        time=round(elapsed, 4),
+    )
     return out
 
 
@@ -506,16 +545,25 @@ class Summary:
         row[verdict if verdict in VERDICTS else "unknown"] += 1
 
 
-def grade_rows(rows: list[InputRow], bank: Bank | None, workers: int = 2,
-               timeout: float = DEFAULT_TIMEOUT, memory_mb: int | None = DEFAULT_MEMORY_MB,
-               pool: CheckPool | None = None) -> Iterator[dict[str, Any]]:
+def grade_rows(
+    rows: list[InputRow],
+    bank: Bank | None,
+    workers: int = 2,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+    pool: CheckPool | None = None,
+) -> Iterator[dict[str, Any]]:
     """Grade ``rows``; yield one result row per input row, in the order they finish."""
     runnable: list[tuple[InputRow, dict]] = []
     for row in rows:
         task = task_for(row, bank)
         if "invalid" in task:
-            graded = {"verdict": "invalid", "method": "input", "reason": task["invalid"],
-                      "feedback": f"the row could not be graded: {task['invalid']}"}
+            graded = {
+                "verdict": "invalid",
+                "method": "input",
+                "reason": task["invalid"],
+                "feedback": f"the row could not be graded: {task['invalid']}",
+            }
             yield result_row(row, graded, 0.0)
         else:
             runnable.append((row, task))
@@ -535,12 +583,17 @@ def grade_rows(rows: list[InputRow], bank: Bank | None, workers: int = 2,
             pool.close()
 
 
-def grade_file(answers: str | os.PathLike[str], bank: Bank | None = None,
-               output: str | os.PathLike[str] | None = None, stream: TextIO | None = None,
-               workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
-               memory_mb: int | None = DEFAULT_MEMORY_MB,
-               on_result: Callable[[dict[str, Any]], None] | None = None,
-               on_start: Callable[[int], None] | None = None) -> Summary:
+def grade_file(
+    answers: str | os.PathLike[str],
+    bank: Bank | None = None,
+    output: str | os.PathLike[str] | None = None,
+    stream: TextIO | None = None,
+    workers: int = 2,
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+    on_result: Callable[[dict[str, Any]], None] | None = None,
+    on_start: Callable[[int], None] | None = None,
+) -> Summary:
     """Grade an answers file into ``output`` (resuming it if it exists) or into ``stream``.
 
     ``on_start(n)`` is called with the number of rows still to grade, ``on_result(row)`` after each.
@@ -635,12 +688,20 @@ def format_summary(summary: Summary) -> str:
 
 def _summary_line(name: str, c: dict[str, int], width: int) -> str:
     total = sum(c.values())
-    return (f"{name:<{width}}  {c['equivalent']:>5}  {c['not-equivalent']:>5}  {c['invalid']:>7}  "
-            f"{c['unknown']:>7}  {total:>5}")
+    return (
+        f"{name:<{width}}  {c['equivalent']:>5}  {c['not-equivalent']:>5}  {c['invalid']:>7}  "
+        f"{c['unknown']:>7}  {total:>5}"
+    )
 
 
-def cli_grade(answers: str, questions: str | None, output: str | None, workers: int,
-              timeout: float, memory_mb: int) -> int:
+def cli_grade(
+    answers: str,
+    questions: str | None,
+    output: str | None,
+    workers: int,
+    timeout: float,
+    memory_mb: int,
+) -> int:
     """The body of ``derive grade``: a progress bar on a terminal, results, then the summary table."""
     import sys
 
@@ -660,8 +721,16 @@ def cli_grade(answers: str, questions: str | None, output: str | None, workers: 
                 bar[0].update(1)
 
         try:
-            summary = grade_file(answers, bank, output=output, workers=workers, timeout=timeout,
-                                 memory_mb=memory_mb, on_start=start, on_result=step)
+            summary = grade_file(
+                answers,
+                bank,
+                output=output,
+                workers=workers,
+                timeout=timeout,
+                memory_mb=memory_mb,
+                on_start=start,
+                on_result=step,
+            )
         finally:
             if bar:
                 bar[0].__exit__(None, None, None)
@@ -670,6 +739,9 @@ def cli_grade(answers: str, questions: str | None, output: str | None, workers: 
         return 1
     click.echo(format_summary(summary), err=True)
     resumed = f", {summary.resumed} found from before" if summary.resumed else ""
-    click.echo(f"{summary.graded} answers graded in {summary.seconds:.1f} s{resumed}"
-               + (f"; results in {output}" if output else ""), err=True)
+    click.echo(
+        f"{summary.graded} answers graded in {summary.seconds:.1f} s{resumed}"
+        + (f"; results in {output}" if output else ""),
+        err=True,
+    )
     return 0

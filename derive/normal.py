@@ -57,7 +57,12 @@ class Letter:
 
     @property
     def key(self) -> str:
-        return self.base + ("ᵀ" if self.t else "") + ("̄" if self.c else "") + ("⁻¹" if self.inv else "")
+        return (
+            self.base
+            + ("ᵀ" if self.t else "")
+            + ("̄" if self.c else "")
+            + ("⁻¹" if self.inv else "")
+        )
 
 
 Word = tuple  # tuple[Letter, ...]
@@ -99,7 +104,9 @@ class NormalForm:
     def atom(self, name: str, real: bool):
         key = (name, real)
         if key not in self.scalar_syms:
-            self.scalar_syms[key] = self.sp.Symbol(name, real=True) if real else self.sp.Symbol(name)
+            self.scalar_syms[key] = (
+                self.sp.Symbol(name, real=True) if real else self.sp.Symbol(name)
+            )
         return self.scalar_syms[key]
 
     # ------------------------------------------------------------ letters
@@ -179,8 +186,13 @@ class NormalForm:
     def _cancel(w: list) -> list:
         out: list[Letter] = []
         for x in w:
-            if out and out[-1].base == x.base and out[-1].t == x.t and out[-1].c == x.c and (
-                    out[-1].inv != x.inv):
+            if (
+                out
+                and out[-1].base == x.base
+                and out[-1].t == x.t
+                and out[-1].c == x.c
+                and (out[-1].inv != x.inv)
+            ):
                 out.pop()
             else:
                 out.append(x)
@@ -307,9 +319,13 @@ class NormalForm:
     def _is_inverse_of(self, q: dict, p: dict) -> bool:
         if len(q) != 1 or all(w == () for w in p):
             return False
-        (w, c), = q.items()
-        return c == 1 and len(w) == 1 and not (w[0].t or w[0].c or w[0].inv) and (
-            w[0].base == f"inv[{_poly_key(p)}]")
+        ((w, c),) = q.items()
+        return (
+            c == 1
+            and len(w) == 1
+            and not (w[0].t or w[0].c or w[0].inv)
+            and (w[0].base == f"inv[{_poly_key(p)}]")
+        )
 
     def reduce_units(self, s):
         """det(Q)^k = det(Q)^(k mod 2) and |det(Q)| = 1 for orthogonal Q; for unitary U,
@@ -320,13 +336,18 @@ class NormalForm:
         s = sp.expand(s)
         for d, kind in self.unit_dets.items():
             if kind == "unitary":
-                s = s.replace(lambda x, d=d: isinstance(x, sp.conjugate) and x.args[0] == d,
-                              lambda x, d=d: 1 / d)
-            s = s.replace(lambda x, d=d: isinstance(x, sp.Abs) and x.args[0] == d,
-                          lambda x: sp.Integer(1))
+                s = s.replace(
+                    lambda x, d=d: isinstance(x, sp.conjugate) and x.args[0] == d,
+                    lambda x, d=d: 1 / d,
+                )
+            s = s.replace(
+                lambda x, d=d: isinstance(x, sp.Abs) and x.args[0] == d, lambda x: sp.Integer(1)
+            )
             if kind == "orthogonal":
-                s = s.replace(lambda x, d=d: x.is_Pow and x.base == d and x.exp.is_Integer,
-                              lambda x, d=d: d ** (int(x.exp) % 2))
+                s = s.replace(
+                    lambda x, d=d: x.is_Pow and x.base == d and x.exp.is_Integer,
+                    lambda x, d=d: d ** (int(x.exp) % 2),
+                )
         return sp.expand(s)
 
     def n_Frac(self, e):
@@ -368,10 +389,12 @@ class NormalForm:
     def n_Inverse(self, e):
         p = self.nf(e.arg)
         if len(p) == 1:
-            (w, c), = p.items()
+            ((w, c),) = p.items()
             if all(self.invertible(x) for x in w):
-                inv = tuple(self.normalize(Letter(x.base, x.t, x.c, not x.inv, x.rows, x.cols))
-                            for x in reversed(w))
+                inv = tuple(
+                    self.normalize(Letter(x.base, x.t, x.c, not x.inv, x.rows, x.cols))
+                    for x in reversed(w)
+                )
                 f, w2 = self.reduce_word(inv)
                 return {w2: f / c}
             if len(w) == 1 and w[0].base.startswith("inv[") and not (w[0].t or w[0].c):
@@ -388,7 +411,7 @@ class NormalForm:
             n = self._square_dim(e.arg)
             return self.const(c**n if n is not None else c)
         if len(p) == 1:
-            (w, c), = p.items()
+            ((w, c),) = p.items()
             n = w[0].rows
             if all(x.rows == x.cols == n for x in w):
                 out = c ** self.dim(n)
@@ -399,8 +422,9 @@ class NormalForm:
 
     def _real_poly(self, p: dict) -> bool:
         """Whether a polynomial is surely real: real coefficients and real letters only."""
-        return all(c.is_real is True and all("real" in self.props(x.base) for x in w)
-                   for w, c in p.items())
+        return all(
+            c.is_real is True and all("real" in self.props(x.base) for x in w) for w, c in p.items()
+        )
 
     def _square_dim(self, e: Expr):
         """The size n of a square matrix expression, or None for a scalar (or 1×1) one."""
@@ -458,8 +482,13 @@ class NormalForm:
 
     def _cancel_cyclic(self, w: list) -> list:
         w = self._cancel(w)
-        while len(w) >= 2 and w[0].base == w[-1].base and w[0].t == w[-1].t and (
-                w[0].c == w[-1].c) and w[0].inv != w[-1].inv:
+        while (
+            len(w) >= 2
+            and w[0].base == w[-1].base
+            and w[0].t == w[-1].t
+            and (w[0].c == w[-1].c)
+            and w[0].inv != w[-1].inv
+        ):
             w = self._cancel(w[1:-1])
         return w
 
@@ -486,8 +515,11 @@ class NormalForm:
         if all(w == () for w in p):
             return self.n_Abs(Abs(e.arg))
         shape = _shape_of_poly(p)
-        inner = self.mul(self.transpose(p, conj=True), p) if shape[1] == 1 else self.mul(
-            p, self.transpose(p, conj=True))
+        inner = (
+            self.mul(self.transpose(p, conj=True), p)
+            if shape[1] == 1
+            else self.mul(p, self.transpose(p, conj=True))
+        )
         return self.const(self.sp.sqrt(self.scalar_of(inner)))
 
     def n_Abs(self, e):
@@ -506,9 +538,17 @@ class NormalForm:
         p = self.nf(e.arg)
         if all(w == () for w in p):
             s = self.scalar_of(p)
-            fn = {"exp": self.sp.exp, "sin": self.sp.sin, "cos": self.sp.cos, "tan": self.sp.tan,
-                  "log": self.sp.log, "sqrt": self.sp.sqrt, "sinh": self.sp.sinh,
-                  "cosh": self.sp.cosh, "tanh": self.sp.tanh}[e.name]
+            fn = {
+                "exp": self.sp.exp,
+                "sin": self.sp.sin,
+                "cos": self.sp.cos,
+                "tan": self.sp.tan,
+                "log": self.sp.log,
+                "sqrt": self.sp.sqrt,
+                "sinh": self.sp.sinh,
+                "cosh": self.sp.cosh,
+                "tanh": self.sp.tanh,
+            }[e.name]
             return self.const(fn(s))
         shape = _shape_of_poly(p)
         real = e.name in REAL_FUNCS and self._real_poly(p)  # sqrt(A), log(A) may be complex
@@ -602,7 +642,8 @@ def equal_normal_forms(left: Expr, right: Expr, env: Env) -> bool:
     for w in set(p) | set(q):
         diff = p.get(w, 0) - q.get(w, 0)
         if not _simplify_zero(sympy, diff) and not _simplify_zero(
-                sympy, builder.reduce_units(diff)):
+            sympy, builder.reduce_units(diff)
+        ):
             return False
     return True
 
@@ -630,13 +671,21 @@ def dimension_witness(left: Expr, right: Expr, env: Env, largest: int = 64):
     from derive.randomized import dims_of
 
     names = set(dims_of(env, [left, right]))
-    dims = sorted({s for d in diffs for s in d.free_symbols
-                   if s.name in names and s.is_integer and s.is_positive}, key=str)
+    dims = sorted(
+        {
+            s
+            for d in diffs
+            for s in d.free_symbols
+            if s.name in names and s.is_integer and s.is_positive
+        },
+        key=str,
+    )
     if not dims or len(dims) > 3:
         return None
     bound = {1: largest, 2: 16, 3: 8}[len(dims)]
-    points = sorted(itertools.product(range(1, bound + 1), repeat=len(dims)),
-                    key=lambda pt: (max(pt), pt))
+    points = sorted(
+        itertools.product(range(1, bound + 1), repeat=len(dims)), key=lambda pt: (max(pt), pt)
+    )
     for pt in points:
         at = dict(zip(dims, pt, strict=True))
         if any(sympy.expand(d.subs(at)) != 0 for d in diffs):
@@ -717,8 +766,14 @@ class _Explicit_:
             if isinstance(v, sp.MatrixBase):
                 if not v.is_diagonal():
                     raise _NotScalar()
-                fn = {"exp": sp.exp, "sin": sp.sin, "cos": sp.cos, "sqrt": sp.sqrt,
-                      "sinh": sp.sinh, "cosh": sp.cosh}[e.name]
+                fn = {
+                    "exp": sp.exp,
+                    "sin": sp.sin,
+                    "cos": sp.cos,
+                    "sqrt": sp.sqrt,
+                    "sinh": sp.sinh,
+                    "cosh": sp.cosh,
+                }[e.name]
                 return sp.diag(*[fn(v[i, i]) for i in range(v.rows)])
             return self.scalar(e)
         return self.scalar(e)
@@ -739,11 +794,21 @@ class _Explicit_:
 
     def scalar(self, e: Expr):
         if any(isinstance(n, (MatrixLit, Identity, Zero)) for n in walk(e)):
-            computed = (MatrixLit, Identity, Zero, Add, Mul, Frac, Transpose, ConjTranspose,
-                        Inverse, Det, Trace)
+            computed = (
+                MatrixLit,
+                Identity,
+                Zero,
+                Add,
+                Mul,
+                Frac,
+                Transpose,
+                ConjTranspose,
+                Inverse,
+                Det,
+                Trace,
+            )
             v = self.ev(e) if isinstance(e, computed) else None  # rank, norm, ...: not computed
             if v is None or isinstance(v, self.sp.MatrixBase):
                 raise _NotScalar()
             return v
         return self.scalars.scalar_of(self.scalars.nf(e))
-

@@ -37,6 +37,7 @@ class NoTeX(RuntimeError):
 
 # ---------------------------------------------------------------- selection
 
+
 def select(cat, tags=(), sections=()) -> list:
     """The entries of the notes, in course order, filtered by tag and section (any of each)."""
     out = []
@@ -57,11 +58,15 @@ def ordered_sections(cat, entries) -> list:
     known = {s.id for s in secs}
     extra = sorted({e.section for e in entries} - known)
     secs += [Section(sid, sid.replace("-", " ").capitalize(), 999) for sid in extra]
-    return [(s, [e for e in entries if e.section == s.id]) for s in secs
-            if any(e.section == s.id for e in entries)]
+    return [
+        (s, [e for e in entries if e.section == s.id])
+        for s in secs
+        if any(e.section == s.id for e in entries)
+    ]
 
 
 # ---------------------------------------------------------------- worked numbers
+
 
 @dataclass
 class Example:
@@ -116,18 +121,26 @@ def worked_example(report, n: int = 2, tries: int = 12) -> Example | None:
 
             if not values:
                 return None  # a statement about explicit numbers illustrates itself
-            shown = [(latex(Sym(m), vectors), value_latex(values[m], arith.complex))
-                     for m in env.names() if m in values]
-            return Example(shown, (latex(stmt.lhs, vectors), value_latex(lv, arith.complex)),
-                           (latex(stmt.rhs, vectors), value_latex(rv, arith.complex)))
+            shown = [
+                (latex(Sym(m), vectors), value_latex(values[m], arith.complex))
+                for m in env.names()
+                if m in values
+            ]
+            return Example(
+                shown,
+                (latex(stmt.lhs, vectors), value_latex(lv, arith.complex)),
+                (latex(stmt.rhs, vectors), value_latex(rv, arith.complex)),
+            )
     except Exception:  # an illustration is optional: never let it break the notes
         return None
     return None
 
 
 def example_latex(ex: Example, display: str = "align*") -> str:
-    rows = ["& " + ",\\quad ".join(f"{s} = {v}" for s, v in ex.values[i:i + 2])
-            for i in range(0, len(ex.values), 2)]
+    rows = [
+        "& " + ",\\quad ".join(f"{s} = {v}" for s, v in ex.values[i : i + 2])
+        for i in range(0, len(ex.values), 2)
+    ]
     rows += [f"& {ex.lhs[0]} = {ex.lhs[1]}", f"& {ex.rhs[0]} = {ex.rhs[1]}"]
     return f"\\begin{{{display}}}\n" + " \\\\\n".join(rows) + f"\n\\end{{{display}}}"
 
@@ -159,8 +172,12 @@ def _title_tex(title: str) -> str:
     def math(w: str) -> str:
         return "".join(_greek(c).strip("$") + " " if "\u0370" <= c <= "\u03ff" else c for c in w)
 
-    return " ".join(f"${math(w)}$" if "^" in w and "$" not in w and re.fullmatch(r"[\w^{}()+-]+", w)
-                    else _tex_text(w) for w in title.split(" "))
+    return " ".join(
+        f"${math(w)}$"
+        if "^" in w and "$" not in w and re.fullmatch(r"[\w^{}()+-]+", w)
+        else _tex_text(w)
+        for w in title.split(" ")
+    )
 
 
 def _assume_tex(text: str, names: list[str]) -> str:
@@ -169,11 +186,14 @@ def _assume_tex(text: str, names: list[str]) -> str:
         text = text.replace(prop, prop.replace("_", " "))
     if not names:
         return _tex_text(text)
-    pat = re.compile(r"(?<![A-Za-z_])(" + "|".join(re.escape(n) for n in sorted(
-        names, key=len, reverse=True)) + r")(?![A-Za-z_])")
+    pat = re.compile(
+        r"(?<![A-Za-z_])("
+        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        + r")(?![A-Za-z_])"
+    )
     parts, last = [], 0
     for m in pat.finditer(text):
-        parts.append(_tex_text(text[last:m.start()]))
+        parts.append(_tex_text(text[last : m.start()]))
         name = m.group(1)
         base, _, sub = name.partition("_")
         parts.append(f"${base}" + (f"_{{{sub}}}" if sub else "") + "$")
@@ -215,8 +235,11 @@ def entry_latex(report, examples: bool = True) -> str:
     chains = proof_rows(report, latex_link, notes)
     if chains:
         checked, total = report.counts()
-        status = ("every step checked by the kernel" if checked == total
-                  else f"{checked} of {total} steps checked by the kernel")
+        status = (
+            "every step checked by the kernel"
+            if checked == total
+            else f"{checked} of {total} steps checked by the kernel"
+        )
         out.append(r"\begin{proof}[Proof (" + status + ")]")
         for rows, chain in zip(chains, report.chains, strict=True):
             if chain.name:
@@ -234,8 +257,10 @@ def entry_latex(report, examples: bool = True) -> str:
     if examples:
         ex = worked_example(report)
         if ex is not None:
-            out.append(r"\par\medskip\noindent\textbf{Worked numbers.} "
-                       rf"(drawn with seed \texttt{{{stable_seed(e.id)}}})")
+            out.append(
+                r"\par\medskip\noindent\textbf{Worked numbers.} "
+                rf"(drawn with seed \texttt{{{stable_seed(e.id)}}})"
+            )
             out.append(example_latex(ex))
     if e.exercise:
         out.append(rf"\par\medskip\noindent\textbf{{Exercise.}} {_prose_tex(e.exercise)}")
@@ -247,32 +272,43 @@ def entry_latex(report, examples: bool = True) -> str:
 def _rules_latex(cited: set[str]) -> str:
     from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
-    out = [r"\section{Base rules}\label{sec:rules}",
-           "The kernel's own rules, which the proofs cite by name.",
-           r"\begin{description}"]
+    out = [
+        r"\section{Base rules}\label{sec:rules}",
+        "The kernel's own rules, which the proofs cite by name.",
+        r"\begin{description}",
+    ]
     for name, fn in [*BASE_RULES.items(), *RELATIONAL_RULES.items()]:
         doc = (fn.__doc__ or "").strip().splitlines()
-        out.append(rf"\item[\texttt{{{_tex_text(name)}}}]\label{{rule:{name}}} "
-                   + (_tex_text(doc[0]) if doc else ""))
+        out.append(
+            rf"\item[\texttt{{{_tex_text(name)}}}]\label{{rule:{name}}} "
+            + (_tex_text(doc[0]) if doc else "")
+        )
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
 
 
 def _index_latex(reports) -> str:
-    out = [r"\clearpage", r"\section*{Index of identities}",
-           r"\addcontentsline{toc}{section}{Index of identities}", r"\begin{description}"]
+    out = [
+        r"\clearpage",
+        r"\section*{Index of identities}",
+        r"\addcontentsline{toc}{section}{Index of identities}",
+        r"\begin{description}",
+    ]
     for r in sorted(reports, key=lambda r: r.entry.title.lower()):
         e = r.entry
-        out.append(rf"\item[] \hyperref[{_label(e.id)}]{{{_title_tex(e.title)}}}, "
-                   rf"Theorem~\ref*{{{_label(e.id)}}}, p.~\pageref*{{{_label(e.id)}}}: "
-                   rf"${_small(_statement_tex(r))}$")
+        out.append(
+            rf"\item[] \hyperref[{_label(e.id)}]{{{_title_tex(e.title)}}}, "
+            rf"Theorem~\ref*{{{_label(e.id)}}}, p.~\pageref*{{{_label(e.id)}}}: "
+            rf"${_small(_statement_tex(r))}$"
+        )
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
 
 
 def _small(tex: str) -> str:
     return tex.replace(r"\begin{bmatrix}", r"\left[\begin{smallmatrix}").replace(
-        r"\end{bmatrix}", r"\end{smallmatrix}\right]")
+        r"\end{bmatrix}", r"\end{smallmatrix}\right]"
+    )
 
 
 def reports_for(cat, tags=(), sections=()) -> list:
@@ -281,8 +317,14 @@ def reports_for(cat, tags=(), sections=()) -> list:
     return [verify_entry(e, cat) for e in select(cat, tags, sections)]
 
 
-def notes_latex(cat, tags=(), sections=(), title: str = "Linear algebra: checked derivations",
-                reports=None, examples: bool = True) -> str:
+def notes_latex(
+    cat,
+    tags=(),
+    sections=(),
+    title: str = "Linear algebra: checked derivations",
+    reports=None,
+    examples: bool = True,
+) -> str:
     """The whole LaTeX document."""
     reports = reports if reports is not None else reports_for(cat, tags, sections)
     by_id = {r.entry.id: r for r in reports}
@@ -295,14 +337,23 @@ def notes_latex(cat, tags=(), sections=(), title: str = "Linear algebra: checked
             parts.append(entry_latex(by_id[e.id], examples))
     shown = set(by_id)
     # a cited entry left out by --tag/--section: link to nothing would be undefined; define it
-    missing = sorted({s.by for r in reports for c in r.chains for s in c.steps
-                      if s.by and s.by in cat.entries and s.by not in shown})
+    missing = sorted(
+        {
+            s.by
+            for r in reports
+            for c in r.chains
+            for s in c.steps
+            if s.by and s.by in cat.entries and s.by not in shown
+        }
+    )
     if missing:
         parts.append(r"\section{Entries cited from other parts}")
         for m in missing:
-            parts.append(rf"\paragraph{{{_title_tex(cat.entries[m].title)}}}"
-                         rf"\phantomsection\label{{{_label(m)}}} (\texttt{{{_tex_text(m)}}}): "
-                         rf"${_formula_tex(cat.entries[m].statement, set())}$")
+            parts.append(
+                rf"\paragraph{{{_title_tex(cat.entries[m].title)}}}"
+                rf"\phantomsection\label{{{_label(m)}}} (\texttt{{{_tex_text(m)}}}): "
+                rf"${_formula_tex(cat.entries[m].statement, set())}$"
+            )
     parts.append(_rules_latex(set()))
     parts.append(_index_latex(reports))
     parts.append(r"\end{document}" + "\n")
@@ -315,8 +366,10 @@ def find_tex() -> list[str]:
         return ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error"]
     if shutil.which("pdflatex"):
         return ["pdflatex", "-interaction=nonstopmode", "-halt-on-error"]
-    raise NoTeX("no TeX installation found (pdflatex). On Debian or Ubuntu: "
-                f"apt-get install -y --no-install-recommends {TEX_PACKAGES}")
+    raise NoTeX(
+        "no TeX installation found (pdflatex). On Debian or Ubuntu: "
+        f"apt-get install -y --no-install-recommends {TEX_PACKAGES}"
+    )
 
 
 def build_pdf(tex: str, pdf_path: str | os.PathLike, keep_log: str | None = None) -> str:
@@ -328,8 +381,9 @@ def build_pdf(tex: str, pdf_path: str | os.PathLike, keep_log: str | None = None
         runs = 1 if cmd[0] == "latexmk" else 2
         proc = None
         for _ in range(runs):
-            proc = subprocess.run([*cmd, "notes.tex"], cwd=tmp, capture_output=True, text=True,
-                                  timeout=300)
+            proc = subprocess.run(
+                [*cmd, "notes.tex"], cwd=tmp, capture_output=True, text=True, timeout=300
+            )
             if proc.returncode != 0:
                 break
         log_file = Path(tmp) / "notes.log"
@@ -346,9 +400,11 @@ def build_pdf(tex: str, pdf_path: str | os.PathLike, keep_log: str | None = None
 def log_problems(log: str, max_overfull_pt: float = 10.0) -> list[str]:
     """Errors, undefined references and overfull boxes wider than ``max_overfull_pt`` in a log."""
     out = [line for line in log.splitlines() if line.startswith("!")]
-    out += [line for line in log.splitlines()
-            if re.search(r"undefined references|Reference .* undefined|Citation .* undefined",
-                         line)]
+    out += [
+        line
+        for line in log.splitlines()
+        if re.search(r"undefined references|Reference .* undefined|Citation .* undefined", line)
+    ]
     for m in re.finditer(r"Overfull \\hbox \(([\d.]+)pt too wide\)[^\n]*", log):
         if float(m.group(1)) > max_overfull_pt:
             out.append(m.group(0))
@@ -356,6 +412,7 @@ def log_problems(log: str, max_overfull_pt: float = 10.0) -> list[str]:
 
 
 # ---------------------------------------------------------------- Markdown
+
 
 def section_file(sec) -> str:
     return f"{sec.order:02d}-{sec.id}.md" if sec.order < 999 else f"{sec.id}.md"
@@ -365,8 +422,9 @@ def _md_escape(s: str) -> str:
     return s.replace("[", r"\[").replace("]", r"\]")
 
 
-def notes_markdown(cat, outdir: str | os.PathLike, tags=(), sections=(), reports=None,
-                   examples: bool = True) -> list[Path]:
+def notes_markdown(
+    cat, outdir: str | os.PathLike, tags=(), sections=(), reports=None, examples: bool = True
+) -> list[Path]:
     """Markdown pages: index.md, one page per section, rules.md; returns the files written."""
     from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
@@ -385,9 +443,14 @@ def notes_markdown(cat, outdir: str | os.PathLike, tags=(), sections=(), reports
         return None
 
     written = []
-    index = ["# Linear algebra: checked derivations", "",
-             "Every derivation here is checked by the `derive` proof kernel.", "",
-             "## Sections", ""]
+    index = [
+        "# Linear algebra: checked derivations",
+        "",
+        "Every derivation here is checked by the `derive` proof kernel.",
+        "",
+        "## Sections",
+        "",
+    ]
     for sec, entries in groups:
         page = [f"# {sec.title}", "", "[All sections](index.md)", ""]
         if sec.summary:
@@ -398,27 +461,35 @@ def notes_markdown(cat, outdir: str | os.PathLike, tags=(), sections=(), reports
             ex = worked_example(r) if examples else None
             if ex is not None:
                 given = ",\\quad ".join(f"{s} = {v}" for s, v in ex.values)
-                page += ["**Worked numbers.**", "", f"$${given}$$", "",
-                         f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$", ""]
+                page += [
+                    "**Worked numbers.**",
+                    "",
+                    f"$${given}$$",
+                    "",
+                    f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$",
+                    "",
+                ]
         path = out / section_file(sec)
         path.write_text("\n".join(page), encoding="utf-8")
         written.append(path)
         index.append(f"- [{_md_escape(sec.title)}]({section_file(sec)})")
     index += ["- [Base rules](rules.md)", "", "## Index of identities", ""]
     for r in sorted(reports, key=lambda r: r.entry.title.lower()):
-        index.append(f"- [{_md_escape(r.entry.title)}]({page_of[r.entry.id]}#{r.entry.id}): "
-                     f"${_statement_tex(r)}$")
+        index.append(
+            f"- [{_md_escape(r.entry.title)}]({page_of[r.entry.id]}#{r.entry.id}): "
+            f"${_statement_tex(r)}$"
+        )
     rules = ["# Base rules", "", "[All sections](index.md)", ""]
     for name, fn in [*BASE_RULES.items(), *RELATIONAL_RULES.items()]:
         doc = (fn.__doc__ or "").strip().splitlines()
-        rules += [f'<a id="rule-{name}"></a>', "", f"### `{name}`", "",
-                  doc[0] if doc else "", ""]
+        rules += [f'<a id="rule-{name}"></a>', "", f"### `{name}`", "", doc[0] if doc else "", ""]
     (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     (out / "rules.md").write_text("\n".join(rules), encoding="utf-8")
     return [out / "index.md", *written, out / "rules.md"]
 
 
 # ---------------------------------------------------------------- notebooks
+
 
 class Walkthrough:
     """What ``derive.show(id)`` returns: renders itself in Jupyter (Markdown or LaTeX)."""
@@ -447,8 +518,10 @@ class Walkthrough:
         ex = worked_example(self.report)
         if ex is not None:
             given = ",\\quad ".join(f"{s} = {v}" for s, v in ex.values)
-            md += (f"\n**Worked numbers.** $${given}$$\n\n"
-                   f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$\n")
+            md += (
+                f"\n**Worked numbers.** $${given}$$\n\n"
+                f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$\n"
+            )
         return md
 
     def _repr_latex_(self) -> str:
@@ -477,10 +550,20 @@ def show(entry_id: str, catalogue: list[str] | None = None) -> Walkthrough:
     cat = load(catalogue)
     if entry_id not in cat.entries:
         close = suggestions(cat, entry_id)
-        raise DeriveError(f"no entry '{entry_id}' in the catalogue"
-                          + (f"; did you mean: {', '.join(close)}?" if close else ""))
+        raise DeriveError(
+            f"no entry '{entry_id}' in the catalogue"
+            + (f"; did you mean: {', '.join(close)}?" if close else "")
+        )
     return Walkthrough(verify_entry(cat.entries[entry_id], cat))
 
 
-__all__ = ["NoTeX", "Walkthrough", "build_pdf", "log_problems", "notes_latex", "notes_markdown",
-           "show", "worked_example"]
+__all__ = [
+    "NoTeX",
+    "Walkthrough",
+    "build_pdf",
+    "log_problems",
+    "notes_latex",
+    "notes_markdown",
+    "show",
+    "worked_example",
+]

@@ -20,13 +20,33 @@ from derive.frontend import build_env, parse, parse_assumptions, typecheck
 from derive.limits import DEFAULT
 
 SIMPLIFYING = [
-    "transpose-of-product", "transpose-of-sum", "transpose-of-transpose", "transpose-of-identity",
-    "symmetric-transpose", "hermitian-conj-transpose",
-    "conj-transpose-of-product", "inverse-of-inverse", "inverse-of-identity",
-    "inverse-mul-self", "orthogonal-definition", "unitary-definition", "mul-identity", "mul-zero",
-    "norm-squared", "det-of-product", "det-of-transpose", "det-of-inverse", "det-of-identity",
-    "trace-of-sum", "trace-of-transpose", "trace-of-scalar", "trace-of-scalar-multiple",
-    "transpose-of-scalar", "power-definition", "distribute", "arithmetic",
+    "transpose-of-product",
+    "transpose-of-sum",
+    "transpose-of-transpose",
+    "transpose-of-identity",
+    "symmetric-transpose",
+    "hermitian-conj-transpose",
+    "conj-transpose-of-product",
+    "inverse-of-inverse",
+    "inverse-of-identity",
+    "inverse-mul-self",
+    "orthogonal-definition",
+    "unitary-definition",
+    "mul-identity",
+    "mul-zero",
+    "norm-squared",
+    "det-of-product",
+    "det-of-transpose",
+    "det-of-inverse",
+    "det-of-identity",
+    "trace-of-sum",
+    "trace-of-transpose",
+    "trace-of-scalar",
+    "trace-of-scalar-multiple",
+    "transpose-of-scalar",
+    "power-definition",
+    "distribute",
+    "arithmetic",
 ]
 BRIDGES = ["trace-cyclic", "scalar-commute", "transpose-of-scalar"]
 FINISH = ["scalar-arithmetic"]
@@ -63,15 +83,20 @@ class ProveResult:
         lines = [f"claim:  {self.claim}", f"status: {self.status}"]
         if self.steps:
             if self.leans_on:
-                lines.append(f"derivation ({len(self.steps) - 1} steps, each accepted by the "
-                             f"kernel, but citing {', '.join(self.leans_on)}, whose own proof is "
-                             "not wholly checked by the kernel):")
+                lines.append(
+                    f"derivation ({len(self.steps) - 1} steps, each accepted by the "
+                    f"kernel, but citing {', '.join(self.leans_on)}, whose own proof is "
+                    "not wholly checked by the kernel):"
+                )
             else:
-                lines.append(f"derivation ({len(self.steps) - 1} steps, each checked by the "
-                             "kernel):")
+                lines.append(
+                    f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):"
+                )
             shown = self.pretty or [e for e, _ in self.steps]
             for i, ((_, by), e) in enumerate(zip(self.steps, shown, strict=True)):
-                lines.append(f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else ""))
+                lines.append(
+                    f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else "")
+                )
         if self.reason:
             lines.append(f"reason: {self.reason}")
         if self.error:
@@ -96,8 +121,9 @@ def _key(checker: K.Checker, e: Expr):
         return None
 
 
-def simplify_chain(e: Expr, checker: K.Checker, rules: list[K.Rule], deadline: float,
-                   max_steps: int = 40) -> list[tuple[Expr, str | None]]:
+def simplify_chain(
+    e: Expr, checker: K.Checker, rules: list[K.Rule], deadline: float, max_steps: int = 40
+) -> list[tuple[Expr, str | None]]:
     """Rewrite greedily with the first rule that changes something, until none does."""
     chain: list[tuple[Expr, str | None]] = [(e, None)]
     seen = {_key(checker, e)}
@@ -180,8 +206,9 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
         p = parse(claim, relation=True)
         env = build_env(assumptions, [p])
         if len(env.symbols) > DEFAULT.max_symbols:  # the caps of check apply here too
-            raise LimitError(f"{len(env.symbols)} symbols are over the cap of "
-                             f"{DEFAULT.max_symbols}")
+            raise LimitError(
+                f"{len(env.symbols)} symbols are over the cap of {DEFAULT.max_symbols}"
+            )
         read = typecheck([p], env)[0]
         typed, shape = read.expr, read.shape
     except DeriveError as exc:
@@ -200,8 +227,9 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     right = Typed(rhs, shape, claim)
     verdict = decide(left, right, env, (latex(lhs, vectors), latex(rhs, vectors)), hints=False)
     if verdict.verdict == "not-equivalent":
-        return ProveResult("refuted", shown, counterexample=verdict.counterexample,
-                           reason=verdict.reason)
+        return ProveResult(
+            "refuted", shown, counterexample=verdict.counterexample, reason=verdict.reason
+        )
     checker, catalogue = _checker(claim, assume, typed, env)
     try:
         chain = search(lhs, rhs, checker, seconds, catalogue)
@@ -216,14 +244,22 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
         return ProveResult("proved", shown, steps, pretty=pretty)
     if accepted is not None:  # a step leans on an entry whose proof is partly prose
         named = ", ".join(f"'{i}' (partial)" for i in sorted(accepted.leans_on))
-        return ProveResult("checked", shown, [(latex(e, vectors), by) for e, by in chain],
-                           [unicode(e) for e, _ in chain], leans_on=sorted(accepted.leans_on),
-                           reason=f"the derivation cites {named}, whose proof is not wholly "
-                                  "checked by the kernel; "
-                                  + (verdict.reason or f"{verdict.verdict} by {verdict.method}"))
+        return ProveResult(
+            "checked",
+            shown,
+            [(latex(e, vectors), by) for e, by in chain],
+            [unicode(e) for e, _ in chain],
+            leans_on=sorted(accepted.leans_on),
+            reason=f"the derivation cites {named}, whose proof is not wholly "
+            "checked by the kernel; "
+            + (verdict.reason or f"{verdict.verdict} by {verdict.method}"),
+        )
     if verdict.verdict == "equivalent":
-        how = ("the normal forms agree" if verdict.method == "normal form"
-               else verdict.reason or "random trials agree")
+        how = (
+            "the normal forms agree"
+            if verdict.method == "normal form"
+            else verdict.reason or "random trials agree"
+        )
         return ProveResult("checked", shown, reason=f"no derivation found; {how}")
     return ProveResult("unknown", shown, reason="no derivation found; " + (verdict.reason or ""))
 
@@ -244,8 +280,10 @@ def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, 
     rules = []
     for name in context.names():
         st = context.get(name).statement
-        if any(isinstance(c, Relation) and c.op == "=" and "\\begin" not in repr(c)
-               for c in st.conclusions):
+        if any(
+            isinstance(c, Relation) and c.op == "=" and "\\begin" not in repr(c)
+            for c in st.conclusions
+        ):
             try:
                 rules.append(K._theorem_rule(st, checker))
             except K.KernelError:

@@ -41,6 +41,7 @@ class NotReal(Undefined):
 
 # ---------------------------------------------------------------- values
 
+
 @dataclass
 class Value:
     """A scalar or a matrix, exact (a domain element or DomainMatrix) or numeric (mpmath)."""
@@ -76,7 +77,7 @@ class Arith:
         """Record the decimal magnitude of a numeric value (huge or tiny) for the precision."""
         import mpmath
 
-        for z in (_flat_mp(x) if isinstance(x, mpmath.matrix) else (x,)):
+        for z in _flat_mp(x) if isinstance(x, mpmath.matrix) else (x,):
             if z:
                 self.mag = max(self.mag, abs(int(mpmath.mag(z))) * 0.30103)
 
@@ -88,7 +89,9 @@ class Arith:
 
             self._real_typed[key] = not any(
                 (isinstance(n, Const) and n.name == "i")
-                or (isinstance(n, Sym) and n.name in self.complex_names) for n in walk(e))
+                or (isinstance(n, Sym) and n.name in self.complex_names)
+                for n in walk(e)
+            )
         return self._real_typed[key]
 
     # conversions
@@ -113,8 +116,10 @@ class Arith:
         import mpmath
 
         if self.complex:
-            z = mpmath.mpc(mpmath.mpf(int(x.x.numerator)) / int(x.x.denominator),
-                           mpmath.mpf(int(x.y.numerator)) / int(x.y.denominator))
+            z = mpmath.mpc(
+                mpmath.mpf(int(x.x.numerator)) / int(x.x.denominator),
+                mpmath.mpf(int(x.y.numerator)) / int(x.y.denominator),
+            )
         else:
             z = mpmath.mpf(int(x.numerator)) / int(x.denominator)
         self.note(z)  # an exact 10^500 next to a numeric value needs 500 digits more
@@ -138,9 +143,11 @@ class Arith:
             bits = self.limits.max_number_bits
             items = _flat(v.val) if v.matrix else [v.val]
             for x in items:
-                for part in ((x.x, x.y) if self.complex else (x,)):
-                    if int(part.numerator).bit_length() > bits or int(
-                            part.denominator).bit_length() > bits:
+                for part in (x.x, x.y) if self.complex else (x,):
+                    if (
+                        int(part.numerator).bit_length() > bits
+                        or int(part.denominator).bit_length() > bits
+                    ):
                         raise LimitError(f"a number in the evaluation grew over {bits} bits")
         return v
 
@@ -212,7 +219,7 @@ class Arith:
 
         if mpmath.det(a.val) == 0:
             raise Undefined("a singular matrix has no inverse")
-        return Value(a.val ** -1, True, False)
+        return Value(a.val**-1, True, False)
 
     def transpose(self, a: Value) -> Value:
         if not a.matrix:
@@ -259,8 +266,9 @@ class Arith:
             return Value(self.K.zero if a.val == self.K.zero else self.K.one, False, True)
         if not a.exact:
             raise Undefined("the rank of a numeric matrix is not computed")
-        return Value(self.K(a.val.rank()) if not self.complex else self.K(a.val.rank(), 0),
-                     False, True)
+        return Value(
+            self.K(a.val.rank()) if not self.complex else self.K(a.val.rank(), 0), False, True
+        )
 
     def power(self, a: Value, k: Value, real: bool = False) -> Value:
         """a^k; with ``real``, a real base and exponent must give a real value (else NotReal)."""
@@ -287,8 +295,9 @@ class Arith:
         if a.exact and k.exact and not self.complex and k.val.denominator == 2 and a.val >= 0:
             root = _exact_sqrt(a.val)
             if root is not None:
-                return self.power(Value(self.K(root), False, True),
-                                  Value(self.K(k.val.numerator), False, True))
+                return self.power(
+                    Value(self.K(root), False, True), Value(self.K(k.val.numerator), False, True)
+                )
         import mpmath
 
         x, y = self.to_mp(a), self.to_mp(k)
@@ -326,8 +335,12 @@ class Arith:
             return self.power(a, Value(self.rational(Fraction(1, 2)), False, True), real)
         x = self.to_mp(a)
         if a.matrix:
-            fn = {"exp": mpmath.expm, "sin": mpmath.sinm, "cos": mpmath.cosm,
-                  "sqrt": mpmath.sqrtm}.get(name)
+            fn = {
+                "exp": mpmath.expm,
+                "sin": mpmath.sinm,
+                "cos": mpmath.cosm,
+                "sqrt": mpmath.sqrtm,
+            }.get(name)
             self.max_dps = MAX_DPS_MATRIX_FUNCTION
             if fn is None:
                 raise Undefined(f"the matrix function {name}")
@@ -341,16 +354,25 @@ class Arith:
             self._real_domain(a, x, "a logarithm")
         if name == "tanh":  # 1 - tanh(x) is about 2e^{-2|x|}: that many digits are needed
             self.mag = max(self.mag, float(abs(mpmath.re(x))) * 0.8686)
-        fn = {"exp": mpmath.exp, "sin": mpmath.sin, "cos": mpmath.cos, "tan": mpmath.tan,
-              "log": mpmath.log, "sinh": mpmath.sinh, "cosh": mpmath.cosh,
-              "tanh": mpmath.tanh}[name]
+        fn = {
+            "exp": mpmath.exp,
+            "sin": mpmath.sin,
+            "cos": mpmath.cos,
+            "tan": mpmath.tan,
+            "log": mpmath.log,
+            "sinh": mpmath.sinh,
+            "cosh": mpmath.cosh,
+            "tanh": mpmath.tanh,
+        }[name]
         return Value(fn(x), False, False)
 
     def norm(self, a: Value) -> Value:
         if not a.matrix:
             return self.abs(a)
-        sq = self.mul(self.conj_transpose(a) if a.shape[1] == 1 else a,
-                      a if a.shape[1] == 1 else self.conj_transpose(a))
+        sq = self.mul(
+            self.conj_transpose(a) if a.shape[1] == 1 else a,
+            a if a.shape[1] == 1 else self.conj_transpose(a),
+        )
         sq = self._unwrap(sq)
         if self.complex and sq.exact:
             sq = Value(sq.val.x, False, True)
@@ -364,8 +386,9 @@ class Arith:
         root = _exact_sqrt(v.val)
         if root is not None:
             return Value(self.K(root, 0), False, True)
-        return Value(mpmath.sqrt(mpmath.mpf(int(v.val.numerator)) / int(v.val.denominator)),
-                     False, False)
+        return Value(
+            mpmath.sqrt(mpmath.mpf(int(v.val.numerator)) / int(v.val.denominator)), False, False
+        )
 
     def conj_transpose(self, a: Value) -> Value:
         return self.conj(self.transpose(a))
@@ -417,7 +440,7 @@ def _row_sum_bound(m, complex_: bool) -> int:
     for row in m.to_list():
         total = Fraction(0)
         for x in row:
-            for part in ((x.x, x.y) if complex_ else (x,)):
+            for part in (x.x, x.y) if complex_ else (x,):
                 total += abs(Fraction(int(part.numerator), int(part.denominator)))
         best = max(best, total)
     return math.ceil(best)
@@ -457,6 +480,7 @@ def _exact_sqrt(q):
 
 
 # ---------------------------------------------------------------- evaluation
+
 
 class Evaluator:
     """Evaluates a typed expression on one instance."""
@@ -575,8 +599,13 @@ class Evaluator:
 
         vals = [[self.a._unwrap(self.ev(x)) for x in row] for row in e.rows]
         if all(v.exact for row in vals for v in row):
-            return Value(DomainMatrix([[v.val for v in row] for row in vals],
-                                      (len(vals), len(vals[0])), self.a.K), True, True)
+            return Value(
+                DomainMatrix(
+                    [[v.val for v in row] for row in vals], (len(vals), len(vals[0])), self.a.K
+                ),
+                True,
+                True,
+            )
         import mpmath
 
         return Value(mpmath.matrix([[self.a.to_mp(v) for v in row] for row in vals]), True, False)
@@ -592,11 +621,17 @@ def evaluate(e: Expr, values: dict[str, Value], sizes: dict[str, int], arith: Ar
 
 # ---------------------------------------------------------------- instances
 
+
 class Sampler:
     """Draws random instances that satisfy the declared properties, from a seeded generator."""
 
-    def __init__(self, arith: Arith, rng: random.Random, spread: int = 4,
-                 transcendental: frozenset[str] = frozenset()):
+    def __init__(
+        self,
+        arith: Arith,
+        rng: random.Random,
+        spread: int = 4,
+        transcendental: frozenset[str] = frozenset(),
+    ):
         self.a, self.rng, self.spread = arith, rng, spread
         self.transcendental = transcendental  # scalars inside exp, sin, ... or an exponent
         self.wide = spread > 4  # the second round also draws scalars far from zero
@@ -612,6 +647,7 @@ class Sampler:
             if r.random() < 0.15:
                 x = Fraction(r.randint(-spread * 2, spread * 2), r.randint(2, 3))
             return x
+
         if self.complex:
             return K(real(), real())
         return K(real(), 0) if self.a.complex else K(real())
@@ -619,8 +655,9 @@ class Sampler:
     def matrix(self, rows: int, cols: int, spread: int = 4):
         from sympy.polys.matrices import DomainMatrix
 
-        return DomainMatrix([[self.entry(spread) for _ in range(cols)] for _ in range(rows)],
-                            (rows, cols), self.a.K)
+        return DomainMatrix(
+            [[self.entry(spread) for _ in range(cols)] for _ in range(rows)], (rows, cols), self.a.K
+        )
 
     def scalar(self, t: SymbolType, name: str = ""):
         """A scalar with the declared properties. Integers come from a small range and, in the
@@ -648,7 +685,7 @@ class Sampler:
             else:
                 x = Fraction(r.randint(-9, 9), r.choice((1, 1, 2, 3, 5)))
                 if wide:
-                    x = Fraction(r.randint(-10**4, 10**4), r.choice((1, 1, 7, 1000)))
+                    x = Fraction(r.randint(-(10**4), 10**4), r.choice((1, 1, 7, 1000)))
                 if name in self.transcendental and r.random() < (0.75 if wide else 0.5):
                     q = r.randint(11, 997)
                     reach = 40 if wide else 9
@@ -678,8 +715,9 @@ class Sampler:
             v = self.matrix(n, 1, 3)
         vh = transposed(v)
         vv = (vh * v).to_list()[0][0]
-        return DomainMatrix.eye(n, self.a.K) - (v * vh).mul(self.a.K(2) / vv if not self.a.complex
-                                                             else self.a.K(2, 0) / vv)
+        return DomainMatrix.eye(n, self.a.K) - (v * vh).mul(
+            self.a.K(2) / vv if not self.a.complex else self.a.K(2, 0) / vv
+        )
 
     def _unit(self):
         """A Gaussian rational of modulus 1, (p + qi)^2 / (p^2 + q^2), not only 1, -1, i, -i."""
@@ -697,8 +735,10 @@ class Sampler:
         if base is not None:  # a commuting partner: a polynomial in the base, real coefficients
             # of degree up to n - 1: every matrix commuting with a generic base is one, while
             # degree 2 alone made I, A, A^2, B linearly dependent for n >= 4
-            c = [self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
-                 for _ in range(max(3, n))]
+            c = [
+                self.a.rational(Fraction(self.rng.randint(-3, 3), self.rng.choice((1, 2))))
+                for _ in range(max(3, n))
+            ]
             out, power = DomainMatrix.eye(n, K).mul(c[0]), DomainMatrix.eye(n, K)
             # powers of base / (its largest row sum, rounded up): entries stay moderate, so that
             # e^{B} needs no thousand digits (B = A^7 had entries near 10^13)
@@ -759,19 +799,30 @@ class Sampler:
             for _ in range(self.rng.randint(1, max(1, n))):
                 q = q * self.householder(n, t.has("unitary") or not self.complex)
             self.complex = saved
-            phases = [self._unit() if plain and self.complex else
-                      a.rational(Fraction(self.rng.choice((-1, 1)))) for _ in range(n)]
+            phases = [
+                self._unit()
+                if plain and self.complex
+                else a.rational(Fraction(self.rng.choice((-1, 1))))
+                for _ in range(n)
+            ]
             d = DomainMatrix.diag(phases, K, (n, n))
             back = (a.conj_transpose if t.has("hermitian") else a.transpose)(
-                Value(q, True, True)).val
+                Value(q, True, True)
+            ).val
             return q * d * back
-        if t.has("diagonal") and (t.has("positive_definite") or t.has("positive_semidefinite")
-                                  or t.has("hermitian")):
+        if t.has("diagonal") and (
+            t.has("positive_definite") or t.has("positive_semidefinite") or t.has("hermitian")
+        ):
             low = 1 if t.has("positive_definite") else 0
             lo = -5 if not (t.has("positive_definite") or t.has("positive_semidefinite")) else low
-            return DomainMatrix.diag([a.rational(Fraction(self.rng.randint(lo, 6),
-                                                          self.rng.choice((1, 2, 3))))
-                                      for _ in range(n)], K, (n, n))
+            return DomainMatrix.diag(
+                [
+                    a.rational(Fraction(self.rng.randint(lo, 6), self.rng.choice((1, 2, 3))))
+                    for _ in range(n)
+                ],
+                K,
+                (n, n),
+            )
         return None
 
     def satisfies(self, m, t: SymbolType) -> bool:
@@ -788,23 +839,46 @@ class Sampler:
             return (x - y).is_zero_matrix
 
         if rows != cols:
-            return not (set(t.props) & {"symmetric", "hermitian", "orthogonal", "unitary",
-                                        "diagonal", "positive_definite",
-                                        "positive_semidefinite", "invertible"})
+            return not (
+                set(t.props)
+                & {
+                    "symmetric",
+                    "hermitian",
+                    "orthogonal",
+                    "unitary",
+                    "diagonal",
+                    "positive_definite",
+                    "positive_semidefinite",
+                    "invertible",
+                }
+            )
         eye = DomainMatrix.eye(rows, K)
         checks = {
             "symmetric": lambda: same(m, tr),
             "hermitian": lambda: same(m, ct),
             "orthogonal": lambda: same(tr * m, eye),
             "unitary": lambda: same(ct * m, eye),
-            "diagonal": lambda: all(x == K.zero for i, row in enumerate(m.to_list())
-                                    for j, x in enumerate(row) if i != j),
+            "diagonal": lambda: all(
+                x == K.zero
+                for i, row in enumerate(m.to_list())
+                for j, x in enumerate(row)
+                if i != j
+            ),
             "invertible": lambda: m.det() != K.zero,
-            "positive_definite": lambda: same(m, ct) and all(
-                _real_part(m.extract(list(range(k)), list(range(k))).det(), a) > 0
-                for k in range(1, rows + 1)),
-            "positive_semidefinite": lambda: same(m, ct) and (rows > 8 or all(
-                _real_part(m.extract(s, s).det(), a) >= 0 for s in _subsets(rows))),
+            "positive_definite": lambda: (
+                same(m, ct)
+                and all(
+                    _real_part(m.extract(list(range(k)), list(range(k))).det(), a) > 0
+                    for k in range(1, rows + 1)
+                )
+            ),
+            "positive_semidefinite": lambda: (
+                same(m, ct)
+                and (
+                    rows > 8
+                    or all(_real_part(m.extract(s, s).det(), a) >= 0 for s in _subsets(rows))
+                )
+            ),
         }
         return all(check() for prop, check in checks.items() if t.has(prop))
 
@@ -835,12 +909,15 @@ class Sampler:
             # the instances below would: no faithful instances, unless one group holds both
             for h in groups:
                 if g & h and not any(g | h <= k for k in groups):
-                    raise Undefined(f"no instances of the commuting groups {', '.join(sorted(g))}"
-                                    f" and {', '.join(sorted(h))} can be drawn")
+                    raise Undefined(
+                        f"no instances of the commuting groups {', '.join(sorted(g))}"
+                        f" and {', '.join(sorted(h))} can be drawn"
+                    )
         drawn: set[str] = set()
         for group in groups:
-            members = sorted((m for m in group if env[m].kind == MATRIX),
-                             key=lambda m: (-len(env[m].props), m))
+            members = sorted(
+                (m for m in group if env[m].kind == MATRIX), key=lambda m: (-len(env[m].props), m)
+            )
             if len(members) < 2:
                 continue
             shape = (env[members[0]].rows, env[members[0]].cols)
@@ -867,8 +944,9 @@ class Sampler:
         for _ in range(30):
             mats = self._commuting([t for _, t in members], n)
             if all(self._fits(m, t) for m, (_, t) in zip(mats, members, strict=True)):
-                return {name: Value(m, True, True) for m, (name, _) in zip(mats, members,
-                                                                            strict=True)}
+                return {
+                    name: Value(m, True, True) for m, (name, _) in zip(mats, members, strict=True)
+                }
         raise Undefined("no commuting instances with these properties could be drawn")
 
     def _fits(self, m, t: SymbolType) -> bool:
@@ -907,8 +985,11 @@ class Sampler:
         parts = self._partition(n)
         blocks = [self._commuting(rest, k) for k in parts]
         scalars = [self._eigenvalue(base) for _ in parts]
-        mats = [_block_diag([DomainMatrix.eye(k, K).mul(c) for k, c in zip(parts, scalars,
-                                                                          strict=True)], K)]
+        mats = [
+            _block_diag(
+                [DomainMatrix.eye(k, K).mul(c) for k, c in zip(parts, scalars, strict=True)], K
+            )
+        ]
         mats += [_block_diag([b[j] for b in blocks], K) for j in range(len(rest))]
         if not any(t.has("diagonal") for t in types) and n > 1:
             self.complex = False  # a real orthogonal Q keeps hermitian, unitary, complex symmetric
@@ -963,7 +1044,7 @@ def _block_diag(blocks: list, K):
     at = 0
     for b in blocks:
         for i, row in enumerate(b.to_list()):
-            rows[at + i][at:at + len(row)] = row
+            rows[at + i][at : at + len(row)] = row
         at += b.shape[0]
     return DomainMatrix(rows, (n, n), K)
 
@@ -977,6 +1058,7 @@ def _polynomial_keeps(partner: frozenset[str], base: frozenset[str]) -> bool:
 
 # ---------------------------------------------------------------- trials
 
+
 def transcendental_symbols(exprs: list[Expr]) -> frozenset[str]:
     """The symbols inside the argument of a function (exp, sin, log, ...) or an exponent."""
     from derive.expr import Func, Pow, Sym
@@ -984,8 +1066,11 @@ def transcendental_symbols(exprs: list[Expr]) -> frozenset[str]:
     out: set[str] = set()
     for e in exprs:
         for node in walk(e):
-            inner = node.arg if isinstance(node, Func) else (
-                node.exp if isinstance(node, Pow) else None)
+            inner = (
+                node.arg
+                if isinstance(node, Func)
+                else (node.exp if isinstance(node, Pow) else None)
+            )
             if inner is not None:
                 out |= {n.name for n in walk(inner) if isinstance(n, Sym)}
     return frozenset(out)
@@ -1011,8 +1096,14 @@ def larger_sizes(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
     if not dims:
         return [{}] * 6
     every = [{d: rng.randint(6, 8) for d in dims} for _ in range(2)]  # all of them large at once
-    return every + [{d: rng.randint(6, 8) if i == 0 else rng.randint(1, 8)
-                     for i, d in enumerate(dims)} for _ in range(4)] + size_plan(dims, rng)[:8]
+    return (
+        every
+        + [
+            {d: rng.randint(6, 8) if i == 0 else rng.randint(1, 8) for i, d in enumerate(dims)}
+            for _ in range(4)
+        ]
+        + size_plan(dims, rng)[:8]
+    )
 
 
 def size_plan(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
@@ -1021,8 +1112,20 @@ def size_plan(dims: list[str], rng: random.Random) -> list[dict[str, int]]:
         return [{}] * 6
     if len(dims) == 1:
         return [{dims[0]: n} for n in (1, 2, 2, 3, 3, 4, 4, 5, 1, 3, 5, 2)]
-    pairs = [(1, 1), (1, 2), (2, 1), (2, 3), (3, 2), (3, 3), (2, 4), (4, 3), (3, 5), (5, 2),
-             (1, 3), (4, 4)]
+    pairs = [
+        (1, 1),
+        (1, 2),
+        (2, 1),
+        (2, 3),
+        (3, 2),
+        (3, 3),
+        (2, 4),
+        (4, 3),
+        (3, 5),
+        (5, 2),
+        (1, 3),
+        (4, 4),
+    ]
     plan = []
     for p in pairs:
         sizes = {d: (p[i] if i < 2 else rng.randint(1, 4)) for i, d in enumerate(dims)}
@@ -1053,16 +1156,23 @@ MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are compu
 REDRAWS = 5  # draws per planned instance while the expected answer has no real value
 
 
-def run_trials(left: Expr, right: Expr, env: Env, seed: int = 20261125,
-               limits: Limits = DEFAULT, spread: int = 4,
-               plan: list[dict[str, int]] | None = None) -> TrialReport:
+def run_trials(
+    left: Expr,
+    right: Expr,
+    env: Env,
+    seed: int = 20261125,
+    limits: Limits = DEFAULT,
+    spread: int = 4,
+    plan: list[dict[str, int]] | None = None,
+) -> TrialReport:
     """Evaluate both sides on random instances; stop at the first disagreement.
 
     An instance over a cap (a power with too many bits) decides nothing; only when every instance
     is over a cap does the LimitError reach the caller.
     """
-    complex_ = env.complex or any(isinstance(n, Const) and n.name == "i"
-                                  for e in (left, right) for n in walk(e))
+    complex_ = env.complex or any(
+        isinstance(n, Const) and n.name == "i" for e in (left, right) for n in walk(e)
+    )
     arith = Arith(complex_, limits)
     arith.complex_names = frozenset(n for n, t in env.symbols if t.complex)
     rng = random.Random(seed)
@@ -1177,8 +1287,9 @@ def numeric_verdict(left, right, values, sizes, arith, lv, rv):
     """
     import mpmath
 
-    if lv.shape != rv.shape and not (None in (lv.shape, rv.shape) or (1, 1) in (lv.shape,
-                                                                              rv.shape)):
+    if lv.shape != rv.shape and not (
+        None in (lv.shape, rv.shape) or (1, 1) in (lv.shape, rv.shape)
+    ):
         return False, None
     p = working_precision(arith.mag, arith.max_dps)
     if p is None:
@@ -1208,14 +1319,16 @@ def value_latex(v: Value, complex_: bool) -> str:
     """A value as LaTeX (``bmatrix`` for matrices)."""
     if v.matrix:
         rows = v.val.to_list() if v.exact else v.val.tolist()
-        body = r" \\ ".join(" & ".join(_elem_latex(x, v.exact, complex_) for x in row)
-                            for row in rows)
+        body = r" \\ ".join(
+            " & ".join(_elem_latex(x, v.exact, complex_) for x in row) for row in rows
+        )
         return r"\begin{bmatrix} " + body + r" \end{bmatrix}"
     return _elem_latex(v.val, v.exact, complex_)
 
 
 def value_data(v: Value, complex_: bool):
     """A value as JSON-ready numbers (strings for exact rationals, floats otherwise)."""
+
     def one(x):
         if not v.exact:
             import mpmath
@@ -1226,6 +1339,7 @@ def value_data(v: Value, complex_: bool):
         if complex_:
             return str(x.x) if x.y == 0 else [str(x.x), str(x.y)]
         return str(x)
+
     if v.matrix:
         rows = v.val.to_list() if v.exact else v.val.tolist()
         return [[one(x) for x in row] for row in rows]
@@ -1238,8 +1352,10 @@ def _elem_latex(x, exact: bool, complex_: bool) -> str:
 
         return mpmath.nstr(x, 12)
     if complex_:
-        re, im = Fraction(int(x.x.numerator), int(x.x.denominator)), Fraction(
-            int(x.y.numerator), int(x.y.denominator))
+        re, im = (
+            Fraction(int(x.x.numerator), int(x.x.denominator)),
+            Fraction(int(x.y.numerator), int(x.y.denominator)),
+        )
         if im == 0:
             return _frac_latex(re)
         im_part = ("" if abs(im) == 1 else _frac_latex(abs(im))) + "i"

@@ -30,8 +30,16 @@ from derive.expr import (
     Zero,
 )
 
-RELATION_LATEX = {"=": "=", "!=": r"\ne", "<=": r"\le", ">=": r"\ge", "<": "<", ">": ">",
-                  "~": r"\sim", "hence": r"\Rightarrow"}
+RELATION_LATEX = {
+    "=": "=",
+    "!=": r"\ne",
+    "<=": r"\le",
+    ">=": r"\ge",
+    "<": "<",
+    ">": ">",
+    "~": r"\sim",
+    "hence": r"\Rightarrow",
+}
 
 
 def latex(e: Expr, vectors: frozenset[str] | set[str] = frozenset()) -> str:
@@ -92,13 +100,19 @@ class _Printer:
         prev = None
         for i, f in enumerate(factors):
             text = self.p(f)
-            if isinstance(f, (Add, Relation)) or (isinstance(f, Mul) and len(factors) > 1) or (
-                    i > 0 and (text.startswith("-"))):
+            if (
+                isinstance(f, (Add, Relation))
+                or (isinstance(f, Mul) and len(factors) > 1)
+                or (i > 0 and (text.startswith("-")))
+            ):
                 text = f"({text})"
             elif isinstance(f, Num) and f.value < 0 and i > 0:
                 text = f"({text})"
-            if prev is not None and (isinstance(f, Num) or text[0].isdigit()) and (
-                    isinstance(prev, (Num, Factorial)) or out[-1:].isdigit()):
+            if (
+                prev is not None
+                and (isinstance(f, Num) or text[0].isdigit())
+                and (isinstance(prev, (Num, Factorial)) or out[-1:].isdigit())
+            ):
                 out += r" \cdot "
             elif re.search(r"\\[A-Za-z]+$", out) and text[:1].isalpha():
                 out += " "
@@ -112,7 +126,8 @@ class _Printer:
     def _base(self, e: Expr) -> str:
         text = self.p(e)
         if isinstance(e, (Sym, Identity, Const, MatrixLit, Norm, Abs)) and not (
-                isinstance(e, Sym) and "_" in e.name):
+            isinstance(e, Sym) and "_" in e.name
+        ):
             return text
         if isinstance(e, Num) and e.value >= 0 and e.value.denominator == 1:
             return text
@@ -121,8 +136,11 @@ class _Printer:
         return f"\\left({text}\\right)" if isinstance(e, Frac) else f"({text})"
 
     def p_Pow(self, e: Pow) -> str:
-        if isinstance(e.exp, Frac) and e.exp.num == Num(Fraction(1)) and e.exp.den == Num(
-                Fraction(2)):
+        if (
+            isinstance(e.exp, Frac)
+            and e.exp.num == Num(Fraction(1))
+            and e.exp.den == Num(Fraction(2))
+        ):
             return rf"\sqrt{{{self.p(e.base)}}}"
         return f"{self._base(e.base)}^{{{self.p(e.exp)}}}"
 
@@ -176,11 +194,17 @@ def _number(q: Fraction) -> str:
     return rf"{sign}\frac{{{abs(q.numerator)}}}{{{q.denominator}}}"
 
 
-GREEK_UNICODE = dict(zip(
-    ("alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
-     "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
-     "Upsilon Phi Psi Omega").split(),
-    "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ", strict=True))
+GREEK_UNICODE = dict(
+    zip(
+        (
+            "alpha beta gamma delta epsilon varepsilon zeta eta theta vartheta iota kappa lambda mu nu xi "
+            "pi rho sigma tau upsilon phi varphi chi psi omega Gamma Delta Theta Lambda Xi Pi Sigma "
+            "Upsilon Phi Psi Omega"
+        ).split(),
+        "αβγδεεζηθϑικλμνξπρστυφφχψωΓΔΘΛΞΠΣΥΦΨΩ",
+        strict=True,
+    )
+)
 SUPERSCRIPT = str.maketrans("0123456789-+=()nkTHim", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐ")
 SUBSCRIPT = str.maketrans("0123456789ijkn", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙ")
 UNICODE_RELATIONS = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼"}
@@ -227,9 +251,14 @@ class _Unicode(_Printer):
         out = ""
         for i, f in enumerate(factors):
             text = self.p(f)
-            if isinstance(f, (Add, Relation)) or isinstance(f, Mul) and len(factors) > 1 or (
-                    i > 0 and text.startswith("-")) or len(factors) > 1 and (
-                    isinstance(f, Frac) or isinstance(f, Num) and f.value.denominator != 1):
+            if (
+                isinstance(f, (Add, Relation))
+                or isinstance(f, Mul)
+                and len(factors) > 1
+                or (i > 0 and text.startswith("-"))
+                or len(factors) > 1
+                and (isinstance(f, Frac) or isinstance(f, Num) and f.value.denominator != 1)
+            ):
                 text = f"({text})"
             if out and (out[-1].isdigit() and text[:1].isdigit()):
                 out += "·"
@@ -247,7 +276,8 @@ class _Unicode(_Printer):
     def _base(self, e: Expr) -> str:
         text = self.p(e)
         if isinstance(e, (Sym, Identity, Const, MatrixLit, Norm, Abs, Det, Trace, Rank)) or (
-                isinstance(e, Num) and e.value >= 0 and e.value.denominator == 1):
+            isinstance(e, Num) and e.value >= 0 and e.value.denominator == 1
+        ):
             return text
         return f"({text})"
 
@@ -301,16 +331,27 @@ class _Unicode(_Printer):
 
 # ---------------------------------------------------------------- walkthroughs
 
-REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼",
-            "hence": "⇒"}
-STATUS_TEXT = {"checked": "checked", "prose": "NOT machine-checked", "failed": "FAILED",
-               "start": ""}
+REL_TEXT = {"=": "=", "!=": "≠", "<=": "≤", ">=": "≥", "<": "<", ">": ">", "~": "∼", "hence": "⇒"}
+STATUS_TEXT = {
+    "checked": "checked",
+    "prose": "NOT machine-checked",
+    "failed": "FAILED",
+    "start": "",
+}
 
 
-PROPERTY_TEXT = {"positive_definite": "positive definite",
-                 "positive_semidefinite": "positive semidefinite"}
-FORM_TEXT = {"have": "what is known", "definition": "definition", "cancel": "cancel",
-             "divide": "divide", "induction": "induction", "contradiction": "contradiction"}
+PROPERTY_TEXT = {
+    "positive_definite": "positive definite",
+    "positive_semidefinite": "positive semidefinite",
+}
+FORM_TEXT = {
+    "have": "what is known",
+    "definition": "definition",
+    "cancel": "cancel",
+    "divide": "divide",
+    "induction": "induction",
+    "contradiction": "contradiction",
+}
 
 
 def _rule_label(by: str | None) -> str:
@@ -343,24 +384,34 @@ def proposition_latex(p, vectors=frozenset()) -> str:
 def proposition_dict(p, vectors=frozenset()) -> dict:
     if isinstance(p, Has):
         return {"kind": "property", "term": latex(p.term, vectors), "property": p.prop}
-    return {"kind": "relation", "rel": p.op, "lhs": latex(p.lhs, vectors),
-            "rhs": latex(p.rhs, vectors)}
+    return {
+        "kind": "relation",
+        "rel": p.op,
+        "lhs": latex(p.lhs, vectors),
+        "rhs": latex(p.rhs, vectors),
+    }
 
 
 def condition_source(sc) -> str:
     """Where a side condition came from, in words."""
     if sc.kind == "hypothesis":
-        return "hypothesis" if " " in sc.name and not sc.name.startswith("hyp:") else (
-            f"hypothesis {sc.name.removeprefix('hyp:')}")
+        return (
+            "hypothesis"
+            if " " in sc.name and not sc.name.startswith("hyp:")
+            else (f"hypothesis {sc.name.removeprefix('hyp:')}")
+        )
     if sc.kind == "fact":
         return f"step '{sc.name}' above"
     return f"{sc.kind} {sc.name}"
 
 
 def condition_dict(sc, vectors=frozenset()) -> dict:
-    return {"claim": proposition_latex(sc.claim, vectors), "text": proposition_unicode(sc.claim),
-            "source": {"kind": sc.kind, "name": sc.name},
-            "premises": [condition_dict(p, vectors) for p in sc.premises]}
+    return {
+        "claim": proposition_latex(sc.claim, vectors),
+        "text": proposition_unicode(sc.claim),
+        "source": {"kind": sc.kind, "name": sc.name},
+        "premises": [condition_dict(p, vectors) for p in sc.premises],
+    }
 
 
 def _vectors(report) -> set[str]:
@@ -376,10 +427,17 @@ def walkthrough_json(report) -> dict:
             if st.status == "start":
                 steps.append({"chain": ci, "expr": st.expr, "start": True})
                 continue
-            item = {"chain": ci, "chain_name": chain.name, "form": chain.form, "expr": st.expr,
-                    "rel": st.rel, "by": st.by, "checked": st.status == "checked",
-                    "status": st.status,
-                    "side_conditions": [condition_dict(c, vectors) for c in st.conditions]}
+            item = {
+                "chain": ci,
+                "chain_name": chain.name,
+                "form": chain.form,
+                "expr": st.expr,
+                "rel": st.rel,
+                "by": st.by,
+                "checked": st.status == "checked",
+                "status": st.status,
+                "side_conditions": [condition_dict(c, vectors) for c in st.conditions],
+            }
             if chain.fix and k <= 1:
                 item["fixed"] = chain.fix
             if chain.suppose:
@@ -389,14 +447,24 @@ def walkthrough_json(report) -> dict:
             if st.status == "failed":
                 item["message"] = st.message
             steps.append(item)
-    return {"id": e.id, "title": e.title, "section": e.section, "assume": e.assume,
-            "hypotheses": [dict(proposition_dict(h, vectors), label=label)
-                           for label, h in report.hypotheses],
-            "conclusions": [proposition_dict(c, vectors) for c in report.conclusions],
-            "steps": steps, "uses": sorted(report.uses), "status": report.status,
-            "errors": list(report.errors), "explanation": e.explanation,
-            "exercise": e.exercise, "answer": e.answer,
-            "references": dict(e.references)}
+    return {
+        "id": e.id,
+        "title": e.title,
+        "section": e.section,
+        "assume": e.assume,
+        "hypotheses": [
+            dict(proposition_dict(h, vectors), label=label) for label, h in report.hypotheses
+        ],
+        "conclusions": [proposition_dict(c, vectors) for c in report.conclusions],
+        "steps": steps,
+        "uses": sorted(report.uses),
+        "status": report.status,
+        "errors": list(report.errors),
+        "explanation": e.explanation,
+        "exercise": e.exercise,
+        "answer": e.answer,
+        "references": dict(e.references),
+    }
 
 
 def _conditions_text(st) -> list[str]:
@@ -430,8 +498,10 @@ def walkthrough_text(report) -> str:
         lines += ["", "intuition: " + _plain(e.explanation)]
     checked, total = report.counts()
     noun = "step" if total == 1 else "steps"
-    lines += ["", f"proof ({checked} of {total} {noun} checked by the kernel; status: "
-              f"{report.status}):"]
+    lines += [
+        "",
+        f"proof ({checked} of {total} {noun} checked by the kernel; status: {report.status}):",
+    ]
     for chain in report.chains:
         head = [f"[{chain.name}]"] if chain.name else []
         if chain.fix and chain.form == "calc" and not chain.hypothesis:
@@ -450,8 +520,10 @@ def walkthrough_text(report) -> str:
             rel = REL_TEXT.get(s.rel, s.rel) if k or s.rel == "hence" else ""
             mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
             lines.append(f"    {rel} {shown}")
-            lines.append(f"        {mark} by {_rule_label(s.by)}"
-                         + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else ""))
+            lines.append(
+                f"        {mark} by {_rule_label(s.by)}"
+                + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else "")
+            )
             lines += _conditions_text(s)
             if s.prose:
                 lines.append(f"          {s.prose}")
@@ -463,8 +535,9 @@ def walkthrough_text(report) -> str:
     if report.uses:
         lines += ["", "uses: " + ", ".join(sorted(report.uses))]
     if report.leans_on:
-        lines.append("relies on entries whose proofs are partly prose: "
-                     + ", ".join(sorted(report.leans_on)))
+        lines.append(
+            "relies on entries whose proofs are partly prose: " + ", ".join(sorted(report.leans_on))
+        )
     refs = ", ".join(f"{k}: {v}" for k, v in e.references)
     if refs:
         lines.append("references: " + refs)
@@ -510,19 +583,50 @@ def _formula_unicode(tex: str) -> str:
     return "".join(out).strip()
 
 
-RELATION_WORDS = {"\\ne": "!=", "\\neq": "!=", "\\le": "<=", "\\leq": "<=", "\\ge": ">=",
-                  "\\geq": ">="}
+RELATION_WORDS = {
+    "\\ne": "!=",
+    "\\neq": "!=",
+    "\\le": "<=",
+    "\\leq": "<=",
+    "\\ge": ">=",
+    "\\geq": ">=",
+}
 
 
-UNICODE_TEX = {"≠": r"$\ne$", "≤": r"$\le$", "≥": r"$\ge$", "×": r"$\times$", "·": r"$\cdot$",
-               "→": r"$\to$", "⇒": r"$\Rightarrow$", "…": r"\ldots{}", "—": "---", "–": "--",
-               "’": "'", "‘": "`", "“": "``", "”": "''", "✓": "", "✗": "", "∈": r"$\in$"}
+UNICODE_TEX = {
+    "≠": r"$\ne$",
+    "≤": r"$\le$",
+    "≥": r"$\ge$",
+    "×": r"$\times$",
+    "·": r"$\cdot$",
+    "→": r"$\to$",
+    "⇒": r"$\Rightarrow$",
+    "…": r"\ldots{}",
+    "—": "---",
+    "–": "--",
+    "’": "'",
+    "‘": "`",
+    "“": "``",
+    "”": "''",
+    "✓": "",
+    "✗": "",
+    "∈": r"$\in$",
+}
 
 
 def _tex_text(s: str) -> str:
     out = s
-    for a, b in (("\\", r"\textbackslash{}"), ("&", r"\&"), ("%", r"\%"), ("#", r"\#"),
-                 ("_", r"\_"), ("{", r"\{"), ("}", r"\}"), ("~", r"\textasciitilde{}"), ("^", r"\^{}")):
+    for a, b in (
+        ("\\", r"\textbackslash{}"),
+        ("&", r"\&"),
+        ("%", r"\%"),
+        ("#", r"\#"),
+        ("_", r"\_"),
+        ("{", r"\{"),
+        ("}", r"\}"),
+        ("~", r"\textasciitilde{}"),
+        ("^", r"\^{}"),
+    ):
         out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
     for a, b in UNICODE_TEX.items():
         out = out.replace(a, b)
@@ -622,15 +726,15 @@ def walkthrough_latex(report, labels: bool = False) -> str:
     e, vectors = report.entry, _vectors(report)
     lines = [rf"\paragraph{{{_tex_text(e.title)}}} (\texttt{{{_tex_text(e.id)}}})"]
     hyps = [proposition_latex(h, vectors) for _, h in report.hypotheses]
-    concl = [proposition_latex(c, vectors) for c in report.conclusions] or [
-        _statement_tex(report)]
+    concl = [proposition_latex(c, vectors) for c in report.conclusions] or [_statement_tex(report)]
     if hyps:
         lines.append(r"If $" + "$, $".join(hyps) + r"$, then")
     lines.append(r"\[ " + r",\qquad ".join(concl) + r" \]")
     if e.explanation:
         lines.append(r"\emph{Intuition.} " + _prose_tex(e.explanation))
-    for chain, rows in zip(report.chains, proof_rows(report, latex_link if labels else None),
-                           strict=False):
+    for chain, rows in zip(
+        report.chains, proof_rows(report, latex_link if labels else None), strict=False
+    ):
         head = []
         if chain.name:
             head.append(rf"\textsc{{{_tex_text(chain.name)}}}")

@@ -66,8 +66,13 @@ def unknown(reason: str) -> dict:
     >>> unknown("the check took longer than 5 s")["reason"]
     'the check took longer than 5 s'
     """
-    return {"verdict": "unknown", "method": SANDBOX_METHOD, "expected": None, "answer": None,
-            "reason": reason}
+    return {
+        "verdict": "unknown",
+        "method": SANDBOX_METHOD,
+        "expected": None,
+        "answer": None,
+        "reason": reason,
+    }
 
 
 def _set_memory_limit(memory_mb: int | None) -> None:
@@ -85,7 +90,9 @@ def _peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def _worker_main(conn: Connection, job: Job, memory_mb: int | None, warm: Callable[[], None]) -> None:
+def _worker_main(
+    conn: Connection, job: Job, memory_mb: int | None, warm: Callable[[], None]
+) -> None:
     """The loop of one worker: read a task as JSON, run ``job``, answer as JSON; exit on EOF."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     _set_memory_limit(memory_mb)
@@ -100,15 +107,24 @@ def _worker_main(conn: Connection, job: Job, memory_mb: int | None, warm: Callab
             result = job(task)
             fatal = False
         except MemoryError:
-            result, fatal = unknown(f"the check ran out of memory (the memory limit is {memory_mb} MB)"), True
+            result, fatal = (
+                unknown(f"the check ran out of memory (the memory limit is {memory_mb} MB)"),
+                True,
+            )
         except RecursionError:
-            result, fatal = unknown("the check ran out of stack (the expression nests too deeply)"), False
+            result, fatal = (
+                unknown("the check ran out of stack (the expression nests too deeply)"),
+                False,
+            )
         except Exception as exc:  # noqa: BLE001 - a bug in the engine must still give a verdict
             result = unknown(f"internal error in the checker: {type(exc).__name__}: {exc}")
             fatal = False
         try:
-            payload = json.dumps({"result": result, "peak_mb": _peak_mb(), "exit": fatal},
-                                 ensure_ascii=False, default=str)
+            payload = json.dumps(
+                {"result": result, "peak_mb": _peak_mb(), "exit": fatal},
+                ensure_ascii=False,
+                default=str,
+            )
             conn.send_bytes(payload.encode())
         except MemoryError:
             os._exit(3)
@@ -147,9 +163,14 @@ class CheckPool:
     result's ``time`` in seconds, in the order the tasks finish.
     """
 
-    def __init__(self, workers: int = 2, timeout: float = DEFAULT_TIMEOUT,
-                 memory_mb: int | None = DEFAULT_MEMORY_MB, job: Job = check_job,
-                 warm: Callable[[], None] = warm_engine):
+    def __init__(
+        self,
+        workers: int = 2,
+        timeout: float = DEFAULT_TIMEOUT,
+        memory_mb: int | None = DEFAULT_MEMORY_MB,
+        job: Job = check_job,
+        warm: Callable[[], None] = warm_engine,
+    ):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
         if timeout <= 0:
@@ -180,8 +201,12 @@ class CheckPool:
 
     def _start(self) -> _Worker:
         parent, child = self._ctx.Pipe(duplex=True)
-        process = self._ctx.Process(target=_worker_main, daemon=True, name="derive-check",
-                                    args=(child, self.job, self.memory_mb, self.warm))
+        process = self._ctx.Process(
+            target=_worker_main,
+            daemon=True,
+            name="derive-check",
+            args=(child, self.job, self.memory_mb, self.warm),
+        )
         process.start()
         child.close()
         worker = _Worker(process, parent, deadline=time.monotonic() + STARTUP_TIMEOUT)
@@ -294,8 +319,10 @@ class CheckPool:
                 if worker.task is None:
                     reason = f"a worker took over {STARTUP_TIMEOUT:g} s to start"
                 else:
-                    reason = (f"the check took longer than the time limit of {self.timeout:g} s; "
-                              "the worker was stopped and replaced")
+                    reason = (
+                        f"the check took longer than the time limit of {self.timeout:g} s; "
+                        "the worker was stopped and replaced"
+                    )
                 yield from self._replace(worker, reason, died=False)
 
     def _replace(self, worker: _Worker, reason: str, died: bool) -> Iterator[tuple[Any, dict]]:
@@ -304,8 +331,10 @@ class CheckPool:
         if not worker.ready:
             self._failed_starts += 1
             if self._failed_starts >= MAX_FAILED_STARTS:
-                raise SandboxError(f"{self._failed_starts} workers failed to start ({reason}); "
-                                   f"is the memory limit of {self.memory_mb} MB too low?")
+                raise SandboxError(
+                    f"{self._failed_starts} workers failed to start ({reason}); "
+                    f"is the memory limit of {self.memory_mb} MB too low?"
+                )
         if died:
             self.stats.died += 1
         else:
@@ -330,8 +359,13 @@ class CheckPool:
         return unknown("the sandbox returned no result")
 
 
-def run_check(expected: str, answer: str, assume: str = "", timeout: float = DEFAULT_TIMEOUT,
-              memory_mb: int | None = DEFAULT_MEMORY_MB) -> dict:
+def run_check(
+    expected: str,
+    answer: str,
+    assume: str = "",
+    timeout: float = DEFAULT_TIMEOUT,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+) -> dict:
     """Check one answer in a fresh worker under the limits: the ``CheckResult`` dict plus ``time``.
 
     A check that outlives ``timeout`` seconds or ``memory_mb`` of address space gets verdict
@@ -346,7 +380,13 @@ def check_result(data: dict):
     """A ``CheckResult`` from the dict that ``run_check`` returns (for printing it as ``check`` does)."""
     from derive.checker import CheckResult
 
-    return CheckResult(data.get("verdict", "unknown"), data.get("method", SANDBOX_METHOD),
-                       data.get("expected"), data.get("answer"),
-                       counterexample=data.get("counterexample"), hint=data.get("hint"),
-                       error=data.get("error"), reason=data.get("reason"))
+    return CheckResult(
+        data.get("verdict", "unknown"),
+        data.get("method", SANDBOX_METHOD),
+        data.get("expected"),
+        data.get("answer"),
+        counterexample=data.get("counterexample"),
+        hint=data.get("hint"),
+        error=data.get("error"),
+        reason=data.get("reason"),
+    )

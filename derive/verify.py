@@ -28,8 +28,10 @@ from derive.frontend import (
 )
 
 KINDS = {"matrix", "vector", "scalar", "real", "complex"}
-PROPERTY_WORDS = {"positive definite": "positive_definite",
-                  "positive semidefinite": "positive_semidefinite"}
+PROPERTY_WORDS = {
+    "positive definite": "positive_definite",
+    "positive semidefinite": "positive_semidefinite",
+}
 
 
 @dataclass
@@ -83,6 +85,7 @@ class EntryReport:
 
 
 # ---------------------------------------------------------------- reading an entry
+
 
 def split_property(text: str) -> tuple[str, str] | None:
     """``A^T invertible`` -> (``A^T``, ``invertible``); None for a relation.
@@ -186,8 +189,15 @@ def _parse_cache() -> dict:
 
         try:
             _PARSE_CACHE.update(pickle.loads(_cache_file().read_bytes()))
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-                ValueError):
+        except (
+            OSError,
+            pickle.PickleError,
+            EOFError,
+            AttributeError,
+            ImportError,
+            TypeError,
+            ValueError,
+        ):
             pass
         _PARSE_CACHE.setdefault("#", None)
     return _PARSE_CACHE
@@ -237,8 +247,9 @@ def core_scope(entry: Entry, env: Env) -> Scope:
         if t.kind == "scalar" and "invertible" in declared:
             declared = (declared - {"invertible"}) | {"nonzero"}
         kind_props = {"complex"} if t.complex else {"real"}
-        out.append((name, SymbolType(t.kind, t.rows, t.cols,
-                                     frozenset(declared - KINDS) | kind_props)))
+        out.append(
+            (name, SymbolType(t.kind, t.rows, t.cols, frozenset(declared - KINDS) | kind_props))
+        )
     return Scope(tuple(out), env.dims)
 
 
@@ -253,19 +264,25 @@ def statement_of(entry: Entry, env: Env, typed: dict) -> K.Statement:
     for group in assumptions.commuting:
         names = sorted(group)
         for i, a in enumerate(names):
-            for b in names[i + 1:]:
-                hyps.append((f"{a}, {b} commute", Relation("=", Mul((Sym(a), Sym(b))),
-                                                          Mul((Sym(b), Sym(a))))))
+            for b in names[i + 1 :]:
+                hyps.append(
+                    (
+                        f"{a}, {b} commute",
+                        Relation("=", Mul((Sym(a), Sym(b))), Mul((Sym(b), Sym(a)))),
+                    )
+                )
     for i, h in enumerate(entry.hypotheses, start=1):
         hyps.append((f"hyp:{i}", _proposition(entry, f"hyp:{i}", h, typed)))
-    concl = tuple(_proposition(entry, f"concl:{i}", c, typed)
-                  for i, c in enumerate(entry.conclusion_texts()))
+    concl = tuple(
+        _proposition(entry, f"concl:{i}", c, typed) for i, c in enumerate(entry.conclusion_texts())
+    )
     return K.Statement(entry.id, core_scope(entry, env), tuple(hyps), concl)
 
 
 def chains_of(entry: Entry, typed: dict) -> list[K.Chain]:
     out = []
     for ci, c in enumerate(entry.chains):
+
         def t(key, ci=ci):
             return typed[f"{ci}.{key}"].expr if f"{ci}.{key}" in typed else None
 
@@ -277,13 +294,26 @@ def chains_of(entry: Entry, typed: dict) -> list[K.Chain]:
         form = c.form()
         result = {"have": p("have"), "definition": p("definition")}.get(form) or p("result")
         source = c.nullspace if form == "nullspace" else c.source or ""
-        out.append(K.Chain(form, c.name, steps, result, source, t("cancel") or t("divisor"),
-                           p("suppose"), c.contradicts or "", c.fix or "", p("hypothesis"),
-                           t("witness")))
+        out.append(
+            K.Chain(
+                form,
+                c.name,
+                steps,
+                result,
+                source,
+                t("cancel") or t("divisor"),
+                p("suppose"),
+                c.contradicts or "",
+                c.fix or "",
+                p("hypothesis"),
+                t("witness"),
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- the catalogue in one context
+
 
 def catalogue_context(cat: Catalogue) -> dict[str, EntryReport]:
     """Every entry checked in catalogue order against one context (cached on the catalogue)."""
@@ -336,8 +366,11 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     report.env = env
     texts = entry.conclusion_texts()
-    headline = texts.index(entry.statement) if entry.statement in texts else next(
-        (i for i, c in enumerate(statement.conclusions) if isinstance(c, Relation)), 0)
+    headline = (
+        texts.index(entry.statement)
+        if entry.statement in texts
+        else next((i for i, c in enumerate(statement.conclusions) if isinstance(c, Relation)), 0)
+    )
     report.statement = typed.get(f"concl:{headline}")
     report.hypotheses = list(statement.hypotheses)
     report.conclusions = list(statement.conclusions)
@@ -353,8 +386,12 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
         report.chains.append(_chain_report(entry, ci, spec, cr, typed, vectors, latex))
     import re
 
-    steps = [s.message for c in report.chains for s in c.steps if s.status == "failed"
-             and s.message and c.form == "calc"]
+    steps = [
+        s.message
+        for c in report.chains
+        for s in c.steps
+        if s.status == "failed" and s.message and c.form == "calc"
+    ]
     report.errors += steps
     for msg in result.errors:
         if not (steps and re.match(r"chain \d+[^:]*: step \d+ \(", msg)):
@@ -375,9 +412,17 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
         shown = proposition_latex(res, vectors)
         r = cr.steps[0] if cr.steps else None
         failed = r is None or not r.ok
-        out.steps.append(StepReport(shown, out.form, "hence", "failed" if failed else "checked",
-                                    "" if not failed else _failure(entry, ci, None),
-                                    typed=res, conditions=r.conditions if r else ()))
+        out.steps.append(
+            StepReport(
+                shown,
+                out.form,
+                "hence",
+                "failed" if failed else "checked",
+                "" if not failed else _failure(entry, ci, None),
+                typed=res,
+                conditions=r.conditions if r else (),
+            )
+        )
         return out
     first = typed[f"{ci}.0"].expr
     out.steps.append(StepReport(latex(first, vectors), None, "=", "start", typed=first))
@@ -392,10 +437,26 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
         else:
             status = "checked" if r.ok else "failed"
             where = f", chain '{spec.name}'" if spec.name else ""
-            msg = "" if r.ok else (f"{entry.id}{where}, step {si} ({entry.proof_file}:{step.line}):"
-                                   f" rule '{step.by}': {r.message}")
-        out.steps.append(StepReport(shown, step.by, step.rel, status, msg, step.prose, typed=cur,
-                                    conditions=r.conditions if r is not None else ()))
+            msg = (
+                ""
+                if r.ok
+                else (
+                    f"{entry.id}{where}, step {si} ({entry.proof_file}:{step.line}):"
+                    f" rule '{step.by}': {r.message}"
+                )
+            )
+        out.steps.append(
+            StepReport(
+                shown,
+                step.by,
+                step.rel,
+                status,
+                msg,
+                step.prose,
+                typed=cur,
+                conditions=r.conditions if r is not None else (),
+            )
+        )
     return out
 
 
@@ -405,17 +466,19 @@ def _failure(entry, ci, msg) -> str:
 
 # ---------------------------------------------------------------- one step, for tests and tools
 
-def check_one_step(prev: str, nxt: str, rule: str, assume: str = "", rel: str = "=",
-                   cat: Catalogue | None = None) -> K.StepResult:
+
+def check_one_step(
+    prev: str, nxt: str, rule: str, assume: str = "", rel: str = "=", cat: Catalogue | None = None
+) -> K.StepResult:
     """Whether ``prev rel nxt`` follows by ``rule`` under the clauses (in the context of the
     catalogue ``cat``, or of no theorem at all)."""
-    entry = Entry(id="step", title="step", statement=f"{prev} = {prev}", section="",
-                  assume=assume)
+    entry = Entry(id="step", title="step", statement=f"{prev} = {prev}", section="", assume=assume)
     parsed = [parse(prev), parse(nxt)]
     env = build_env(parse_assumptions(assume), parsed)
     a, b = (typecheck([p], env)[0] for p in parsed)
-    statement = statement_of(entry, env, {"concl:0": Typed(Relation("=", a.expr, a.expr), None,
-                                                           prev)})
+    statement = statement_of(
+        entry, env, {"concl:0": Typed(Relation("=", a.expr, a.expr), None, prev)}
+    )
     context = context_of(cat) if cat is not None else K.Context()
     checker = K.Checker(context, statement)
     chain = K.Chain("calc", steps=(K.Step(a.expr, None), K.Step(b.expr, rule, rel)))
@@ -428,6 +491,12 @@ def same_terms(a: str, b: str, assume: str = "") -> bool:
     env = build_env(parse_assumptions(assume), parsed)
     x, y = (typecheck([p], env)[0] for p in parsed)
     entry = Entry(id="same", title="same", statement="0 = 0", section="", assume=assume)
-    st = K.Statement("same", core_scope(entry, env), statement_of(
-        entry, env, {"concl:0": Typed(Relation("=", x.expr, x.expr), None, a)}).hypotheses, ())
+    st = K.Statement(
+        "same",
+        core_scope(entry, env),
+        statement_of(
+            entry, env, {"concl:0": Typed(Relation("=", x.expr, x.expr), None, a)}
+        ).hypotheses,
+        (),
+    )
     return K.Checker(K.Context(), st).same(x.expr, y.expr)
