@@ -362,7 +362,7 @@ def _rule_label(by: str | None) -> str:
     if by.startswith("fact:"):
         return f"step '{by[5:]}' above"
     if by == "ih":
-        return "the induction hypothesis"
+        return "the chain's hypothesis"
     return FORM_TEXT.get(by, by)
 
 
@@ -504,12 +504,16 @@ def walkthrough_text(report) -> str:
     ]
     for chain in report.chains:
         head = [f"[{chain.name}]"] if chain.name else []
+        hyp = proposition_unicode(chain.hypothesis_typed) if chain.hypothesis_typed else ""
         if chain.fix and chain.form == "calc" and not chain.hypothesis:
             head.append(f"[fix an arbitrary {chain.fix} ≠ 0]")
-        if chain.hypothesis:
-            head.append(f"[step of the induction on {chain.fix}: assume {chain.hypothesis}]")
-        if chain.suppose:
-            head.append(f"[suppose {chain.suppose}]")
+        elif chain.hypothesis and chain.fix and chain.fix.isalpha() and len(chain.fix) == 1 and (
+                _is_vector(report, chain.fix)):
+            head.append(f"[for any {chain.fix} with {hyp}]")
+        elif chain.hypothesis:
+            head.append(f"[induction step on {chain.fix}: assume {hyp}]")
+        if chain.suppose_typed is not None:
+            head.append(f"[suppose {proposition_unicode(chain.suppose_typed)}]")
         if head:
             lines.append("  " + " ".join(head))
         for k, s in enumerate(chain.steps):
@@ -520,8 +524,11 @@ def walkthrough_text(report) -> str:
             rel = REL_TEXT.get(s.rel, s.rel) if k or s.rel == "hence" else ""
             mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
             lines.append(f"    {rel} {shown}")
+            label = _rule_label(s.by)
+            if s.by == "contradiction" and chain.contradicts:
+                label = f"contradiction with step '{chain.contradicts}'"
             lines.append(
-                f"        {mark} by {_rule_label(s.by)}"
+                f"        {mark} by {label}"
                 + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else "")
             )
             lines += _conditions_text(s)
@@ -544,6 +551,11 @@ def walkthrough_text(report) -> str:
     if e.exercise:
         lines += ["", f"exercise: {_plain(e.exercise)}", f"answer:   {_plain(e.answer)}"]
     return "\n".join(lines)
+
+
+def _is_vector(report, name: str) -> bool:
+    t = report.env.get(name) if report.env else None
+    return t is not None and t.kind == "vector"
 
 
 def _shown(s) -> str:

@@ -53,7 +53,10 @@ class ChainReport:
     suppose: str | None = None  # the supposition of a proof by contradiction, as LaTeX
     form: str = "calc"
     fix: str = ""
-    hypothesis: str | None = None  # an induction hypothesis, as LaTeX
+    hypothesis: str | None = None  # the chain's own hypothesis (induction, null space), as LaTeX
+    contradicts: str = ""  # the earlier fact that a proof by contradiction rules out
+    suppose_typed: object = None
+    hypothesis_typed: object = None
 
 
 @dataclass
@@ -400,11 +403,14 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
 
 
 def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
-    out = ChainReport(spec.name, form=spec.form(), fix=spec.fix or "")
+    out = ChainReport(spec.name, form=spec.form(), fix=spec.fix or "",
+                      contradicts=spec.contradicts or "")
     if spec.suppose:
-        out.suppose = latex(typed[f"{ci}.suppose"].expr, vectors)
+        out.suppose_typed = typed[f"{ci}.suppose"].expr
+        out.suppose = latex(out.suppose_typed, vectors)
     if spec.hypothesis:
-        out.hypothesis = latex(typed[f"{ci}.hypothesis"].expr, vectors)
+        out.hypothesis_typed = typed[f"{ci}.hypothesis"].expr
+        out.hypothesis = latex(out.hypothesis_typed, vectors)
     if out.form != "calc":
         res = cr.chain.result
         from derive.render import proposition_latex
@@ -457,11 +463,15 @@ def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
                 conditions=r.conditions if r is not None else (),
             )
         )
+    if spec.suppose and cr.fact is not None:  # the supposition fails: its negation is proved
+        out.steps.append(
+            StepReport(latex(cr.fact, vectors), "contradiction", "hence", "checked", typed=cr.fact)
+        )
     return out
 
 
 def _failure(entry, ci, msg) -> str:
-    return f"{entry.id}, chain {ci + 1}: the inference does not follow"
+    return f"{entry.id}, chain {ci + 1}: " + (msg or "the inference does not follow")
 
 
 # ---------------------------------------------------------------- one step, for tests and tools
