@@ -351,6 +351,7 @@ FORM_TEXT = {
     "divide": "divide",
     "induction": "induction",
     "contradiction": "contradiction",
+    "nullspace": "null-space inclusion (rank-nullity)",
 }
 
 
