@@ -297,7 +297,10 @@ class _Unicode(_Printer):
         return self._base(e.arg) + "ᴴ"
 
     def p_Conj(self, e) -> str:
-        return f"conj({self.p(e.arg)})"
+        shown = self.p(e.arg)
+        if isinstance(e.arg, Sym) and len(shown) == 1:
+            return shown + "\u0304"  # a combining macron: λ̄
+        return f"conj({shown})"
 
     def p_Inverse(self, e) -> str:
         return self._base(e.arg) + "⁻¹"
