@@ -423,18 +423,25 @@ def _vectors(report) -> set[str]:
 
 
 def walkthrough_json(report) -> dict:
-    """Everything ``derive show`` knows of an entry, as one JSON-ready object."""
+    """Everything ``derive show`` knows of an entry, as one JSON-ready object.
+
+    ``chains`` says what each chain is (its name, inference form, first expression, fixed vector,
+    supposition or hypothesis); ``steps`` are the steps the kernel judged, each naming its chain.
+    """
     e, vectors = report.entry, _vectors(report)
-    steps = []
+    chains, steps = [], []
     for ci, chain in enumerate(report.chains, start=1):
-        for k, st in enumerate(chain.steps):
+        start = next((st.expr for st in chain.steps if st.status == "start"), None)
+        info = {"chain": ci, "name": chain.name, "form": chain.form, "start": start}
+        for key in ("fix", "suppose", "hypothesis", "contradicts"):
+            if getattr(chain, key):
+                info[key] = getattr(chain, key)
+        chains.append(info)
+        for st in chain.steps:
             if st.status == "start":
-                steps.append({"chain": ci, "expr": st.expr, "start": True})
                 continue
             item = {
                 "chain": ci,
-                "chain_name": chain.name,
-                "form": chain.form,
                 "expr": st.expr,
                 "rel": st.rel,
                 "by": st.by,
@@ -442,10 +449,6 @@ def walkthrough_json(report) -> dict:
                 "status": st.status,
                 "side_conditions": [condition_dict(c, vectors) for c in st.conditions],
             }
-            if chain.fix and k <= 1:
-                item["fixed"] = chain.fix
-            if chain.suppose:
-                item["suppose"] = chain.suppose
             if st.prose:
                 item["prose"] = st.prose
             if st.status == "failed":
@@ -460,6 +463,7 @@ def walkthrough_json(report) -> dict:
             dict(proposition_dict(h, vectors), label=label) for label, h in report.hypotheses
         ],
         "conclusions": [proposition_dict(c, vectors) for c in report.conclusions],
+        "chains": chains,
         "steps": steps,
         "uses": sorted(report.uses),
         "status": report.status,

@@ -190,8 +190,9 @@ def test_show_json_of_every_entry_has_the_documented_shape():
         assert data["conclusions"], eid
         for p in data["conclusions"] + data["hypotheses"]:
             _check_proposition(p, eid)
-        steps = [s for s in data["steps"] if not s.get("start")]  # a chain's first expression
+        steps = data["steps"]
         assert steps or data["status"] == "unproved", eid
+        assert {s["chain"] for s in steps} <= {c["chain"] for c in data["chains"]}, eid
         for s in steps:
             assert {"by", "checked", "side_conditions"} <= set(s), (eid, s)
             assert isinstance(s["checked"], bool), (eid, s)
