@@ -1,11 +1,7 @@
-"""Property facts: why a term is invertible, symmetric, nonzero, ...; every answer has a source.
-
-A side condition such as "Aᵀ invertible" is discharged by backward chaining, and the answer
-(``SideCondition``) records its source: a **hypothesis** of the theorem (a declared property, or a
-relation such as v ≠ 0); a **fact** proved earlier in the proof; a **theorem** of the context that
-concludes a property (an instance, as in Mathlib); or a **base fact** (``BASE_FACTS``, each with a
-reason, spot-checked in the tests). No base fact states a catalogue theorem (that transposes,
-products and inverses of invertible matrices are invertible, for example, is proved there).
+"""Property facts: why a term is invertible, symmetric, nonzero, ...; every answer has a source:
+a hypothesis, a fact proved earlier in the proof, a theorem of the context that concludes a property
+(an instance, as in Mathlib), or a base fact (``BASE_FACTS``, each with a reason). No base fact
+states a catalogue theorem (that the inverse of a product is a product, say): those are proved.
 """
 
 from __future__ import annotations
@@ -83,13 +79,6 @@ def unitary_invertible(e, prop, scope):
     """U unitary ⇒ U invertible
     U^H is a two-sided inverse: U^HU = UU^H = I (the definition)"""
     return _implied("unitary", "invertible", e, prop, scope)
-
-
-@_base_fact
-def inverse_invertible(e, prop, scope):
-    """X invertible ⇒ X^{-1} invertible
-    X is a two-sided inverse of X^{-1} (the definition of the inverse)"""
-    return [(e.arg, "invertible")] if prop == "invertible" and isinstance(e, T.Inverse) else None
 
 
 @_base_fact
@@ -172,11 +161,14 @@ def nonzero_product(e, prop, scope):
 
 @_base_fact
 def nonzero_image(e, prop, scope):
-    """X invertible, v ≠ 0 ⇒ Xv ≠ 0
+    """X invertible (or a nonzero scalar), v ≠ 0 ⇒ Xv ≠ 0
     otherwise v = X^{-1}(Xv) = X^{-1}0 = 0"""
     if prop == "nonzero" and isinstance(e, Mul) and len(e.factors) >= 2 and not is_scalar(e, scope):
-        *mats, last = e.factors
-        return [*((m, "invertible") for m in mats), (last, "nonzero")]
+        *mats, last = e.factors  # a scalar factor needs only to be nonzero
+        return [
+            *((m, "nonzero" if is_scalar(m, scope) else "invertible") for m in mats),
+            (last, "nonzero"),
+        ]
     return None
 
 

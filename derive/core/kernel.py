@@ -1,19 +1,11 @@
 """The kernel: checks proofs, and is the only maker of ``Theorem``.
 
-A statement has hypotheses and conclusions, each a relation (``=, ≠, <, ≤, >, ≥, ~``) or a property
-(``Has``). A proof is a list of chains, each one inference form (``Checker.chain_<form>``):
-
-- ``calc``: ``t0 rel1 t1 rel2 t2 ...``, each step one rule at one place, either way, up to
-  arithmetic (``derive.core.arith``); the rule is a base rule, a hypothesis, an earlier fact, or a
-  theorem of the context with its hypotheses discharged. A step without a rule is prose, unchecked.
-  A calc chain may suppose an equation and contradict a fact, fix an arbitrary nonzero vector, or
-  assume an induction hypothesis.
-- ``cancel`` (a f = b f, f ≠ 0), ``divide`` (a p > b p, p > 0), ``have`` (the fact prover),
-  ``definition`` (invertible, symmetric, hermitian, orthogonal, unitary, real, positive
-  (semi)definite), ``induction`` and ``nullspace`` (rank(Z) ≤ rank(Y) from Yv = 0 ⇒ Zv = 0).
-
-Every conclusion must be a fact the chains proved. ``Context.add`` checks a proof against the
-theorems already in the context, so a proof cites only what was accepted before it.
+A statement has hypotheses and conclusions (relations, or properties ``Has``). A proof is a list of
+chains, each one inference form (``Checker.chain_<form>``): ``calc`` (steps, each one rule at one
+place, up to arithmetic; it may suppose and contradict, fix an arbitrary vector, or assume a
+hypothesis), ``cancel``, ``divide``, ``have``, ``definition``, ``induction``, ``nullspace``. Every
+conclusion must be a fact the chains proved; ``Context.add`` lets a proof cite only theorems
+accepted before it.
 """
 
 from __future__ import annotations
@@ -216,8 +208,7 @@ class Checker:
             return False
 
     def _instances(self, thm: PropertyTheorem, e: Expr):
-        """The hypotheses an instance of ``thm`` needs; a hypothesis about a symbol that the
-        match leaves unbound cannot be discharged (it would be read in this theorem's scope)."""
+        """The hypotheses an instance of ``thm`` needs (each of its symbols bound by the match)."""
         for binding in self._matcher(thm.scope).match(thm.conclusion.term, e):
             if all(symbols(h.term) <= set(binding) for h in thm.hypotheses):
                 yield binding, [Has(substitute(h.term, binding), h.prop) for h in thm.hypotheses]
@@ -242,7 +233,8 @@ class Checker:
             try:
                 fact, fixed = getattr(self, "chain_" + chain.form)(chain, cr)
             except KernelError as exc:
-                self.result.errors.append(f"chain {i}{_named(chain)}: {exc}")
+                named = f" ('{chain.name}')" if chain.name else ""
+                self.result.errors.append(f"chain {i}{named}: {exc}")
                 continue
             cr.fact = fact
             if chain.hypothesis is not None:  # only induction and null-space forms may use it
@@ -343,8 +335,7 @@ class Checker:
             raise KernelError(f"{name} is fixed as arbitrary, but the statement speaks of it")
 
     def _check_induction_variable(self, k: str):
-        """An induction runs over a whole number k ≥ 0 that the statement only bounds: its
-        hypotheses about k are exactly 'k integer' and 'k ≥ 0'."""
+        """k is a declared integer whose only hypothesis is k ≥ 0."""
         t = self.scope.get(k)
         if not k or t is None or "integer" not in t.props or t.props - {"integer", "real"}:
             raise KernelError(f"the induction variable {k or '(none)'} must be declared an integer")
@@ -557,8 +548,7 @@ class Checker:
         raise KernelError(f"there is no definition form for '{prop}'")
 
     def _fixed_vector_fits(self, v: str, x: Expr):
-        """A fact for every real v says nothing of complex vectors: a matrix that is not real
-        needs a fixed vector declared complex."""
+        """A fact for every real v says nothing of complex vectors: X not real needs v complex."""
         if not real_valued(x, self.scope) and not self.scope[v].complex:
             msg = f"{text(x)} is not real, so the arbitrary {v} must be complex (declare '{v} complex')"
             raise KernelError(msg)
@@ -577,13 +567,12 @@ class Checker:
         at0, at_succ = _subst(goal, {k: ZERO}), _subst(goal, {k: T.Add((Sym(k), ONE))})
         if base_fact is None or not self._establishes(base_fact, at0):
             raise KernelError(f"the base case '{base_name}' does not prove {text(at0)}")
-        if (
-            step_chain is None
-            or step_chain.hypothesis is None
-            or step_chain.fix != k
-            or not isinstance(tag, tuple)
-            or not self._same_relation(step_chain.hypothesis, goal)
-        ):
+        h = step_chain.hypothesis if step_chain is not None else None
+        if not (h is not None and step_chain.fix == k and isinstance(tag, tuple)):
+            raise KernelError(
+                f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
+            )
+        if not (h.op == goal.op and self.same(h.lhs, goal.lhs) and self.same(h.rhs, goal.rhs)):
             raise KernelError(
                 f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
             )
@@ -593,9 +582,7 @@ class Checker:
         return Relation(goal.op, goal.lhs, goal.rhs), ""
 
     def chain_nullspace(self, chain: Chain, cr: ChainResult):
-        """From "Yv = 0 gives Zv = 0 for every v" (a chain that fixes v under the hypothesis
-        Yv = 0), rank(Z) ≤ rank(Y): the null space of Y lies in that of Z, so by rank-nullity
-        (rank = columns − dimension of the null space) Z has no larger rank."""
+        """Yv = 0 ⇒ Zv = 0 for every v gives rank(Z) ≤ rank(Y) (null spaces; rank-nullity)."""
         name, res = chain.source, chain.result
         fact, tag = self.proved.get(name, (None, ""))
         src = next((c.chain for c in self.result.chains if c.chain.name == name), None)
@@ -615,20 +602,13 @@ class Checker:
         cr.steps.append(StepResult(True))
         return res, ""
 
-    def _same_relation(self, a: Relation, b: Relation) -> bool:
-        return a.op == b.op and self.same(a.lhs, b.lhs) and self.same(a.rhs, b.rhs)
-
 
 def _left_factor(r: Relation, v: str, checker: Checker) -> Expr | None:
     """Y for a relation Yv = 0 (Y a product of matrices without v), else None."""
     lhs = flatten_products(r.lhs)
     factors = lhs.factors if isinstance(lhs, Mul) else (lhs,)
-    if (
-        r.op != "="
-        or len(factors) < 2
-        or factors[-1] != Sym(v)
-        or not checker.same(r.rhs, T.Zero(shape_of(r.lhs, checker.scope)[0], 1))
-    ):
+    zero = T.Zero(shape_of(r.lhs, checker.scope)[0], 1)
+    if r.op != "=" or len(factors) < 2 or factors[-1] != Sym(v) or not checker.same(r.rhs, zero):
         return None
     y = factors[0] if len(factors) == 2 else Mul(factors[:-1])
     if v in symbols(y) or shape_of(y, checker.scope) in (None, (1, 1)):
@@ -644,10 +624,6 @@ def _subst(r: Relation, binding: dict) -> Relation:
     return Relation(r.op, substitute(r.lhs, binding), substitute(r.rhs, binding))
 
 
-def _named(chain: Chain) -> str:
-    return f" ('{chain.name}')" if chain.name else ""
-
-
 def _safe(fn, e, facts):
     try:
         return fn(e, facts)
@@ -656,8 +632,7 @@ def _safe(fn, e, facts):
 
 
 def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
-    """A hypothesis or fact used as it stands: an equation rewrites either way, any other
-    relation applies at the whole expression."""
+    """A hypothesis or fact as it stands: an equation rewrites either way, a relation at the root."""
     if not isinstance(p, Relation):
         raise KernelError(f"{name} is a property, not a relation")
     m = checker._matcher(checker.scope, metas=set())
@@ -676,8 +651,7 @@ def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
 
 
 def _theorem_rule(st: Statement, checker: Checker) -> Rule:
-    """A theorem of the context, instantiated: its symbols and sizes bound by the match, every
-    symbol of the other side bound, and every hypothesis discharged (recorded)."""
+    """A theorem instantiated: every symbol and size bound, every hypothesis discharged."""
     m = checker._matcher(st.scope)
 
     def instances(lhs: Expr, rhs: Expr, e: Expr):
@@ -692,17 +666,13 @@ def _theorem_rule(st: Statement, checker: Checker) -> Rule:
     if eqs:
         return Rule(st.name, lambda e, _: [n for lhs, rhs in sides for n in instances(lhs, rhs, e)])
     if rels:
-        return Rule(
-            st.name,
-            lambda e, _: [(c.op, n) for c in rels for n in instances(c.lhs, c.rhs, e)],
-            relational=True,
-        )
+        rewrites = lambda e, _: [(c.op, n) for c in rels for n in instances(c.lhs, c.rhs, e)]  # noqa: E731
+        return Rule(st.name, rewrites, relational=True)
     raise KernelError(f"'{st.name}' concludes only properties: they serve as side conditions")
 
 
 def _discharged(st: Statement, binding: dict, checker: Checker) -> bool:
-    """Every hypothesis of ``st`` holds of what its symbols are bound to. A hypothesis about a
-    symbol the match did not bind cannot be discharged."""
+    """Every hypothesis of ``st`` holds of what its (all bound) symbols are bound to."""
     for _, h in st.hypotheses:
         if not symbols(h) <= set(binding) and symbols(h) & set(st.scope.names()):
             return False

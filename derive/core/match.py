@@ -1,9 +1,6 @@
-"""Matching a theorem's statement against a term, and substituting the match.
-
-A theorem's symbols are metavariables: matching binds each to a term of its kind (a matrix
-metavariable to a matrix term of a fitting shape, a real one only to a real term) and its symbolic
-sizes to the sizes found (``SIZES``). Products match associatively: a matrix metavariable may take
-a run of consecutive factors.
+"""Matching a theorem's statement against a term, and substituting the match: each symbol binds
+to a term of its kind (a real one only to a real term), each symbolic size to the size found
+(``SIZES``); a matrix metavariable may take a run of consecutive factors of a product.
 """
 
 from __future__ import annotations
@@ -11,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 
 from derive.core.shapes import SCALAR, VECTOR, Scope, TypeFault, real_valued, shape_of
-from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, walk
+from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, flat_mul, walk
 
 SIZES = "#sizes"  # in ``metas``: the pattern's symbolic sizes are metavariables
 
@@ -54,10 +51,7 @@ def substitute(e: Expr, binding: dict) -> Expr:
         return e
     new = tuple(substitute(k, binding) for k in kids)
     if isinstance(e, Mul):
-        flat: list[Expr] = []
-        for f in new:
-            flat.extend(f.factors if isinstance(f, Mul) else (f,))
-        return Mul(tuple(flat))
+        return flat_mul(new)
     return e.rebuild(new)
 
 

@@ -1,13 +1,9 @@
 """Base rules: each a small pure function from a term to the terms it rewrites to.
 
 A rule looks only at the root of what it is given (the kernel chooses the place) and returns ``[]``
-when it does not apply. Side conditions (invertible, symmetric, nonzero, ...) are asked of the
-fact prover (``facts.need``), which records where each came from; a rule never decides them
-itself. Every rule is also spot-checked by the randomized decider in ``tests/test_rules.py``.
-
-Contents: doctest scaffolding (``demo_facts``, ``show``); transpose, inverse, ring, power,
-determinant and trace laws; structural rewrites (``_outer``); explicit matrices (``arithmetic``);
-norms and roots; inequalities at the root; the tables ``BASE_RULES`` and ``RELATIONAL_RULES``.
+when it does not apply; side conditions are asked of the fact prover (``facts.need``), which
+records their sources. Each rule is spot-checked by the randomized decider in the tests. The
+doctests' ``show`` and ``demo_facts`` are scaffolding, in ``derive/core_examples.py``.
 """
 
 from __future__ import annotations
@@ -22,32 +18,6 @@ from derive.core.facts import Facts
 from derive.core.terms import Add, ConjTranspose, Expr, Identity, Inverse, Mul, Num, Transpose
 
 ONE, ZERO, TWO = Num(Fraction(1)), Num(Fraction(0)), Num(Fraction(2))
-
-
-def demo_facts(props: dict[str, set[str]] | None = None, complex_: set[str] = frozenset()) -> Facts:
-    """Facts for examples: A..H, P, Q, S, U, M n×n matrices, x, y, z, v n-vectors, a, b, c, k, s
-    scalars, with the declared properties ``props`` (hypotheses)."""
-    props = props or {}
-
-    def typed(n: str, kind: str, rows, cols) -> tuple[str, S.SymbolType]:
-        declared = frozenset(props.get(n, ())) | {"complex" if n in complex_ else "real"}
-        return n, S.SymbolType(kind, rows, cols, declared)
-
-    syms = [typed(n, S.MATRIX, "n", "n") for n in "ABCDEFGHMPQSU"]
-    syms += [typed(n, S.VECTOR, "n", 1) for n in "xyzv"] + [
-        typed(n, S.SCALAR, 1, 1) for n in "abcks"
-    ]
-    hyps = [(f"{n} {p}", T.Has(T.Sym(n), p)) for n, ps in props.items() for p in sorted(ps)]
-    return Facts(S.Scope(tuple(syms), frozenset({"n"})), hyps)
-
-
-A, B, Q, U, x, y, z, c = (T.Sym(n) for n in "ABQUxyzc")
-
-
-def show(rule, e: Expr, props: dict | None = None, complex_: set[str] = frozenset()) -> list[str]:
-    """The rewrites of ``rule`` at the root of ``e``, as plain text (for doctests)."""
-    out = rule(e, demo_facts(props, complex_))
-    return [T.text(r) if isinstance(r, Expr) else (r[0], T.text(r[1])) for r in out]
 
 
 def _scalar(e: Expr, facts: Facts) -> bool:
@@ -101,8 +71,7 @@ def conj_transpose_of_product(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def conj_of_real(e: Expr, facts: Facts) -> list[Expr]:
-    """\\bar{s} = s for a real scalar s: every symbol in it real, or a declared-complex symbol
-    that the fact prover knows real (a hypothesis, a fact proved earlier, a theorem).
+    """\\bar{s} = s for a real scalar s (real by type, or a complex symbol known to be real).
     >>> show(conj_of_real, T.Conj(c)), show(conj_of_real, T.Conj(c), {"c": {"real"}}, {"c"})
     (['c'], ['c'])"""
     if isinstance(e, T.Conj) and _scalar(e.arg, facts):
@@ -179,8 +148,7 @@ def mul_assoc(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def scalar_arithmetic(e: Expr, facts: Facts) -> list[Expr]:
-    """Nothing but what the kernel already allows: reorder a sum, regroup a product, compute with
-    scalars (2 \\cdot 3 = 6, c\\,d = d\\,c). A step by this rule is checked like any other.
+    """Reorder a sum, regroup a product, compute with scalars: what the kernel allows anyway.
     >>> show(scalar_arithmetic, Add((Mul((Num(Fraction(2)), A)), A)))
     ['2 A + A']"""
     return [e]
@@ -220,8 +188,7 @@ def power_zero(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def power_successor(e: Expr, facts: Facts) -> list[Expr]:
-    """X^{k+1} = X^k X for a square X and a whole number k ≥ 0 (k a numeral, or k integer and
-    k ≥ 0 known): for k < 0 and singular X, X^k is undefined.
+    """X^{k+1} = X^k X for a square X and k a whole number (a numeral, or integer with k ≥ 0).
     >>> show(power_successor, T.Pow(A, Add((T.Sym("k"), ONE))), {"k": {"integer"}})  # k may be -1
     []"""
     if not (isinstance(e, T.Pow) and _square(e.base, facts)):
@@ -244,8 +211,7 @@ CONJUGATED_FUNCTIONS = ("exp", "sin", "cos")
 
 
 def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
-    """f(PXP^{-1}) = P f(X) P^{-1} for f = exp, sin, cos and P invertible: the partial sums of the
-    power series agree term by term ((PXP^{-1})^k = PX^kP^{-1}), and pass to the limit.
+    """f(PXP^{-1}) = P f(X) P^{-1} for f = exp, sin, cos, P invertible (power series, termwise).
     >>> show(function_of_conjugate, T.Func("exp", Mul((A, B, Inverse(A)))), {"A": {"invertible"}})
     ['A exp(B) (A)^-1']"""
     if isinstance(e, T.Func) and e.name in CONJUGATED_FUNCTIONS and isinstance(e.arg, Mul):
@@ -257,8 +223,7 @@ def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def diagonal_square_root(e: Expr, facts: Facts) -> list[Expr]:
-    """√X √X = X for X diagonal with nonnegative entries (diagonal and positive semidefinite):
-    √X is diagonal with the entries √λ_i ≥ 0, and √λ_i √λ_i = λ_i.
+    """√X √X = X for X diagonal and positive semidefinite (√X = diag(√λ_i), √λ_i ≥ 0).
     >>> show(diagonal_square_root, Mul((T.Func("sqrt", A),) * 2), {"A": {"diagonal"}})
     []"""
     if isinstance(e, Mul) and len(e.factors) == 2 and e.factors[0] == e.factors[1]:
@@ -709,8 +674,7 @@ def norm_squared_positive(e: Expr, facts: Facts) -> list:
 
 
 def drop_nonnegative_term(e: Expr, facts: Facts) -> list:
-    """s + t ≥ t when s ≥ 0 by positive-semidefinite-definition or norm-squared-positive: a sum
-    is at least what is left of it when a nonnegative term is dropped.
+    """s + t ≥ t when s ≥ 0 by positive-semidefinite-definition or norm-squared-positive.
     >>> show(drop_nonnegative_term, Add((Mul((Transpose(z), z)), c)))
     [('>=', 'c')]"""
     out = []

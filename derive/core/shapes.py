@@ -1,14 +1,11 @@
-"""Symbols, their types, and the shape of a term.
-
-A ``Scope`` says what each symbol is: a scalar, a vector or a matrix, its shape (rows, cols; a
-number or the name of a size such as ``n``), and the properties that were *declared* for it. Nothing
-is implied here: that a positive definite matrix is invertible is a theorem, found by the fact
-prover (``derive.core.facts``) only once the catalogue has proved it.
+"""Symbols, their types, and the shape of a term. A ``Scope`` gives each symbol its kind, shape
+and *declared* properties; nothing is implied here (that a positive definite matrix is invertible
+is a theorem of the catalogue).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 from derive.core import terms as T
 from derive.core.terms import Add, Dim, Expr, Frac, Func, MatrixLit, Mul, Num, Pow, Sym
@@ -34,9 +31,6 @@ class SymbolType:
     def complex(self) -> bool:
         return "complex" in self.props
 
-    def has(self, prop: str) -> bool:
-        return prop in self.props
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -57,11 +51,6 @@ class Scope:
     @property
     def complex(self) -> bool:
         return any(t.complex for _, t in self.symbols)
-
-    def with_symbol(self, name: str, t: SymbolType) -> Scope:
-        """A copy in which ``name`` has the type ``t`` (a fixed, arbitrary vector of a proof)."""
-        rest = tuple((n, u) for n, u in self.symbols if n != name)
-        return replace(self, symbols=rest + ((name, t),))
 
 
 def shape_of(e: Expr, scope: Scope) -> Shape:

@@ -31,41 +31,31 @@ class Expr:
 
 
 @dataclass(frozen=True)
-class Num(Expr):
-    """An exact rational number (decimals are read exactly: ``0.5`` is 1/2)."""
-
+class Num(Expr):  # An exact rational number (decimals are read exactly: ``0.5`` is 1/2).
     value: Fraction
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Const(Expr):
-    """A named constant: ``e`` (Euler's number), ``pi``, ``i`` (the imaginary unit)."""
-
+class Const(Expr):  # A named constant: ``e`` (Euler's number), ``pi``, ``i`` (the imaginary unit).
     name: str
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Sym(Expr):
-    """A symbol; its type (scalar, vector, matrix) and shape live in the ``Env``."""
-
+class Sym(Expr):  # A symbol; its type (scalar, vector, matrix) and shape live in the ``Env``.
     name: str
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Identity(Expr):
-    """The identity matrix of size ``dim``."""
-
+class Identity(Expr):  # The identity matrix of size ``dim``.
     dim: Dim = "n"
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Zero(Expr):
-    """The zero matrix (or zero vector) of the given shape."""
-
+class Zero(Expr):  # The zero matrix (or zero vector) of the given shape.
     rows: Dim = "n"
     cols: Dim = "n"
     pos: int = _pos()
@@ -84,9 +74,7 @@ class Add(Expr):
 
 
 @dataclass(frozen=True)
-class Mul(Expr):
-    """An ordered product; scalar factors may stand anywhere and commute."""
-
+class Mul(Expr):  # An ordered product; scalar factors may stand anywhere and commute.
     factors: tuple[Expr, ...]
     pos: int = _pos()
 
@@ -98,9 +86,7 @@ class Mul(Expr):
 
 
 @dataclass(frozen=True)
-class Frac(Expr):
-    """``\\frac{num}{den}``; the denominator is a scalar."""
-
+class Frac(Expr):  # ``\\frac{num}{den}``; the denominator is a scalar.
     num: Expr
     den: Expr
     pos: int = _pos()
@@ -108,9 +94,9 @@ class Frac(Expr):
 
 
 @dataclass(frozen=True)
-class Pow(Expr):
-    """A power: a scalar to any scalar exponent, or a square matrix to an integer exponent."""
-
+class Pow(
+    Expr
+):  # A power: a scalar to any scalar exponent, or a square matrix to an integer exponent.
     base: Expr
     exp: Expr
     pos: int = _pos()
@@ -142,9 +128,7 @@ Factorial = _unary("Factorial", "``n!`` of a non-negative integer.", "({})!")
 
 
 @dataclass(frozen=True)
-class Func(Expr):
-    """A function applied to a scalar or (as a matrix function) to a square matrix."""
-
+class Func(Expr):  # A function applied to a scalar or (as a matrix function) to a square matrix.
     name: str  # exp, sin, cos, tan, log, sqrt, sinh, cosh, tanh
     arg: Expr
     pos: int = _pos()
@@ -152,9 +136,7 @@ class Func(Expr):
 
 
 @dataclass(frozen=True)
-class MatrixLit(Expr):
-    """An explicit matrix, row by row."""
-
+class MatrixLit(Expr):  # An explicit matrix, row by row.
     rows: tuple[tuple[Expr, ...], ...]
     pos: int = _pos()
 
@@ -168,9 +150,9 @@ class MatrixLit(Expr):
 
 
 @dataclass(frozen=True)
-class Has(Expr):
-    """A property of an expression, as a proposition: ``A^T invertible``, ``\\lambda real``."""
-
+class Has(
+    Expr
+):  # A property of an expression, as a proposition: ``A^T invertible``, ``\\lambda real``.
     term: Expr
     prop: str
     pos: int = _pos()
@@ -178,9 +160,9 @@ class Has(Expr):
 
 
 @dataclass(frozen=True)
-class Relation(Expr):
-    """``lhs op rhs`` with op one of ``=``, ``\\ne``, ``<``, ``\\le``, ``>``, ``\\ge``."""
-
+class Relation(
+    Expr
+):  # ``lhs op rhs`` with op one of ``=``, ``\\ne``, ``<``, ``\\le``, ``>``, ``\\ge``.
     op: str
     lhs: Expr
     rhs: Expr
