@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,6 +33,39 @@ DPS = 60
 
 class Undefined(Exception):
     """The expression has no value on this instance (a singular inverse, a division by zero)."""
+
+
+class OutOfTime(Exception):  # noqa: N818 - not an error: a budget ran out
+    """A time budget (a hint's) ran out. Never an ``Undefined``: nothing is decided by it."""
+
+
+_deadline: float | None = None  # time.monotonic() past which budgeted work stops
+
+
+class budget:  # noqa: N801 - used as a context manager, like a function
+    """``with budget(0.2): ...`` raises OutOfTime from the evaluation once 0.2 s have passed."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+
+    def __enter__(self):
+        global _deadline
+        self.saved = _deadline
+        if self.seconds is not None:
+            end = time.monotonic() + self.seconds
+            _deadline = end if _deadline is None else min(_deadline, end)
+        return self
+
+    def __exit__(self, *exc):
+        global _deadline
+        _deadline = self.saved
+        return False
+
+
+def tick() -> None:
+    """Stop budgeted work whose time is up (called between instances and evaluation steps)."""
+    if _deadline is not None and time.monotonic() > _deadline:
+        raise OutOfTime("the time budget ran out")
 
 
 class NotReal(Undefined):
@@ -495,6 +529,8 @@ class Evaluator:
         return Value(self.a.rational(x), False, True)
 
     def ev(self, e: Expr) -> Value:
+        if _deadline is not None:
+            tick()
         v = getattr(self, "e_" + type(e).__name__)(e)
         if not v.exact:
             self.a.note(v.val)
@@ -887,6 +923,7 @@ class Sampler:
         cols = t.cols if isinstance(t.cols, int) else sizes[t.cols]
         self.complex = self.a.complex and t.complex  # a real symbol gets real entries
         for _ in range(60):
+            tick()
             if t.kind == MATRIX and rows == cols:
                 m = self.square(rows, t, base)
             else:
@@ -942,6 +979,7 @@ class Sampler:
         exactly its own declared properties, checked; not partners that inherit the first
         member's properties (polynomials in a symmetric matrix are symmetric)."""
         for _ in range(30):
+            tick()
             mats = self._commuting([t for _, t in members], n)
             if all(self._fits(m, t) for m, (_, t) in zip(mats, members, strict=True)):
                 return {
@@ -1183,6 +1221,7 @@ def run_trials(
     exact = True
     capped: LimitError | None = None
     for sizes in plan:
+        tick()
         try:
             for _ in range(REDRAWS):  # a real function's domain is a set of positive measure
                 values = sampler.instance(env, sizes)
