@@ -755,6 +755,22 @@ class Sampler:
             self.a.K(2) / vv if not self.a.complex else self.a.K(2, 0) / vv
         )
 
+    def reflect(self, q, conj: bool = True):
+        """q times a fresh ``householder`` reflection, the same draw, as a rank-one update:
+        q - (qv)(2v*/(v*v)), O(n^2) where the product of matrices is O(n^3)."""
+
+        def transposed(v):
+            return (self.a.conj_transpose if conj else self.a.transpose)(Value(v, True, True)).val
+
+        n = q.shape[0]
+        v = self.matrix(n, 1, 3)
+        while (transposed(v) * v).to_list()[0][0] == self.a.K.zero:
+            v = self.matrix(n, 1, 3)
+        vh = transposed(v)
+        vv = (vh * v).to_list()[0][0]
+        c = self.a.K(2) / vv if not self.a.complex else self.a.K(2, 0) / vv
+        return q - (q * v) * vh.mul(c)
+
     def _unit(self):
         """A Gaussian rational of modulus 1, (p + qi)^2 / (p^2 + q^2), not only 1, -1, i, -i."""
         K = self.a.K
@@ -784,6 +800,10 @@ class Sampler:
                 power = power * scaled
                 out = out + power.mul(coeff)
             return out
+        if t.has("orthogonal") and t.has("unitary"):
+            # Q^HQ = Q^TQ = I: Q^H = Q^T, so Q is real; every draw below is then a real one
+            # (no unit phases), where complex ones failed the exact check sixty times over
+            self.complex = False
         combined = self._combined(n, t)
         if combined is not None:
             return combined
@@ -792,8 +812,8 @@ class Sampler:
             conj = t.has("unitary") or not self.complex
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, max(1, n))):
-                q = q * self.householder(n, conj)
-            if t.has("unitary") and self.a.complex:
+                q = self.reflect(q, conj)
+            if t.has("unitary") and self.complex:
                 d = DomainMatrix.diag([self._unit() for _ in range(n)], K, (n, n))
                 q = q * d
             return q
@@ -833,7 +853,7 @@ class Sampler:
             saved, self.complex = self.complex, self.complex and not plain
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, max(1, n))):
-                q = q * self.householder(n, t.has("unitary") or not self.complex)
+                q = self.reflect(q, t.has("unitary") or not self.complex)
             self.complex = saved
             phases = [
                 self._unit()
@@ -900,7 +920,8 @@ class Sampler:
                 for j, x in enumerate(row)
                 if i != j
             ),
-            "invertible": lambda: m.det() != K.zero,
+            # Q^TQ = I or Q*Q = I, checked exactly above (all() meets them first), implies it
+            "invertible": lambda: t.has("orthogonal") or t.has("unitary") or m.det() != K.zero,
             "positive_definite": lambda: (
                 same(m, ct)
                 and all(
@@ -928,8 +949,8 @@ class Sampler:
                 m = self.square(rows, t, base)
             else:
                 m = self.matrix(rows, cols)
-            if t.has("invertible") and m.det() == self.a.K.zero:
-                continue
+            if t.has("invertible") and t.kind != MATRIX and m.det() == self.a.K.zero:
+                continue  # (a matrix's invertibility is checked with its other properties)
             if t.has("nonzero") and all(x == self.a.K.zero for x in _flat(m)):
                 continue
             if t.kind == MATRIX and not self.satisfies(m, t):
@@ -1033,7 +1054,7 @@ class Sampler:
             self.complex = False  # a real orthogonal Q keeps hermitian, unitary, complex symmetric
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, n)):
-                q = q * self.householder(n, True)
+                q = self.reflect(q, True)
             qt = q.transpose()
             mats = [qt * m * q for m in mats]
         return mats
