@@ -2,12 +2,17 @@
 
 import pytest
 
+NAMES = ("show", "demo_facts", "A", "B", "Q", "U", "x", "y", "z", "c")
+
 
 @pytest.fixture(autouse=True)
 def _core_examples(request, doctest_namespace):
     if request.node.path.parent.name != "core":
+        yield
         return
     from derive import core_examples
 
-    for name in ("show", "demo_facts", "A", "B", "Q", "U", "x", "y", "z", "c"):
-        doctest_namespace[name] = getattr(core_examples, name)
+    doctest_namespace.update({name: getattr(core_examples, name) for name in NAMES})
+    yield
+    for name in NAMES:  # the namespace is shared by every doctest of the session
+        doctest_namespace.pop(name, None)
