@@ -819,6 +819,7 @@ class _Reader:
             if (
                 t.kind == "num"
                 and self.is_ch(nxt, ",")
+                and not self._in_subscript(toks, i)
                 and i + 2 < len(toks)
                 and toks[i + 2].kind == "num"
             ):
@@ -1661,6 +1662,8 @@ def suggest(text: str) -> str | None:
     s = s.strip()
     if not s or re.search(r"[a-z]{2,}", re.sub(r"\\[A-Za-z]+", "", s)):
         return None
+    if s == text.strip().strip("$").strip():
+        return None  # nothing was said in words
     return s
 
 
@@ -1675,7 +1678,7 @@ def read(text: str, assumptions=None, limits: Limits = DEFAULT) -> Reading:
 
     >>> r = read("$B^TA^T$.")
     >>> r.latex, [c["change"] for c in r.changes]
-    ('B^TA^T', ['the math delimiters $…$ removed', "the trailing '.' removed"])
+    ('B^TA^T', ["the trailing '.' removed", 'the math delimiters $…$ removed'])
     >>> read("Bᵀ Aᵀ").latex
     'B^{\\\\top} A^{\\\\top}'
     >>> read("inv(B)")
