@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from derive.errors import DeriveError, LimitError, ParseError
 from derive.limits import DEFAULT, Limits
 
-EXIT = {"equivalent": 0, "not-equivalent": 1, "invalid": 2, "unknown": 3, "equivalent-wrong-form": 4}
+EXIT = {
+    "equivalent": 0,
+    "not-equivalent": 1,
+    "invalid": 2,
+    "unknown": 3,
+    "equivalent-wrong-form": 4,
+}
 MIN_AGREEMENTS = 4
 SECOND_ROUND = 7919  # the seed offset of the second round of trials
 
@@ -59,7 +65,9 @@ class CheckResult:
         if self.answer is not None:
             lines.append(f"answer   (as read): {self.answer}")
         if self.read_as and self.read_as.get("changes"):
-            lines.append(f"read as:  {self.read_as['unicode']}  ({'; '.join(self.read_as['changes'])})")
+            lines.append(
+                f"read as:  {self.read_as['unicode']}  ({'; '.join(self.read_as['changes'])})"
+            )
         if self.reason:
             lines.append(f"reason:  {self.reason}")
         if self.error:

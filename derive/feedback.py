@@ -31,7 +31,9 @@ def plain(value) -> str:
     if isinstance(value, list) and value and isinstance(value[0], list):
         if len(value) == 1 and len(value[0]) == 1:
             return _number(value[0][0])
-        return "[" + ", ".join("[" + ", ".join(_number(x) for x in row) + "]" for row in value) + "]"
+        return (
+            "[" + ", ".join("[" + ", ".join(_number(x) for x in row) + "]" for row in value) + "]"
+        )
     return _number(value)
 
 

@@ -168,7 +168,9 @@ def _question(raw: object, index: int, text: str, source: str) -> Question:
     for key in ("forbid", "require", "only"):
         value = raw.get(key, [])
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            raise BankError(f"{_key_where(text, source, qid, key) or where}: {key} must be a list of strings")
+            raise BankError(
+                f"{_key_where(text, source, qid, key) or where}: {key} must be a list of strings"
+            )
         lists[key] = tuple(value)
     question = Question(
         id=qid,
@@ -225,7 +227,9 @@ def _check_mathematics(q: Question, text: str, source: str, where: str) -> None:
     except DeriveError as exc:
         fail("expected", 1, f"the expected answer {q.expected!r}", exc)
     others = [("accepted", k, f"accepted form {k}", a) for k, a in enumerate(q.accepted, 1)]
-    others += [("answer", k, f"feedback {k}'s answer", f.answer) for k, f in enumerate(q.feedback, 1)]
+    others += [
+        ("answer", k, f"feedback {k}'s answer", f.answer) for k, f in enumerate(q.feedback, 1)
+    ]
     for key, nth, what, answer in others:
         try:
             other = parse(answer)

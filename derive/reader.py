@@ -127,8 +127,8 @@ SUGGEST = {
 }
 LOGIC = {"and", "or", "not", "xor", "nor", "nand", "implies", "true", "false", "iff"}
 INFINITY = {"inf", "infty", "infinity", "oo"}
-SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀᵗᴴⁿᵏ", "0123456789-+TTHnk"))
-SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789"))
+SUPERSCRIPTS = dict(zip("⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺ᵀᵗᴴⁿᵏ", "0123456789-+TTHnk", strict=True))
+SUBSCRIPTS = dict(zip("₀₁₂₃₄₅₆₇₈₉", "0123456789", strict=True))
 UNICODE = {
     "−": ("ch", "-", "the minus sign '−' read as '-'"),
     "–": ("ch", "-", "the dash '–' read as '-'"),
@@ -385,7 +385,9 @@ class _Reader:
                     j += 1
                 out.append(_Tok("word", s[i:j], i))
                 i = j
-            elif ch.isascii() and (ch.isdigit() or (ch == "." and i + 1 < b and s[i + 1].isdigit())):
+            elif ch.isascii() and (
+                ch.isdigit() or (ch == "." and i + 1 < b and s[i + 1].isdigit())
+            ):
                 m = re.compile(r"\d+(\.\d+)?|\.\d+").match(s, i, b)
                 out.append(_Tok("num", m.group(), i))
                 i = m.end()
@@ -543,7 +545,9 @@ class _Reader:
                     i += 1
                     continue
                 if name in ("pm", "mp"):
-                    self.refuse(t.pos, f"'\\{name}' (plus or minus) is not in the notation: give one answer")
+                    self.refuse(
+                        t.pos, f"'\\{name}' (plus or minus) is not in the notation: give one answer"
+                    )
                 if name in ("boxed", "fbox"):
                     j = self.next_solid(toks, i + 1)
                     if j < len(toks) and self.is_ch(toks[j], "{"):
@@ -773,7 +777,14 @@ class _Reader:
                         return False
                     if c.isupper() and c not in self.ctx.scalars and c not in self.ctx.vectors:
                         letters = True
-            elif t.kind == "cmd" and t.name not in ("top", "dagger", "intercal", "left", "right", ","):
+            elif t.kind == "cmd" and t.name not in (
+                "top",
+                "dagger",
+                "intercal",
+                "left",
+                "right",
+                ",",
+            ):
                 return False
             elif t.kind == "begin":
                 letters = True
@@ -876,8 +887,10 @@ class _Reader:
             if not self.is_ch(t, "'"):
                 out.append(t)
                 continue
-            if i + 1 < len(toks) and self.is_ch(toks[i + 1], "'") or self.is_ch(
-                out[-1] if out else None, "'"
+            if (
+                i + 1 < len(toks)
+                and self.is_ch(toks[i + 1], "'")
+                or self.is_ch(out[-1] if out else None, "'")
             ):
                 self.refuse(
                     t.pos,
@@ -938,7 +951,10 @@ class _Reader:
             t = toks[i]
             if self.is_ch(t, "*"):
                 k = self.prev_solid(out, len(out) - 1)
-                if k >= 0 and (self.is_ch(out[k], "^") or (self.is_ch(out[k], "{") and k > 0 and self.is_ch(out[k - 1], "^"))):
+                if k >= 0 and (
+                    self.is_ch(out[k], "^")
+                    or (self.is_ch(out[k], "{") and k > 0 and self.is_ch(out[k - 1], "^"))
+                ):
                     out.append(t)
                 elif i + 1 < len(toks) and self.is_ch(toks[i + 1], "*"):
                     self.note(t.pos, "'**' read as a power ^")
@@ -1011,7 +1027,9 @@ class _Reader:
                 _Tok("ch", "}", t.pos, False),
             ]
             if rest:
-                toks[j] = _Tok(t.kind if t.kind == "word" or rest[0] != "." else "num", rest, t.pos + 1)
+                toks[j] = _Tok(
+                    t.kind if t.kind == "word" or rest[0] != "." else "num", rest, t.pos + 1
+                )
                 if t.kind == "num" and not re.fullmatch(r"\d+(\.\d+)?|\.\d+", rest):
                     self.refuse(t.pos, f"'{cmd.text}{t.text}': write {cmd.text}{{…}} with braces")
                 return group, j
@@ -1032,7 +1050,9 @@ class _Reader:
             bar = None
             if self.is_ch(t, "|"):
                 prev = self.prev_solid(out, len(out) - 1)
-                closing_abs = stack and stack[-1][0] == "|" and prev >= 0 and _operand_end(out[prev])
+                closing_abs = (
+                    stack and stack[-1][0] == "|" and prev >= 0 and _operand_end(out[prev])
+                )
                 if i + 1 < len(toks) and self.is_ch(toks[i + 1], "|") and not closing_abs:
                     self.note(t.pos, "'||…||' read as the norm \\|…\\|")
                     bar, width = "||", 2
@@ -1051,7 +1071,9 @@ class _Reader:
             if prev >= 0 and out[prev].kind == "cmd" and out[prev].name in ("left", "right"):
                 closes = out[prev].name == "right"
             else:
-                closes = bool(stack) and stack[-1][0] == bar and prev >= 0 and _operand_end(out[prev])
+                closes = (
+                    bool(stack) and stack[-1][0] == bar and prev >= 0 and _operand_end(out[prev])
+                )
             if not closes:
                 stack.append((bar, len(out)))
                 out.append(t)
@@ -1084,14 +1106,26 @@ class _Reader:
                 out.append(t)
             elif kind == "F":
                 self.note(toks[j].pos, "\\|A\\|_F read as \\sqrt{\\operatorname{tr}(A^TA)}")
-                body = [x for x in out[start + 1 :] if not (x.kind == "cmd" and x.name in ("left", "right"))]
+                body = [
+                    x
+                    for x in out[start + 1 :]
+                    if not (x.kind == "cmd" and x.name in ("left", "right"))
+                ]
                 del out[start:]
                 if out and out[-1].kind == "cmd" and out[-1].name == "left":
                     out.pop()
-                op = r"\dagger" if any(c in self.ctx.complex for x in body if x.kind == "word" for c in x.text) else r"\top"
+                op = (
+                    r"\dagger"
+                    if any(c in self.ctx.complex for x in body if x.kind == "word" for c in x.text)
+                    else r"\top"
+                )
                 p = toks[j].pos
                 out += [_Tok("raw", r"\sqrt{\operatorname{tr}((", p, False), *body]
-                out += [_Tok("raw", ")^{" + op + "}(", p, False), *body, _Tok("raw", "))}", p, False)]
+                out += [
+                    _Tok("raw", ")^{" + op + "}(", p, False),
+                    *body,
+                    _Tok("raw", "))}", p, False),
+                ]
             else:
                 self.refuse(
                     toks[j].pos,
@@ -1176,7 +1210,12 @@ class _Reader:
             if t.text in self.ctx.vectors:
                 return True
             b = self.prev_solid(toks, k - 1)
-            return b >= 0 and toks[b].kind == "cmd" and toks[b].name in BOLD_COMMANDS and t.text.islower()
+            return (
+                b >= 0
+                and toks[b].kind == "cmd"
+                and toks[b].name in BOLD_COMMANDS
+                and t.text.islower()
+            )
         if self.is_ch(t, "}"):
             s = self.match_back(toks, k)
             if s is None or s == 0:
@@ -1203,7 +1242,9 @@ class _Reader:
                 if depth == 0:
                     break
                 depth -= 1
-            elif depth == 0 and (self.is_ch(x, "+-,=") or (x.kind == "cmd" and x.name in ("cdot", "rangle", "times"))):
+            elif depth == 0 and (
+                self.is_ch(x, "+-,=") or (x.kind == "cmd" and x.name in ("cdot", "rangle", "times"))
+            ):
                 break
             if x.kind != "sp":
                 last = k
@@ -1246,7 +1287,9 @@ class _Reader:
                 if depth == 0:
                     return k + 1
                 depth -= 1
-            elif depth == 0 and (self.is_ch(x, "+-,=") or (x.kind == "cmd" and x.name in ("cdot", "langle", "times"))):
+            elif depth == 0 and (
+                self.is_ch(x, "+-,=") or (x.kind == "cmd" and x.name in ("cdot", "langle", "times"))
+            ):
                 return k + 1
             k -= 1
         return 0
@@ -1301,7 +1344,12 @@ class _Reader:
                 if self.is_ch(t, "}") and s > 0 and self.is_ch(toks[s - 1], "}"):
                     k = s - 1  # \frac{a}{b}: the first argument
                     continue
-                if self.is_ch(t, ")") and s > 0 and toks[s - 1].kind == "cmd" and toks[s - 1].name.isalpha():
+                if (
+                    self.is_ch(t, ")")
+                    and s > 0
+                    and toks[s - 1].kind == "cmd"
+                    and toks[s - 1].name.isalpha()
+                ):
                     return s - 1  # \log(2x)
                 return s
             if t.kind in ("sup",) or (t.kind == "raw" and t.text.startswith("^")):
@@ -1381,16 +1429,26 @@ class _Reader:
         env = 0
         solid = [t for t in toks if t.kind != "sp"]
         if solid and self.is_ch(solid[0], "[") and self.match(solid, 0) == len(solid) - 1:
-            self.refuse(solid[0].pos, "[…] around the whole answer is a list", ["write it without brackets"])
+            self.refuse(
+                solid[0].pos, "[…] around the whole answer is a list", ["write it without brackets"]
+            )
         for i, t in enumerate(toks):
             prev = toks[i - 1] if i > 0 else None
             if t.kind == "begin":
                 env += 1
             elif t.kind == "end":
                 env -= 1
-            elif self.is_ch(t, "[") and prev is not None and (
-                prev.kind == "word"
-                or (prev.kind == "cmd" and prev.name.isalpha() and prev.name not in ("left", "sqrt", "big", "Big", "bigl", "Bigl"))
+            elif (
+                self.is_ch(t, "[")
+                and prev is not None
+                and (
+                    prev.kind == "word"
+                    or (
+                        prev.kind == "cmd"
+                        and prev.name.isalpha()
+                        and prev.name not in ("left", "sqrt", "big", "Big", "bigl", "Bigl")
+                    )
+                )
             ):
                 self.refuse(
                     t.pos,
@@ -1403,7 +1461,12 @@ class _Reader:
                     "{…} here would be invisible in LaTeX, but reads as a set",
                     ["(…) to group", "sets are not in the notation"],
                 )
-            elif self.is_ch(t, "-+") and i + 1 < len(toks) and self.is_ch(toks[i + 1], "+-") and toks[i + 1].text != t.text:
+            elif (
+                self.is_ch(t, "-+")
+                and i + 1 < len(toks)
+                and self.is_ch(toks[i + 1], "+-")
+                and toks[i + 1].text != t.text
+            ):
                 self.refuse(
                     t.pos,
                     f"'{t.text}{toks[i + 1].text}' reads as ± (plus or minus), which is not in the notation",
@@ -1412,12 +1475,17 @@ class _Reader:
             elif self.is_ch(t, "&") and env == 0:
                 self.refuse(t.pos, "'&' outside a matrix (logic 'and' is not in the notation)")
             elif self.is_ch(t, ",") and env == 0 and not self._in_subscript(toks, i):
-                self.refuse(t.pos, "a comma: a list or a tuple is not an answer", ["give one expression"])
+                self.refuse(
+                    t.pos, "a comma: a list or a tuple is not an answer", ["give one expression"]
+                )
             elif t.kind == "word" and t.text in "xX" and self._between_numbers(toks, i):
                 self.refuse(
                     t.pos,
                     f"'{t.text}' between two numbers reads as a symbol, not as a times sign",
-                    [r"3.67 \cdot 10^{2} (a product of numbers)", rf"3.67 \cdot {t.text} \cdot 10^{{2}}"],
+                    [
+                        r"3.67 \cdot 10^{2} (a product of numbers)",
+                        rf"3.67 \cdot {t.text} \cdot 10^{{2}}",
+                    ],
                 )
             elif (
                 t.kind == "word"
@@ -1433,11 +1501,22 @@ class _Reader:
                 self.refuse(
                     t.pos,
                     f"'{f}(…)' reads as a function applied to an argument, or as a product",
-                    [f"{f} \\cdot (…) or {f} (…) with a space, for a product", "functions are not in the notation"],
+                    [
+                        f"{f} \\cdot (…) or {f} (…) with a space, for a product",
+                        "functions are not in the notation",
+                    ],
                 )
             elif self.is_ch(t, "@"):
-                self.refuse(t.pos, "'@' (a product in code) is not in the notation", ["AB for the product"])
-            elif self.is_ch(t, ".") and prev is not None and prev.kind == "word" and i + 1 < len(toks) and toks[i + 1].kind == "word":
+                self.refuse(
+                    t.pos, "'@' (a product in code) is not in the notation", ["AB for the product"]
+                )
+            elif (
+                self.is_ch(t, ".")
+                and prev is not None
+                and prev.kind == "word"
+                and i + 1 < len(toks)
+                and toks[i + 1].kind == "word"
+            ):
                 nxt = toks[i + 1].text
                 hint = f"{prev.text}^T" if nxt == "T" else f"{prev.text}{nxt}"
                 self.refuse(t.pos, f"'{prev.text}.{nxt}' is code", [hint])
@@ -1461,12 +1540,19 @@ class _Reader:
 
     def _between_numbers(self, toks: list[_Tok], i: int) -> bool:
         def solid(k, step):
-            while 0 <= k < len(toks) and (toks[k].kind == "sp" or (toks[k].kind == "cmd" and toks[k].name == "cdot")):
+            while 0 <= k < len(toks) and (
+                toks[k].kind == "sp" or (toks[k].kind == "cmd" and toks[k].name == "cdot")
+            ):
                 k += step
             return toks[k] if 0 <= k < len(toks) else None
 
         before, after = solid(i - 1, -1), solid(i + 1, 1)
-        return before is not None and after is not None and before.kind == "num" and after.kind == "num"
+        return (
+            before is not None
+            and after is not None
+            and before.kind == "num"
+            and after.kind == "num"
+        )
 
     def _scalar_group(self, toks: list[_Tok], j: int) -> bool:
         """Whether the group ( … ) at ``j`` holds scalars only (no matrix, no vector)."""
@@ -1487,8 +1573,10 @@ class _Reader:
         k = self.prev_solid(toks, i - 1)
         if k >= 0:
             p = toks[k]
-            if self.is_ch(p, "^_]}") or p.kind in ("cmd", "begin", "end") or (
-                p.kind == "raw" and p.text.endswith(("{", "}"))
+            if (
+                self.is_ch(p, "^_]}")
+                or p.kind in ("cmd", "begin", "end")
+                or (p.kind == "raw" and p.text.endswith(("{", "}")))
             ):
                 return True
         e = self.match(toks, i)
@@ -1565,7 +1653,15 @@ def _operand_start(t: _Tok) -> bool:
     if t.kind == "ch":
         return t.text in "(["
     if t.kind == "cmd":
-        return t.name.isalpha() and t.name not in ("cdot", "times", "right", "rangle", "le", "ge", "ne")
+        return t.name.isalpha() and t.name not in (
+            "cdot",
+            "times",
+            "right",
+            "rangle",
+            "le",
+            "ge",
+            "ne",
+        )
     return t.kind == "raw" and t.text.startswith("\\frac")
 
 

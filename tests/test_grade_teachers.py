@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import csv
 import json
-from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -62,12 +61,17 @@ def _task(bank, qid: str, answer: str) -> dict:
 
 
 def test_a_bank_whose_expected_answer_does_not_parse_is_refused_naming_file_and_line(tmp_path):
-    text = FORM_BANK + "\n[[question]]\nid = 'bad'\nprompt = 'p'\nassume = 'A, B invertible'\nexpected = '$B^{-1}A^{-1}$'\n"
+    text = (
+        FORM_BANK
+        + "\n[[question]]\nid = 'bad'\nprompt = 'p'\nassume = 'A, B invertible'\nexpected = '$B^{-1}A^{-1}$'\n"
+    )
     with pytest.raises(BankError) as info:
         parse_bank(text, "bank.toml")
     message = str(info.value)
     line = text.splitlines().index("expected = '$B^{-1}A^{-1}$'") + 1
-    assert f"bank.toml, line {line}" in message and "'bad'" in message and "does not parse" in message
+    assert (
+        f"bank.toml, line {line}" in message and "'bad'" in message and "does not parse" in message
+    )
 
 
 def test_a_feedback_answer_that_does_not_parse_under_the_assumptions_is_refused():
@@ -194,7 +198,10 @@ def test_forbid_gives_equivalent_wrong_form_for_the_restated_question():
     assert restated["verdict"] == "equivalent-wrong-form"
     assert "(AB)^T" in restated["feedback"]
     assert grade_job(_task(bank, "transpose-of-product", "B^TA^T"))["verdict"] == "equivalent"
-    assert grade_job(_task(bank, "transpose-of-product", "(AB)'"))["verdict"] == "equivalent-wrong-form"
+    assert (
+        grade_job(_task(bank, "transpose-of-product", "(AB)'"))["verdict"]
+        == "equivalent-wrong-form"
+    )
     assert grade_job(_task(bank, "transpose-of-product", "A^TB^T"))["verdict"] == "not-equivalent"
 
 
@@ -217,5 +224,3 @@ def test_a_form_column_in_the_summary(tmp_path):
     result = CliRunner().invoke(main, ["grade", str(src), "--questions", str(bank_path)])
     assert result.exit_code == 0, result.output
     assert "form" in result.output and "equivalent-wrong-form" in result.output
-
-

@@ -23,7 +23,11 @@ ACCEPTED = [
     ("B^TA^T", "$B^TA^T$", ""),
     ("B^TA^T", "Bᵀ Aᵀ", ""),
     ("B^{-1}A^{-1}", "B^-1 A^-1", "A, B invertible"),
-    ("(A\\mathbf{x}-\\mathbf{b})^T(A\\mathbf{x}-\\mathbf{b})", "\\|A\\mathbf{x}-\\mathbf{b}\\|_2^2", ""),
+    (
+        "(A\\mathbf{x}-\\mathbf{b})^T(A\\mathbf{x}-\\mathbf{b})",
+        "\\|A\\mathbf{x}-\\mathbf{b}\\|_2^2",
+        "",
+    ),
     ("B^T-A^T", "B^T − A^T", ""),
     ("B^TA^T", "B^{\\mathsf T}A^{\\mathsf T}", ""),
     ("B^TA^T", "B^{\\mathrm{T}}A^{\\mathrm{T}}", ""),
@@ -199,7 +203,18 @@ def test_stack_inputs_are_read_right_or_refused(case):
     assert got == case["expect"]
 
 
-STACK_MISREAD_BEFORE = ["alpha", "abs(x)", "x1", "3e2", "a[2]", "+-1", "{1}", "[1]", "x and y", "f(x)"]
+STACK_MISREAD_BEFORE = [
+    "alpha",
+    "abs(x)",
+    "x1",
+    "3e2",
+    "a[2]",
+    "+-1",
+    "{1}",
+    "[1]",
+    "x and y",
+    "f(x)",
+]
 
 
 @pytest.mark.parametrize("text", STACK_MISREAD_BEFORE)
@@ -216,8 +231,29 @@ def test_what_the_strict_grammar_misread_is_now_read_as_meant_or_refused(text):
 
 ALPHABET = st.sampled_from(
     list("ABxy12^_{}()[]|'*/+-,.&$ \\")
-    + ["\\frac", "\\sqrt", "\\langle", "\\rangle", "\\|", "\\mathbf{x}", "ᵀ", "⁻¹", "‖", "·", "inv",
-       "tr", "alpha", "\\begin{array}{c}", "\\end{array}", "\\cdot", "_F", "_2", "e", "λ", "'"]
+    + [
+        "\\frac",
+        "\\sqrt",
+        "\\langle",
+        "\\rangle",
+        "\\|",
+        "\\mathbf{x}",
+        "ᵀ",
+        "⁻¹",
+        "‖",
+        "·",
+        "inv",
+        "tr",
+        "alpha",
+        "\\begin{array}{c}",
+        "\\end{array}",
+        "\\cdot",
+        "_F",
+        "_2",
+        "e",
+        "λ",
+        "'",
+    ]
 )
 
 

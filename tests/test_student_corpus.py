@@ -43,7 +43,9 @@ def _task(case: dict) -> dict:
     }
 
 
-@pytest.mark.parametrize("case", CORPUS, ids=[f"{k}:{c['answer'][:25]}" for k, c in enumerate(CORPUS)])
+@pytest.mark.parametrize(
+    "case", CORPUS, ids=[f"{k}:{c['answer'][:25]}" for k, c in enumerate(CORPUS)]
+)
 def test_each_answer_gets_its_label(case):
     out = grade_job(_task(case))
     assert out["verdict"] == case["label"], (case["note"], out.get("reason"), out.get("feedback"))
