@@ -15,7 +15,13 @@ from dataclasses import dataclass
 from derive.errors import DeriveError, LimitError, ParseError
 from derive.limits import DEFAULT, Limits
 
-EXIT = {"equivalent": 0, "not-equivalent": 1, "invalid": 2, "unknown": 3}
+EXIT = {
+    "equivalent": 0,
+    "not-equivalent": 1,
+    "invalid": 2,
+    "unknown": 3,
+    "equivalent-wrong-form": 4,
+}
 MIN_AGREEMENTS = 4
 SECOND_ROUND = 7919  # the seed offset of the second round of trials
 HINT_BUDGET = 0.2  # seconds for the hint search, after the verdict; the hint is dropped past it
@@ -31,6 +37,8 @@ class CheckResult:
     hint: str | None = None
     error: dict | None = None
     reason: str | None = None
+    read_as: dict | None = None  # the answer as read: latex, unicode, what the reader changed
+    feedback: str | None = None  # for a wrong answer: in plain words, from the counterexample
 
     @property
     def exit_code(self) -> int:
@@ -43,7 +51,7 @@ class CheckResult:
             "expected": self.expected,
             "answer": self.answer,
         }
-        for key in ("counterexample", "hint", "error", "reason"):
+        for key in ("read_as", "counterexample", "hint", "feedback", "error", "reason"):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
@@ -57,6 +65,10 @@ class CheckResult:
             lines.append(f"expected (as read): {self.expected}")
         if self.answer is not None:
             lines.append(f"answer   (as read): {self.answer}")
+        if self.read_as and self.read_as.get("changes"):
+            lines.append(
+                f"read as:  {self.read_as['unicode']}  ({'; '.join(self.read_as['changes'])})"
+            )
         if self.reason:
             lines.append(f"reason:  {self.reason}")
         if self.error:
@@ -65,6 +77,8 @@ class CheckResult:
             lines += counterexample_lines(self.counterexample, "expected", "answer  ")
         if self.hint:
             lines.append(f"hint:    {self.hint}")
+        if self.feedback:
+            lines.append(f"feedback: {self.feedback}")
         return "\n".join(lines)
 
     def _repr_markdown_(self) -> str:
@@ -102,6 +116,8 @@ def _invalid(which: str, exc: DeriveError, expected=None, answer=None) -> CheckR
     err = {"input": which, "message": str(exc)}
     if isinstance(exc, ParseError):
         err.update(position=exc.position + 1, reason=exc.reason)
+        if getattr(exc, "choices", None):
+            err["choices"] = exc.choices
     elif isinstance(exc, LimitError):
         err.update(reason=str(exc), limit=True)
     else:
@@ -117,12 +133,16 @@ def check(
     seed: int = 20261125,
     hints: bool = True,
     hint_budget: float | None = HINT_BUDGET,
+    forgiving: bool = True,
 ) -> CheckResult:
     """Decide whether ``answer`` equals ``expected`` under the ``assume`` clauses.
 
     A not-equivalent verdict may carry a hint (a standard property under which the answer would
     be right). The hint is searched after the verdict is known, within ``hint_budget`` seconds of
     its own (None: no limit); past it the hint is dropped, never the verdict.
+
+    The answer goes through the forgiving reader (``derive.reader``) unless ``forgiving`` is
+    false; the expected answer is read by the strict grammar (the contract for authors).
 
     >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
     'equivalent'
@@ -139,8 +159,13 @@ def check(
     except DeriveError as exc:
         return _invalid("assumptions", exc)
     parsed = []
+    reading = None
     for which, text in (("expected answer", expected), ("answer", answer)):
         try:
+            if which == "answer" and forgiving:
+                reading = _read_answer(text, assumptions, limits)
+                parsed.append(reading.parsed)
+                continue
             parsed.append(parse(text, limits=limits))
         except DeriveError as exc:
             read_so_far = [latex(p.tree, p.bold) for p in parsed] + [None, None]
@@ -157,7 +182,28 @@ def check(
         return _invalid(("expected answer", "answer")[getattr(exc, "side", 1)], exc)
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     shown = (latex(left.expr, vectors), latex(right.expr, vectors))
-    return decide(left, right, env, shown, limits, seed, hints, hint_budget)
+    result = decide(left, right, env, shown, limits, seed, hints, hint_budget)
+    if reading is not None:
+        from derive.reader import shown as read_as
+
+        result.read_as = read_as(reading, right.expr, vectors)
+    if result.verdict == "not-equivalent":
+        result.feedback = _feedback(result)
+    return result
+
+
+def _read_answer(text: str, assumptions, limits: Limits):
+    """The answer through the forgiving reader (its own module: ``derive/reader.py``)."""
+    from derive.reader import read
+
+    return read(text, assumptions, limits)
+
+
+def _feedback(result: CheckResult) -> str:
+    """Plain-words feedback from the counterexample and the hint (``derive/feedback.py``)."""
+    from derive.feedback import explain
+
+    return explain(result.to_dict())
 
 
 def _shapes_fit(a, b) -> bool:

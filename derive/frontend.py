@@ -1,4 +1,4 @@
-"""The front end: LaTeX in the notation of NOTATION.md, and ``--assume`` clauses, to typed expressions.
+"""The front end: LaTeX in the notation of docs/notation.md, and ``--assume`` clauses, to typed expressions.
 
 Reading happens in three steps, each of which rejects what it does not know with a position and a
 reason: lark's LALR parser (with a post-lexer that classifies LaTeX commands and tells opening bars

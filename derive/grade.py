@@ -29,12 +29,33 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from derive.errors import DeriveError
+from derive.forms import Form
 from derive.sandbox import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT, CheckPool
 
 BANK_RESOURCE = "data/course-questions.toml"
-RESULT_FIELDS = ("row", "verdict", "feedback", "method", "counterexample", "reason", "time")
-VERDICTS = ("equivalent", "not-equivalent", "invalid", "unknown")
-QUESTION_KEYS = {"id", "prompt", "expected", "assume", "accepted", "feedback"}
+RESULT_FIELDS = (
+    "row",
+    "verdict",
+    "feedback",
+    "read_as",
+    "read_as_latex",
+    "method",
+    "counterexample",
+    "reason",
+    "time",
+)
+VERDICTS = ("equivalent", "not-equivalent", "invalid", "unknown", "equivalent-wrong-form")
+QUESTION_KEYS = {
+    "id",
+    "prompt",
+    "expected",
+    "assume",
+    "accepted",
+    "feedback",
+    "forbid",
+    "require",
+    "only",
+}
 FEEDBACK_KEYS = {"answer", "message"}
 BANK_KEYS = {"title", "description", "question"}
 csv.field_size_limit(1 << 24)
@@ -70,6 +91,7 @@ class Question:
     assume: str = ""
     accepted: tuple[str, ...] = ()
     feedback: tuple[Feedback, ...] = ()
+    form: Form = Form()
 
 
 @dataclass(frozen=True)
@@ -142,14 +164,84 @@ def _question(raw: object, index: int, text: str, source: str) -> Question:
                 _string(fb.get("message"), f"feedback {k}'s message", where),
             )
         )
-    return Question(
+    lists = {}
+    for key in ("forbid", "require", "only"):
+        value = raw.get(key, [])
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise BankError(
+                f"{_key_where(text, source, qid, key) or where}: {key} must be a list of strings"
+            )
+        lists[key] = tuple(value)
+    question = Question(
         id=qid,
         prompt=_string(raw.get("prompt"), "the prompt", where),
         expected=_string(raw.get("expected"), "the expected answer", where),
         assume=_string(raw.get("assume"), "assume", where, required=False),
         accepted=tuple(_string(a, f"accepted form {k}", where) for k, a in enumerate(accepted, 1)),
         feedback=tuple(entries),
+        form=Form(**lists),
     )
+    _check_mathematics(question, text, source, where)
+    return question
+
+
+def _key_where(text: str, source: str, qid: str, key: str, nth: int = 1) -> str | None:
+    """``source, line N (question 'qid')`` for the ``nth`` ``key = ...`` of a question's table."""
+    start = _line_of(text, qid)
+    if start is None:
+        return None
+    lines = text.splitlines()
+    begin = start - 1
+    while begin > 0 and not lines[begin].lstrip().startswith("[[question]]"):
+        begin -= 1
+    seen = 0
+    for n in range(begin + 1, len(lines)):
+        line = lines[n].lstrip()
+        if n > begin + 1 and line.startswith("[[question]]"):
+            break
+        if re.match(rf"{re.escape(key)}\s*=", line):
+            seen += 1
+            if seen == nth:
+                return f"{source}, line {n + 1} (question {qid!r})"
+    return None
+
+
+def _check_mathematics(q: Question, text: str, source: str, where: str) -> None:
+    """Every answer a teacher wrote (expected, accepted, feedback) parses and types under the
+    question's assumptions, in the strict notation; a form's parts parse too. A teacher's mistake
+    stops the run here rather than grading every student invalid."""
+    from derive.forms import FormError, validate
+    from derive.frontend import build_env, parse, parse_assumptions, typecheck_compared
+
+    def fail(key: str, nth: int, what: str, exc: Exception) -> None:
+        place = _key_where(text, source, q.id, key, nth) or where
+        raise BankError(f"{place}: {what} does not parse under its assumptions: {exc}".rstrip())
+
+    try:
+        assumptions = parse_assumptions(q.assume)
+    except DeriveError as exc:
+        fail("assume", 1, f"assume {q.assume!r}", exc)
+    try:
+        expected = parse(q.expected)
+        typecheck_compared(expected, expected, build_env(assumptions, [expected]))
+    except DeriveError as exc:
+        fail("expected", 1, f"the expected answer {q.expected!r}", exc)
+    others = [("accepted", k, f"accepted form {k}", a) for k, a in enumerate(q.accepted, 1)]
+    others += [
+        ("answer", k, f"feedback {k}'s answer", f.answer) for k, f in enumerate(q.feedback, 1)
+    ]
+    for key, nth, what, answer in others:
+        try:
+            other = parse(answer)
+            env = build_env(assumptions, [expected, other])
+            typecheck_compared(expected, other, env)
+        except DeriveError as exc:
+            fail(key, nth, f"{what} {answer!r}", exc)
+    try:
+        validate(q.form)
+    except FormError as exc:
+        key = "require" if "requirement" in str(exc) else "forbid" if q.form.forbid else "only"
+        raise BankError(f"{_key_where(text, source, q.id, key) or where}: {exc}") from None
 
 
 def parse_bank(text: str, source: str = "<bank>") -> Bank:
@@ -339,6 +431,7 @@ def task_for(row: InputRow, bank: Bank | None) -> dict:
             "answer": answer,
             "accepted": list(q.accepted),
             "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback],
+            "form": q.form.to_dict() if q.form else None,
         }
     expected = _text(row.fields.get("expected"))
     if expected is None or not expected.strip():
@@ -387,8 +480,11 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
     ...          "error": {"input": "answer", "position": 3, "reason": "unbalanced braces"}})["feedback"]
     'the answer could not be read at position 3: unbalanced braces'
     """
+    from derive.feedback import for_verdict
+
     verdict = check_dict.get("verdict", "unknown")
     reason = check_dict.get("reason")
+    read_as = check_dict.get("read_as") or {}
     if verdict == "invalid":
         error = check_dict.get("error") or {}
         which = error.get("input", "input")
@@ -397,10 +493,14 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
             where = f" at position {error['position']}" if "position" in error else ""
             feedback = f"the {which} could not be read{where}: {error.get('reason') or error.get('message')}"
     elif verdict == "not-equivalent" and not feedback:
-        feedback = check_dict.get("hint") or check_dict.get("reason") or ""
+        feedback = check_dict.get("feedback") or for_verdict(check_dict)
+    elif verdict != "equivalent" and not feedback:
+        feedback = for_verdict(check_dict)
     return {
         "verdict": verdict,
         "feedback": feedback,
+        "read_as": read_as.get("unicode"),
+        "read_as_latex": read_as.get("latex"),
         "method": method or check_dict.get("method", ""),
         "counterexample": check_dict.get("counterexample"),
         "reason": reason,
@@ -414,17 +514,36 @@ def grade_job(task: dict) -> dict:
     assume = task.get("assume") or ""
     answer = task["answer"]
     first = check(task["expected"], answer, assume=assume).to_dict()
-    if first["verdict"] in ("equivalent", "invalid"):
+    if first["verdict"] == "equivalent":
+        return _with_form(first, task)
+    if first["verdict"] == "invalid":
         return outcome(first)
     for k, form in enumerate(task.get("accepted") or (), 1):
         other = check(form, answer, assume=assume, hints=False).to_dict()
         if other["verdict"] == "equivalent":
-            return outcome(other, method=f"accepted form {k}: {other['method']}")
+            other["read_as"] = first.get("read_as")
+            return _with_form(other, task, method=f"accepted form {k}: {other['method']}")
     for known in task.get("feedback") or ():
         match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
         if match["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
     return outcome(first)
+
+
+def _with_form(result: dict, task: dict, method: str | None = None) -> dict:
+    """An equivalent answer: ``equivalent-wrong-form`` if the question asks for a form it lacks."""
+    spec = task.get("form")
+    if spec:
+        from derive.forms import Form, check_form
+        from derive.frontend import parse_assumptions
+        from derive.reader import read
+
+        tree = read(task["answer"], parse_assumptions(task.get("assume") or "")).parsed.tree
+        message = check_form(tree, Form(**{k: tuple(v) for k, v in spec.items()}))
+        if message is not None:
+            result = {**result, "verdict": "equivalent-wrong-form", "reason": message}
+            return outcome(result, feedback=message, method=method)
+    return outcome(result, method=method)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -457,6 +576,8 @@ def result_row(row: InputRow, graded: dict, elapsed: float) -> dict[str, Any]:
         row=row.index,
         verdict=graded.get("verdict", "unknown"),
         feedback=graded.get("feedback") or "",
+        read_as=graded.get("read_as") or "",
+        read_as_latex=graded.get("read_as_latex") or "",
         method=graded.get("method") or "",
         counterexample=graded.get("counterexample"),
         reason=graded.get("reason"),
@@ -553,8 +674,10 @@ def grade_rows(
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     pool: CheckPool | None = None,
 ) -> Iterator[dict[str, Any]]:
-    """Grade ``rows``; yield one result row per input row, in the order they finish."""
+    """Grade ``rows``; yield one result row per input row, in input order (results that finish
+    early wait for the rows before them)."""
     runnable: list[tuple[InputRow, dict]] = []
+    ready: dict[int, dict[str, Any]] = {}
     for row in rows:
         task = task_for(row, bank)
         if "invalid" in task:
@@ -564,20 +687,32 @@ def grade_rows(
                 "reason": task["invalid"],
                 "feedback": f"the row could not be graded: {task['invalid']}",
             }
-            yield result_row(row, graded, 0.0)
+            ready[row.index] = result_row(row, graded, 0.0)
         else:
             runnable.append((row, task))
+    order = [row.index for row in rows]
+    nxt = 0
+
+    def flush() -> Iterator[dict[str, Any]]:
+        nonlocal nxt
+        while nxt < len(order) and order[nxt] in ready:
+            yield ready.pop(order[nxt])
+            nxt += 1
+
     if not runnable:
+        yield from flush()
         return
     own = pool is None
     pool = pool or CheckPool(workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job)
     by_index = {row.index: row for row, _ in runnable}
     try:
+        yield from flush()
         for index, graded in pool.imap_unordered((row.index, task) for row, task in runnable):
             elapsed = graded.get("time", 0.0)
             if graded.get("method") == "sandbox":
                 graded = outcome(graded)
-            yield result_row(by_index[index], graded, elapsed)
+            ready[index] = result_row(by_index[index], graded, elapsed)
+            yield from flush()
     finally:
         if own:
             pool.close()
@@ -602,6 +737,7 @@ def grade_file(
 
     started = time.monotonic()
     rows = read_answers(answers)
+    check_columns(answers, rows)
     fmt = "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
     columns = result_columns(rows)
     summary = Summary()
@@ -620,13 +756,26 @@ def grade_file(
     if on_start is not None:
         on_start(len(todo))
     handle: TextIO
+    # the file is kept in input order: rows found from before that come before the first row to
+    # grade stay as they are; the others are written again in their place as grading goes on
+    first_todo = todo[0].index if todo else None
+    position = {row.index: k for k, row in enumerate(rows)}
+    head = [r for r in done if first_todo is None or position[int(r["row"])] < position[first_todo]]
+    later = {int(r["row"]): r for r in done if r not in head}
     if output is not None:
-        handle = _rewrite(Path(output), fmt, columns, done)
+        handle = _rewrite(Path(output), fmt, columns, head)
     else:
         handle = stream if stream is not None else __import__("sys").stdout
     writer = ResultWriter(handle, fmt, columns)
     try:
-        for record in grade_rows(todo, bank, workers=workers, timeout=timeout, memory_mb=memory_mb):
+        results = grade_rows(todo, bank, workers=workers, timeout=timeout, memory_mb=memory_mb)
+        for row in rows:
+            if first_todo is None or position[row.index] < position[first_todo]:
+                continue
+            if row.index in later:
+                writer.write(_restore(later[row.index], fmt))
+                continue
+            record = next(results)
             writer.write(record)
             summary.graded += 1
             summary.add(question_key(fields_of[record["row"]]), record["verdict"])
@@ -637,6 +786,28 @@ def grade_file(
             handle.close()
     summary.seconds = time.monotonic() - started
     return summary
+
+
+def check_columns(path: str | os.PathLike[str], rows: list[InputRow]) -> None:
+    """An answers file must have an ``answer`` column and a ``question`` (or ``expected``) column:
+    otherwise every row would be graded invalid for the teacher's mistake. Raise ``AnswersError``
+    naming the columns the file has and the ones it needs."""
+    have: dict[str, None] = {}
+    for row in rows:
+        for key in row.fields:
+            have.setdefault(key, None)
+    if not rows or not have:
+        return
+    missing = []
+    if "answer" not in have:
+        missing.append("answer")
+    if "question" not in have and "expected" not in have:
+        missing.append("question (or expected, with assume)")
+    if missing:
+        raise AnswersError(
+            f"{path}: the answers have the columns {', '.join(have) or '(none)'}; "
+            f"they need {' and '.join(missing)}"
+        )
 
 
 def _rewrite(path: Path, fmt: str, columns: list[str], done: list[dict[str, Any]]) -> TextIO:
@@ -669,11 +840,11 @@ def format_summary(summary: Summary) -> str:
 
     >>> s = Summary(); s.add("q1", "equivalent"); s.add("q1", "invalid")
     >>> format_summary(s).splitlines()[2].split()
-    ['q1', '1', '0', '1', '0', '2']
+    ['q1', '1', '0', '1', '0', '0', '2']
     """
     names = list(summary.counts)
     width = max([len("question"), len("total")] + [len(n) for n in names])
-    head = f"{'question':<{width}}  right  wrong  invalid  unknown  total"
+    head = f"{'question':<{width}}  right  wrong  invalid  unknown  form  total"
     lines = [head, "-" * len(head)]
     totals = dict.fromkeys(VERDICTS, 0)
     for name in names:
@@ -690,7 +861,7 @@ def _summary_line(name: str, c: dict[str, int], width: int) -> str:
     total = sum(c.values())
     return (
         f"{name:<{width}}  {c['equivalent']:>5}  {c['not-equivalent']:>5}  {c['invalid']:>7}  "
-        f"{c['unknown']:>7}  {total:>5}"
+        f"{c['unknown']:>7}  {c['equivalent-wrong-form']:>4}  {total:>5}"
     )
 
 
@@ -734,9 +905,9 @@ def cli_grade(
         finally:
             if bar:
                 bar[0].__exit__(None, None, None)
-    except DeriveError as exc:
+    except DeriveError as exc:  # a teacher's mistake (bank, answers file): a data error
         click.echo(f"error: {exc}", err=True)
-        return 1
+        return 2
     click.echo(format_summary(summary), err=True)
     resumed = f", {summary.resumed} found from before" if summary.resumed else ""
     click.echo(

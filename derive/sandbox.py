@@ -389,4 +389,6 @@ def check_result(data: dict):
         hint=data.get("hint"),
         error=data.get("error"),
         reason=data.get("reason"),
+        read_as=data.get("read_as"),
+        feedback=data.get("feedback"),
     )
