@@ -297,6 +297,10 @@ def builtin_folders() -> tuple[Path, Path]:
     checkout (not installed) they are the repository's ``identities/`` and ``proofs/``. No other
     folder is read, so a stray TOML file beside the package is never taken for an entry.
     """
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "identities").is_dir():
+        # a source checkout: its own folders, even when another checkout is installed (editable)
+        return root / "identities", root / "proofs"
     try:
         return (
             Path(str(resources.files("derive.identities"))),
