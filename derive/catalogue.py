@@ -110,6 +110,7 @@ class Entry:
     answer: str = ""
     explanation: str = ""
     example: bool = True
+    example_values: tuple[tuple[str, str], ...] = ()  # worked numbers chosen by the author
     chains: tuple[Chain, ...] = ()
     file: str = ""
     line: int = 0
@@ -161,6 +162,7 @@ ENTRY_TYPES = {
     "answer": STR,
     "explanation": STR,
     "example": BOOL,
+    "example_values": TABLE_OF_STR,
     "conclusions": STRS,
 }
 SECTION_TYPES = {"id": STR, "title": STR, "order": "an integer", "summary": STR}
@@ -423,6 +425,7 @@ def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
         answer=raw.get("answer", ""),
         explanation=raw.get("explanation", ""),
         example=bool(raw.get("example", True)),
+        example_values=tuple((str(k), str(v)) for k, v in raw.get("example_values", {}).items()),
         file=str(path),
         line=line,
     )

@@ -1038,9 +1038,14 @@ def chain_head(report, chain) -> str:
 
 
 def statement_parts(report) -> tuple[list[str], list[str]]:
-    """(hypotheses, conclusions) as LaTeX math."""
+    """(hypotheses, conclusions) as LaTeX math; the properties that the assumptions declare are
+    left to the assumptions' sentence when the entry has one."""
     vectors = _vectors(report)
-    hyps = [proposition_latex(h, vectors) for _, h in report.hypotheses]
+    hyps = [
+        proposition_latex(h, vectors)
+        for label, h in report.hypotheses
+        if label.startswith("hyp:") or not report.entry.assume
+    ]
     concl = [proposition_latex(c, vectors) for c in report.conclusions]
     if not concl:
         concl = [_statement_tex(report)]
@@ -1100,7 +1105,7 @@ def _steps_noun(n: int) -> str:
 def proof_status(report) -> str:
     checked, total = report.counts()
     if checked == total:
-        return f"{_steps_noun(total)}, every one checked by the kernel"
+        return "checked by the kernel" if total == 1 else f"{total} steps, each checked by the kernel"
     return f"{checked} of {_steps_noun(total)} checked by the kernel"
 
 
@@ -1172,6 +1177,18 @@ def walkthrough_text(report, numbers=None, titles=None) -> str:
     return "\n".join(lines)
 
 
+def display_lines(concl: list[str], wide: int = 48) -> str:
+    """Conclusions for ``gather*``: one a line, a long equation broken before its '='."""
+    out = []
+    for c in concl:
+        lhs, eq, rhs = c.partition(" = ")
+        if eq and visible_length(c) > wide:
+            out.append(rf"\begin{{aligned}} & {lhs} \\ & \quad = {rhs} \end{{aligned}}")
+        else:
+            out.append(c)
+    return r"\begin{gather*}" + r" \\ ".join(out) + r"\end{gather*}"
+
+
 def walkthrough_latex(report, labels: bool = False, numbers=None, titles=None) -> str:
     """LaTeX (amsmath) for one entry: the theorem (assumptions, hypotheses, conclusions), the
     intuition, each chain with its name, fixed vector and supposition, the steps with their
@@ -1189,7 +1206,7 @@ def walkthrough_latex(report, labels: bool = False, numbers=None, titles=None) -
         lines.append(_prose_tex(assume_prose(report)))
     if hyps:
         lines.append(r"If $" + "$, $".join(hyps) + r"$, then")
-    lines.append(r"\begin{gather*}" + r" \\ ".join(concl) + r"\end{gather*}")
+    lines.append(display_lines(concl))
     if e.explanation:
         lines.append(r"\emph{Intuition.} " + _prose_tex(e.explanation))
     notes: list[str] = []
@@ -1312,7 +1329,12 @@ def check_result_html(result) -> str:
         rows.append(f"<b>method:</b> {html.escape(str(method))}")
     err = getattr(result, "error", None)
     if err:
-        rows.append(f"<b>error:</b> {html.escape(str(err))}")
+        where = err.get("input", "input") if isinstance(err, dict) else "input"
+        msg = err.get("message", str(err)) if isinstance(err, dict) else str(err)
+        rows.append(f"<b>error in the {html.escape(str(where))}:</b> {html.escape(str(msg))}")
+    reason = getattr(result, "reason", None)
+    if reason:
+        rows.append(html.escape(str(reason)))
     hint = getattr(result, "hint", None)
     if hint:
         rows.append(f"<b>hint:</b> {html.escape(str(hint))}")
