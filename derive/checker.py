@@ -18,6 +18,7 @@ from derive.limits import DEFAULT, Limits
 EXIT = {"equivalent": 0, "not-equivalent": 1, "invalid": 2, "unknown": 3}
 MIN_AGREEMENTS = 4
 SECOND_ROUND = 7919  # the seed offset of the second round of trials
+HINT_BUDGET = 0.2  # seconds for the hint search, after the verdict; the hint is dropped past it
 
 
 @dataclass
@@ -121,8 +122,13 @@ def check(
     limits: Limits = DEFAULT,
     seed: int = 20261125,
     hints: bool = True,
+    hint_budget: float | None = HINT_BUDGET,
 ) -> CheckResult:
     """Decide whether ``answer`` equals ``expected`` under the ``assume`` clauses.
+
+    A not-equivalent verdict may carry a hint (a standard property under which the answer would
+    be right). The hint is searched after the verdict is known, within ``hint_budget`` seconds of
+    its own (None: no limit); past it the hint is dropped, never the verdict.
 
     >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
     'equivalent'
@@ -157,7 +163,7 @@ def check(
         return _invalid(("expected answer", "answer")[getattr(exc, "side", 1)], exc)
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     shown = (latex(left.expr, vectors), latex(right.expr, vectors))
-    return decide(left, right, env, shown, limits, seed, hints)
+    return decide(left, right, env, shown, limits, seed, hints, hint_budget)
 
 
 def _shapes_fit(a, b) -> bool:
@@ -166,7 +172,14 @@ def _shapes_fit(a, b) -> bool:
 
 
 def decide(
-    left, right, env, shown, limits: Limits = DEFAULT, seed: int = 20261125, hints: bool = True
+    left,
+    right,
+    env,
+    shown,
+    limits: Limits = DEFAULT,
+    seed: int = 20261125,
+    hints: bool = True,
+    hint_budget: float | None = HINT_BUDGET,
 ) -> CheckResult:
     """The verdict for two typed expressions in one environment."""
     from derive.expr import symbols
@@ -187,7 +200,7 @@ def decide(
             "unknown", "randomized evaluation", *shown, reason=f"evaluation stopped: {exc}"
         )
     if report.counterexample is not None:
-        return _refuted(report, left, right, env, shown, limits, seed, hints)
+        return _refuted(report, left, right, env, shown, limits, seed, hints, hint_budget)
     from derive.normal import equal_normal_forms
 
     proved = False
@@ -242,7 +255,7 @@ def decide(
                 "unknown", "randomized evaluation", *shown, reason=f"evaluation stopped: {exc}"
             )
         if second.counterexample is not None:
-            return _refuted(second, left, right, env, shown, limits, seed, hints)
+            return _refuted(second, left, right, env, shown, limits, seed, hints, hint_budget)
         report.agreed += second.agreed
         report.exact = report.exact and second.exact
         report.sizes_tried = report.sizes_tried + second.sizes_tried
@@ -289,7 +302,7 @@ def _generic_only(left, right) -> bool:
     return any(isinstance(n, Rank) and symbols(n.arg) for e in (left, right) for n in walk(e))
 
 
-def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResult:
+def _refuted(report, left, right, env, shown, limits, seed, hints, hint_budget) -> CheckResult:
     trial = report.counterexample
     if trial.right is None:
         method = "counterexample (real domain)"
@@ -306,8 +319,14 @@ def _refuted(report, left, right, env, shown, limits, seed, hints) -> CheckResul
             "answer has none (a square root or logarithm of a negative number, or a "
             "fractional power of one)"
         )
-    if hints:
-        result.hint = _hint(left, right, env, limits, seed)
+    if hints:  # the verdict is known: the hint gets a budget of its own, and is dropped past it
+        from derive.randomized import OutOfTime, budget
+
+        try:
+            with budget(hint_budget):
+                result.hint = _hint(left, right, env, limits, seed)
+        except OutOfTime:
+            result.hint = None
     return result
 
 

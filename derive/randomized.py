@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import random
+import time
 from dataclasses import dataclass
 from fractions import Fraction
 
@@ -32,6 +33,39 @@ DPS = 60
 
 class Undefined(Exception):
     """The expression has no value on this instance (a singular inverse, a division by zero)."""
+
+
+class OutOfTime(Exception):  # noqa: N818 - not an error: a budget ran out
+    """A time budget (a hint's) ran out. Never an ``Undefined``: nothing is decided by it."""
+
+
+_deadline: float | None = None  # time.monotonic() past which budgeted work stops
+
+
+class budget:  # noqa: N801 - used as a context manager, like a function
+    """``with budget(0.2): ...`` raises OutOfTime from the evaluation once 0.2 s have passed."""
+
+    def __init__(self, seconds: float | None):
+        self.seconds = seconds
+
+    def __enter__(self):
+        global _deadline
+        self.saved = _deadline
+        if self.seconds is not None:
+            end = time.monotonic() + self.seconds
+            _deadline = end if _deadline is None else min(_deadline, end)
+        return self
+
+    def __exit__(self, *exc):
+        global _deadline
+        _deadline = self.saved
+        return False
+
+
+def tick() -> None:
+    """Stop budgeted work whose time is up (called between instances and evaluation steps)."""
+    if _deadline is not None and time.monotonic() > _deadline:
+        raise OutOfTime("the time budget ran out")
 
 
 class NotReal(Undefined):
@@ -72,6 +106,7 @@ class Arith:
         self.max_dps = MAX_DPS  # lowered once a matrix function is met
         self.complex_names: frozenset[str] = frozenset()  # the symbols declared complex
         self._real_typed: dict[int, bool] = {}
+        self._funm: dict = {}  # matrix functions computed, by argument and precision
 
     def note(self, x) -> None:
         """Record the decimal magnitude of a numeric value (huge or tiny) for the precision."""
@@ -335,19 +370,10 @@ class Arith:
             return self.power(a, Value(self.rational(Fraction(1, 2)), False, True), real)
         x = self.to_mp(a)
         if a.matrix:
-            fn = {
-                "exp": mpmath.expm,
-                "sin": mpmath.sinm,
-                "cos": mpmath.cosm,
-                "sqrt": mpmath.sqrtm,
-            }.get(name)
             self.max_dps = MAX_DPS_MATRIX_FUNCTION
-            if fn is None:
+            if name not in ("exp", "sin", "cos", "sqrt"):
                 raise Undefined(f"the matrix function {name}")
-            try:
-                return Value(fn(x), True, False)
-            except (ZeroDivisionError, ValueError) as exc:
-                raise Undefined(str(exc)) from None
+            return Value(self._matrix_function(name, x), True, False)
         if name == "log" and x == 0:
             raise Undefined("log of zero")
         if name == "log" and real:
@@ -365,6 +391,26 @@ class Arith:
             "tanh": mpmath.tanh,
         }[name]
         return Value(fn(x), False, False)
+
+    def _matrix_function(self, name: str, x):
+        """exp, sin, cos (``derive.matfun``: integer arithmetic) or sqrt (mpmath) of a numeric
+        matrix at the working precision; the same argument at the same precision (e^{iH} twice
+        in (e^{iH})^H e^{iH}) is computed once."""
+        import mpmath
+
+        from derive import matfun
+
+        key = (name, mpmath.mp.prec, x.rows, tuple(_mp_key(z) for z in _flat_mp(x)))
+        out = self._funm.get(key)
+        if out is None:
+            try:
+                out = mpmath.sqrtm(x) if name == "sqrt" else matfun.funm(name, x)
+            except (ZeroDivisionError, ValueError) as exc:
+                raise Undefined(str(exc)) from None
+            if len(self._funm) > 256:
+                self._funm.clear()
+            self._funm[key] = out
+        return out.copy()
 
     def norm(self, a: Value) -> Value:
         if not a.matrix:
@@ -450,6 +496,11 @@ def _flat_mp(m):
     return [x for row in m.tolist() for x in row]
 
 
+def _mp_key(z):
+    """An exact, hashable form of an mpf or mpc."""
+    return getattr(z, "_mpc_", None) or getattr(z, "_mpf_", None) or z
+
+
 def _real_part(x, arith) -> Fraction:
     if arith.complex:
         return Fraction(int(x.x.numerator), int(x.x.denominator))
@@ -495,6 +546,8 @@ class Evaluator:
         return Value(self.a.rational(x), False, True)
 
     def ev(self, e: Expr) -> Value:
+        if _deadline is not None:
+            tick()
         v = getattr(self, "e_" + type(e).__name__)(e)
         if not v.exact:
             self.a.note(v.val)
@@ -719,6 +772,22 @@ class Sampler:
             self.a.K(2) / vv if not self.a.complex else self.a.K(2, 0) / vv
         )
 
+    def reflect(self, q, conj: bool = True):
+        """q times a fresh ``householder`` reflection, the same draw, as a rank-one update:
+        q - (qv)(2v*/(v*v)), O(n^2) where the product of matrices is O(n^3)."""
+
+        def transposed(v):
+            return (self.a.conj_transpose if conj else self.a.transpose)(Value(v, True, True)).val
+
+        n = q.shape[0]
+        v = self.matrix(n, 1, 3)
+        while (transposed(v) * v).to_list()[0][0] == self.a.K.zero:
+            v = self.matrix(n, 1, 3)
+        vh = transposed(v)
+        vv = (vh * v).to_list()[0][0]
+        c = self.a.K(2) / vv if not self.a.complex else self.a.K(2, 0) / vv
+        return q - (q * v) * vh.mul(c)
+
     def _unit(self):
         """A Gaussian rational of modulus 1, (p + qi)^2 / (p^2 + q^2), not only 1, -1, i, -i."""
         K = self.a.K
@@ -748,6 +817,10 @@ class Sampler:
                 power = power * scaled
                 out = out + power.mul(coeff)
             return out
+        if t.has("orthogonal") and t.has("unitary"):
+            # Q^HQ = Q^TQ = I: Q^H = Q^T, so Q is real; every draw below is then a real one
+            # (no unit phases), where complex ones failed the exact check sixty times over
+            self.complex = False
         combined = self._combined(n, t)
         if combined is not None:
             return combined
@@ -756,8 +829,8 @@ class Sampler:
             conj = t.has("unitary") or not self.complex
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, max(1, n))):
-                q = q * self.householder(n, conj)
-            if t.has("unitary") and self.a.complex:
+                q = self.reflect(q, conj)
+            if t.has("unitary") and self.complex:
                 d = DomainMatrix.diag([self._unit() for _ in range(n)], K, (n, n))
                 q = q * d
             return q
@@ -797,7 +870,7 @@ class Sampler:
             saved, self.complex = self.complex, self.complex and not plain
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, max(1, n))):
-                q = q * self.householder(n, t.has("unitary") or not self.complex)
+                q = self.reflect(q, t.has("unitary") or not self.complex)
             self.complex = saved
             phases = [
                 self._unit()
@@ -864,7 +937,8 @@ class Sampler:
                 for j, x in enumerate(row)
                 if i != j
             ),
-            "invertible": lambda: m.det() != K.zero,
+            # Q^TQ = I or Q*Q = I, checked exactly above (all() meets them first), implies it
+            "invertible": lambda: t.has("orthogonal") or t.has("unitary") or m.det() != K.zero,
             "positive_definite": lambda: (
                 same(m, ct)
                 and all(
@@ -887,12 +961,13 @@ class Sampler:
         cols = t.cols if isinstance(t.cols, int) else sizes[t.cols]
         self.complex = self.a.complex and t.complex  # a real symbol gets real entries
         for _ in range(60):
+            tick()
             if t.kind == MATRIX and rows == cols:
                 m = self.square(rows, t, base)
             else:
                 m = self.matrix(rows, cols)
-            if t.has("invertible") and m.det() == self.a.K.zero:
-                continue
+            if t.has("invertible") and t.kind != MATRIX and m.det() == self.a.K.zero:
+                continue  # (a matrix's invertibility is checked with its other properties)
             if t.has("nonzero") and all(x == self.a.K.zero for x in _flat(m)):
                 continue
             if t.kind == MATRIX and not self.satisfies(m, t):
@@ -942,6 +1017,7 @@ class Sampler:
         exactly its own declared properties, checked; not partners that inherit the first
         member's properties (polynomials in a symmetric matrix are symmetric)."""
         for _ in range(30):
+            tick()
             mats = self._commuting([t for _, t in members], n)
             if all(self._fits(m, t) for m, (_, t) in zip(mats, members, strict=True)):
                 return {
@@ -995,7 +1071,7 @@ class Sampler:
             self.complex = False  # a real orthogonal Q keeps hermitian, unitary, complex symmetric
             q = DomainMatrix.eye(n, K)
             for _ in range(self.rng.randint(1, n)):
-                q = q * self.householder(n, True)
+                q = self.reflect(q, True)
             qt = q.transpose()
             mats = [qt * m * q for m in mats]
         return mats
@@ -1152,7 +1228,9 @@ class TrialReport:
 
 
 MAX_DPS = 3000  # beyond this working precision an instance decides nothing
-MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are computed (slow)
+MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are computed (slow);
+# once one is met, only every other planned instance is drawn (the first round still has six, of
+# every size, and the second seven, one with every size large)
 REDRAWS = 5  # draws per planned instance while the expected answer has no real value
 
 
@@ -1182,7 +1260,10 @@ def run_trials(
     agreed = undefined = 0
     exact = True
     capped: LimitError | None = None
-    for sizes in plan:
+    for index, sizes in enumerate(plan):
+        tick()
+        if arith.max_dps == MAX_DPS_MATRIX_FUNCTION and index % 2:
+            continue  # a matrix function was met: every other planned instance (they are slow)
         try:
             for _ in range(REDRAWS):  # a real function's domain is a set of positive measure
                 values = sampler.instance(env, sizes)

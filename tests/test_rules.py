@@ -209,7 +209,6 @@ FACT_SAMPLES: dict[str, list[tuple[str, str, str]]] = {
                             ("I", "orthogonal", ""), ("I", "nonzero", "")],
     "orthogonal-invertible": [("Q", "invertible", "Q orthogonal")],
     "unitary-invertible": [("U", "invertible", "U unitary")],
-    "inverse-invertible": [("A^{-1}", "invertible", "A invertible")],
     "definite-semidefinite": [("P", "positive_semidefinite", "P positive_definite")],
     "semidefinite-symmetric": [("P", "symmetric", "P positive_semidefinite"),
                                ("P", "hermitian", "P complex; P positive_semidefinite")],

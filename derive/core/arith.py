@@ -1,23 +1,19 @@
 """The one canonical form of the project: "the same up to arithmetic".
 
-Two terms are the same when their keys are equal. A key is the shape and a sorted list of terms,
-each a word of matrix factors (in order: matrices never commute) with a scalar coefficient. Scalar
-coefficients are Laurent polynomials with exact rational coefficients (``fractions.Fraction``) in
-atoms: symbols, and opaque keys for what the core does not compute (``det(A)``, ``sin(x)``, ``√2``).
-
-Division is the one delicate point: ``(cx)/x = c`` holds only where ``x ≠ 0``, and a secretly zero
-``x`` would prove ``c = d``. So a denominator is divided out only when the caller's ``nonzero``
-says it is nonzero (the kernel asks the fact prover, which records the side condition); otherwise
-the quotient is an opaque atom.
+A key is the shape and the sorted terms: words of matrix factors (matrices never commute) with
+Laurent-polynomial coefficients over ``Fraction`` in atoms (symbols, and opaque keys such as
+``det(A)``). A denominator divides out only when ``nonzero`` says so (the kernel asks the fact
+prover, which records it): a secretly zero ``x`` in ``(cx)/x`` would otherwise prove ``c = d``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from fractions import Fraction
+from functools import reduce
 
-from derive.core.terms import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Sym, Zero
 from derive.core.shapes import Scope, TypeFault, is_scalar, shape_of
+from derive.core.terms import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Sym, Zero
 
 Monomial = tuple  # ((atom key, exponent), ...) sorted by repr of the key
 Poly = dict  # Monomial -> Fraction, no zero coefficients
@@ -67,13 +63,10 @@ def p_mul(a: Poly, b: Poly) -> Poly:
 
 def p_pow(a: Poly, k: int) -> Poly:
     """``a**k`` for ``k ≥ 0``; for ``k < 0`` only a monomial (whose atoms are known nonzero)."""
-    if k < 0:
+    if len(a) == 1:  # a monomial: exponents multiply
         ((m, c),) = a.items()
-        return {tuple((key, -e) for key, e in m): 1 / c} if k == -1 else p_pow(p_pow(a, -1), -k)
-    out = p_const(Fraction(1))
-    for _ in range(k):
-        out = p_mul(out, a)
-    return out
+        return {tuple((key, e * k) for key, e in m): c**k}
+    return reduce(p_mul, [a] * k, p_const(Fraction(1)))
 
 
 def p_key(a: Poly) -> tuple:
@@ -89,17 +82,15 @@ class Canon:
     def key(self, e: Expr) -> tuple:
         """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms."""
         shape = shape_of(e, self.scope)
-        terms = self.terms(e)
-        return ("1x1" if shape in (None, (1, 1)) else shape,
-                tuple(sorted(((p_key(c), m) for m, c in terms.items()), key=repr)))
+        return ("1x1" if shape in (None, (1, 1)) else shape, _sorted_terms(self.terms(e)))
 
     def scalar_like(self, e: Expr) -> bool:
         return is_scalar(e, self.scope) and not self._has_matrix_factor(e)
 
     def _has_matrix_factor(self, e: Expr) -> bool:
         """A 1×1 product of vectors and matrices (x^TAy) stays a word, not a scalar atom."""
-        return isinstance(e, Mul) and any(
-            shape_of(f, self.scope) not in (None, (1, 1)) for f in flat_factors(e))
+        factors = flat_factors(e) if isinstance(e, Mul) else []
+        return any(shape_of(f, self.scope) not in (None, (1, 1)) for f in factors)
 
     def terms(self, e: Expr) -> dict:
         """word (a tuple of factor keys; ("I",) for the identity) -> coefficient."""
@@ -107,12 +98,8 @@ class Canon:
             out: dict = {}
             for t in e.terms:
                 for m, c in self.terms(t).items():
-                    s = p_add(out.get(m, {}), c)
-                    if s:
-                        out[m] = s
-                    else:
-                        out.pop(m, None)
-            return out
+                    out[m] = p_add(out.get(m, {}), c)
+            return {m: c for m, c in out.items() if c}
         if isinstance(e, Zero):
             return {}
         if isinstance(e, Identity):
@@ -131,18 +118,15 @@ class Canon:
                     coef = p_mul(coef, c)
                     words = [w + tuple(x for x in m if x != "I") for w in words]
                 else:
-                    group = ("sum", tuple(sorted(((p_key(c), m) for m, c in sub.items()),
-                                                 key=repr)))
-                    words = [w + (group,) for w in words]
+                    words = [w + (("sum", _sorted_terms(sub)),) for w in words]
             return {words[0] or ("I",): coef} if coef else {}
         if isinstance(e, Frac):
             r = self.reciprocal(e.den)
             return {m: p_mul(c, r) for m, c in self.terms(e.num).items()}
         kids = tuple(self.key(k) for k in e.children())
         # an explicit matrix keys its shape too: its entries alone do not tell 1×4 from 2×2
-        name = (len(e.rows), len(e.rows[0])) if isinstance(e, MatrixLit) else getattr(
-            e, "name", None)
-        return {((type(e).__name__, name, kids),): p_const(Fraction(1))}
+        tag = (len(e.rows), len(e.rows[0])) if isinstance(e, MatrixLit) else _name(e)
+        return {((type(e).__name__, tag, kids),): p_const(Fraction(1))}
 
     def scalar(self, e: Expr) -> Poly:
         if isinstance(e, Num):
@@ -150,28 +134,23 @@ class Canon:
         if isinstance(e, Sym):
             return p_atom(("sym", e.name))
         if isinstance(e, Add):
-            out: Poly = {}
-            for t in e.terms:
-                out = p_add(out, self.scalar(t))
-            return out
+            return reduce(p_add, (self.scalar(t) for t in e.terms), {})
         if isinstance(e, Mul) and all(self.scalar_like(f) for f in e.factors):
-            out = p_const(Fraction(1))
-            for f in e.factors:
-                out = p_mul(out, self.scalar(f))
-            return out
+            return reduce(p_mul, (self.scalar(f) for f in e.factors), p_const(Fraction(1)))
         if isinstance(e, Frac):
             return p_mul(self.scalar(e.num), self.reciprocal(e.den))
-        if isinstance(e, Pow) and self.scalar_like(e.base) and isinstance(e.exp, Num) and (
-                e.exp.value.denominator == 1 and abs(e.exp.value) <= MAX_EXPONENT):
-            k = int(e.exp.value)
-            if k >= 0:
-                return p_pow(self.scalar(e.base), k)
-            return p_pow(self.reciprocal(e.base), -k)
+        if isinstance(e, Pow) and self.scalar_like(e.base) and isinstance(e.exp, Num):
+            k = e.exp.value
+            if k.denominator == 1 and abs(k) <= 10**6:
+                base = self.scalar(e.base) if k >= 0 else self.reciprocal(e.base)
+                unit = len(base) == 1 and abs(next(iter(base.values()))) == 1  # e^{-100}: cheap
+                if unit or abs(k) <= MAX_EXPONENT:
+                    return p_pow(base, int(abs(k)))
         return self.atom(e)
 
     def atom(self, e: Expr, tag: str | None = None) -> Poly:
-        return p_atom((tag or type(e).__name__, getattr(e, "name", None),
-                       tuple(self.key(k) for k in e.children()) if tag is None else self.key(e)))
+        kids = tuple(self.key(k) for k in e.children()) if tag is None else self.key(e)
+        return p_atom((tag or type(e).__name__, _name(e), kids))
 
     def reciprocal(self, den: Expr) -> Poly:
         """1/den: a monomial's inverse, or an opaque atom, only when den is known nonzero."""
@@ -187,17 +166,20 @@ class Canon:
         return {((("inverse-of", p_key(monic)), 1),): 1 / lead}
 
 
+def _name(e: Expr):
+    return getattr(e, "name", None)
+
+
+def _sorted_terms(terms: dict) -> tuple:
+    return tuple(sorted(((p_key(c), m) for m, c in terms.items()), key=repr))
+
+
 def flat_factors(e: Mul) -> list[Expr]:
     """The factors of a product with nested products opened (associativity)."""
     out: list[Expr] = []
     for f in e.factors:
         out.extend(flat_factors(f) if isinstance(f, Mul) else [f])
     return out
-
-
-def canon(e: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> tuple:
-    """The canonical key of ``e``; ``TypeFault`` or ``ZeroDivisionError`` when it has none."""
-    return Canon(scope, nonzero).key(e)
 
 
 def same(a: Expr, b: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> bool:
@@ -214,6 +196,6 @@ def same(a: Expr, b: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> boo
     True
     """
     try:
-        return canon(a, scope, nonzero) == canon(b, scope, nonzero)
+        return Canon(scope, nonzero).key(a) == Canon(scope, nonzero).key(b)
     except (TypeFault, ZeroDivisionError, RecursionError):
         return False

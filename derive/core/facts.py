@@ -1,18 +1,7 @@
-"""Property facts: why a term is invertible, symmetric, nonzero, ...; every answer has a source.
-
-A side condition such as "Aᵀ invertible" is discharged by backward chaining over four kinds of
-source, and the answer records which one was used (``SideCondition``):
-
-- a **hypothesis** of the theorem (a property declared in its assumptions, or a relation such as
-  ``\\mathbf{v} \\ne \\mathbf{0}``);
-- a **fact** proved earlier in the same proof (a chain that concludes ``A^T invertible``);
-- a **theorem** accepted earlier into the context whose conclusion is a property (as an instance
-  in Mathlib: ``transpose-inverse`` gives "Xᵀ invertible" for every invertible X);
-- a **base fact**: the short list ``BASE_FACTS`` below, each with a one-line reason, and each
-  spot-checked by the randomized decider in the tests. No base fact states the conclusion of a
-  catalogue theorem: that a transpose, product or inverse of invertible matrices is invertible,
-  that positive definite matrices are invertible, that the inverse of a symmetric (or positive
-  definite) matrix is symmetric (or positive definite) are all theorems of the catalogue.
+"""Property facts: why a term is invertible, symmetric, nonzero, ...; every answer has a source:
+a hypothesis, a fact proved earlier in the proof, a theorem of the context that concludes a property
+(an instance, as in Mathlib), or a base fact (``BASE_FACTS``, each with a reason). No base fact
+states a catalogue theorem (that the inverse of a product is a product, say): those are proved.
 """
 
 from __future__ import annotations
@@ -20,33 +9,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from derive.core.terms import (
-    Abs,
-    Add,
-    Const,
-    ConjTranspose,
-    Det,
-    Expr,
-    Frac,
-    Func,
-    Has,
-    Identity,
-    Inverse,
-    Mul,
-    Norm,
-    Num,
-    Pow,
-    Relation,
-    Sym,
-    Transpose,
-    Zero,
-    text,
-)
+from derive.core import terms as T
 from derive.core.shapes import Scope, TypeFault, is_scalar, is_square, real_valued, shape_of
+from derive.core.terms import ConjTranspose, Expr, Has, Mul, Num, Relation, Transpose, text
 
-MATRIX_PROPERTIES = {"invertible", "symmetric", "hermitian", "orthogonal", "unitary", "diagonal",
-                     "positive_definite", "positive_semidefinite",
-                     "full_column_rank"}  # Xv = 0 only for v = 0 (independent columns)
+MATRIX_PROPERTIES = set(
+    "invertible symmetric hermitian orthogonal unitary diagonal positive_definite"
+    " positive_semidefinite full_column_rank".split()  # full column rank: Xv = 0 only for v = 0
+)
 PROPERTIES = MATRIX_PROPERTIES | {"nonzero", "positive", "integer", "real"}
 
 
@@ -75,101 +45,169 @@ class BaseFact:
     premises: Callable  # (term, prop, scope) -> list of (term, prop) needed, or None
 
 
-def _identity(e, prop, scope):
-    return [] if isinstance(e, Identity) and prop in MATRIX_PROPERTIES | {"nonzero"} else None
+BASE_FACTS: list[BaseFact] = []
 
 
-def _implied(by: str, prop_wanted: str, square_only: bool = True):
-    def premises(e, prop, scope):
-        if prop == prop_wanted and (not square_only or is_square(e, scope)):
-            return [(e, by)]
-        return None
-    return premises
+def _base_fact(fn: Callable) -> Callable:
+    """Registers ``fn`` as a base fact: its name, then its docstring's lines: statement, reason."""
+    statement, reason = fn.__doc__.split("\n", 1)
+    name = fn.__name__.replace("_", "-")
+    BASE_FACTS.append(BaseFact(name, statement, " ".join(reason.split()), fn))
+    return fn
 
 
-def _symmetric_is_hermitian_when_real(e, prop, scope):
-    if prop == "hermitian" and real_valued(e, scope) and is_square(e, scope):
-        return [(e, "symmetric")]
-    return None
+@_base_fact
+def identity_properties(e, prop, scope):
+    """I is invertible, symmetric, orthogonal, unitary, diagonal, hermitian, positive definite, and nonzero
+    I^T = I, I I = I, x^T I x = x^T x"""
+    return [] if isinstance(e, T.Identity) and prop in MATRIX_PROPERTIES | {"nonzero"} else None
 
 
-def _inverse_invertible(e, prop, scope):
-    return [(e.arg, "invertible")] if prop == "invertible" and isinstance(e, Inverse) else None
+def _implied(by: str, wanted: str, e, prop, scope):
+    return [(e, by)] if prop == wanted and is_square(e, scope) else None
 
 
-def _nonzero_number(e, prop, scope):
-    if prop == "nonzero" and (isinstance(e, Num) and e.value != 0 or isinstance(e, Const)):
+@_base_fact
+def orthogonal_invertible(e, prop, scope):
+    """Q orthogonal ⇒ Q invertible
+    Q^T is a two-sided inverse: Q^TQ = QQ^T = I (the definition)"""
+    return _implied("orthogonal", "invertible", e, prop, scope)
+
+
+@_base_fact
+def unitary_invertible(e, prop, scope):
+    """U unitary ⇒ U invertible
+    U^H is a two-sided inverse: U^HU = UU^H = I (the definition)"""
+    return _implied("unitary", "invertible", e, prop, scope)
+
+
+@_base_fact
+def definite_semidefinite(e, prop, scope):
+    """M positive definite ⇒ M positive semidefinite
+    z^T M z > 0 for z ≠ 0 gives z^T M z ≥ 0 for every z (the definitions)"""
+    return _implied("positive_definite", "positive_semidefinite", e, prop, scope)
+
+
+@_base_fact
+def semidefinite_symmetric(e, prop, scope):
+    """M positive semidefinite ⇒ M symmetric (hermitian)
+    positive (semi)definite matrices are symmetric by definition in this course"""
+    wanted = "hermitian" if scope.complex and not real_valued(e, scope) else "symmetric"
+    return _implied("positive_semidefinite", wanted, e, prop, scope)
+
+
+@_base_fact
+def diagonal_symmetric(e, prop, scope):
+    """D real diagonal ⇒ D symmetric
+    a diagonal matrix equals its transpose"""
+    ok = prop == "symmetric" and real_valued(e, scope)
+    return _implied("diagonal", "symmetric", e, prop, scope) if ok else None
+
+
+@_base_fact
+def symmetric_hermitian(e, prop, scope):
+    """S real symmetric ⇒ S hermitian
+    S^H = S^T for real S"""
+    ok = prop == "hermitian" and real_valued(e, scope)
+    return _implied("symmetric", "hermitian", e, prop, scope) if ok else None
+
+
+@_base_fact
+def nonzero_constant(e, prop, scope):
+    """a nonzero number, e, π and i are nonzero; positive numbers, e and π are positive
+    computation"""
+    if prop == "nonzero" and (isinstance(e, Num) and e.value != 0 or isinstance(e, T.Const)):
         return []
     if prop == "positive" and isinstance(e, Num) and e.value > 0:
         return []
-    if prop == "positive" and isinstance(e, Const) and e.name in ("e", "pi"):
-        return []
-    return None
+    return [] if prop == "positive" and isinstance(e, T.Const) and e.name in ("e", "pi") else None
 
 
-def _whole_number(e, prop, scope):
+@_base_fact
+def whole_number(e, prop, scope):
+    """a whole number is an integer; a number ≥ 0 is nonnegative
+    computation"""
     if prop == "integer" and isinstance(e, Num) and e.value.denominator == 1:
         return []
-    if prop == "nonnegative" and isinstance(e, Num) and e.value >= 0:
-        return []
+    return [] if prop == "nonnegative" and isinstance(e, Num) and e.value >= 0 else None
+
+
+@_base_fact
+def diagonal_square_root(e, prop, scope):
+    """X diagonal, X positive semidefinite ⇒ √X diagonal and positive semidefinite
+    √X = diag(√λ_1, ..., √λ_n) with every √λ_i ≥ 0 (the definition of the square root of a
+    diagonal matrix with entries λ_i ≥ 0)"""
+    if prop in ("diagonal", "positive_semidefinite") and isinstance(e, T.Func) and e.name == "sqrt":
+        if is_square(e.arg, scope) and real_valued(e.arg, scope):
+            return [(e.arg, "diagonal"), (e.arg, "positive_semidefinite")]
     return None
 
 
-def _square_root_of_diagonal(e, prop, scope):
-    """√X of a diagonal X with nonnegative entries is diagonal with the entries √λ_i ≥ 0."""
-    if prop in ("diagonal", "positive_semidefinite") and isinstance(e, Func) and (
-            e.name == "sqrt") and is_square(e.arg, scope) and real_valued(e.arg, scope):
-        return [(e.arg, "diagonal"), (e.arg, "positive_semidefinite")]
-    return None
-
-
-def _nonzero_scalar_product(e, prop, scope):
-    """ab ≠ 0 for nonzero scalars (no zero divisors among numbers); also quotients and powers."""
+@_base_fact
+def nonzero_product(e, prop, scope):
+    """a product, quotient or power of nonzero (positive) scalars is nonzero (positive)
+    numbers have no zero divisors"""
     if prop not in ("nonzero", "positive") or not is_scalar(e, scope):
         return None
-    if isinstance(e, Mul) and all(is_scalar(f, scope) and shape_of(f, scope) is None
-                                  for f in e.factors):
-        return [(f, prop) for f in e.factors]
-    if isinstance(e, Frac):
+    fs = e.factors if isinstance(e, Mul) else None
+    if fs is not None and all(is_scalar(f, scope) and shape_of(f, scope) is None for f in fs):
+        return [(f, prop) for f in fs]
+    if isinstance(e, T.Frac):
         return [(e.num, prop), (e.den, prop)]
-    if isinstance(e, Pow) and shape_of(e.base, scope) is None and (
-            prop == "nonzero" or isinstance(e.exp, Num)):
-        return [(e.base, prop)]
+    if isinstance(e, T.Pow) and shape_of(e.base, scope) is None:
+        return [(e.base, prop)] if prop == "nonzero" or isinstance(e.exp, Num) else None
     return None
 
 
-def _invertible_times_nonzero(e, prop, scope):
-    """Xv ≠ 0 when X is invertible and v ≠ 0 (else v = X⁻¹Xv = 0)."""
+@_base_fact
+def nonzero_image(e, prop, scope):
+    """X invertible (or a nonzero scalar), v ≠ 0 ⇒ Xv ≠ 0
+    otherwise v = X^{-1}(Xv) = X^{-1}0 = 0"""
     if prop == "nonzero" and isinstance(e, Mul) and len(e.factors) >= 2 and not is_scalar(e, scope):
-        *mats, last = e.factors
-        return [*((m, "invertible") for m in mats), (last, "nonzero")]
+        *mats, last = e.factors  # a scalar factor needs only to be nonzero
+        return [
+            *((m, "nonzero" if is_scalar(m, scope) else "invertible") for m in mats),
+            (last, "nonzero"),
+        ]
     return None
 
 
-def _full_column_rank_times_nonzero(e, prop, scope):
-    """Xv ≠ 0 when X has full column rank (independent columns) and v ≠ 0: the definition."""
+@_base_fact
+def full_column_rank_image(e, prop, scope):
+    """X full column rank, v ≠ 0 ⇒ Xv ≠ 0
+    the definition: Xv = v_1 x_1 + ... + v_n x_n, and only the zero combination of independent
+    columns is 0"""
     if prop == "nonzero" and isinstance(e, Mul) and len(e.factors) == 2 and not is_scalar(e, scope):
         return [(e.factors[0], "full_column_rank"), (e.factors[1], "nonzero")]
     return None
 
 
-def _nonzero_of_transpose(e, prop, scope):
-    if prop == "nonzero" and isinstance(e, (Transpose, ConjTranspose, Norm, Abs)):
-        return [(e.arg, "nonzero")]
-    return None
+@_base_fact
+def nonzero_transpose(e, prop, scope):
+    """v ≠ 0 ⇒ v^T ≠ 0, v^H ≠ 0, ‖v‖ ≠ 0, |v| ≠ 0
+    the same entries; a norm vanishes only at 0"""
+    ok = prop == "nonzero" and isinstance(e, (Transpose, ConjTranspose, T.Norm, T.Abs))
+    return [(e.arg, "nonzero")] if ok else None
 
 
-def _positive_norm(e, prop, scope):
-    if prop == "positive" and isinstance(e, Norm):
-        return [(e.arg, "nonzero")]
-    return None
+@_base_fact
+def positive_norm(e, prop, scope):
+    """v ≠ 0 ⇒ ‖v‖ > 0
+    a norm is positive away from 0"""
+    return [(e.arg, "nonzero")] if prop == "positive" and isinstance(e, T.Norm) else None
 
 
-def _nonzero_det(e, prop, scope):
-    return [(e.arg, "invertible")] if prop == "nonzero" and isinstance(e, Det) else None
+@_base_fact
+def nonzero_determinant(e, prop, scope):
+    """X invertible ⇒ det(X) ≠ 0
+    det(X) det(X^{-1}) = det(I) = 1"""
+    return [(e.arg, "invertible")] if prop == "nonzero" and isinstance(e, T.Det) else None
 
 
-def _invertible_nonzero(e, prop, scope):
+@_base_fact
+def invertible_nonzero(e, prop, scope):
+    """an invertible matrix, and a positive scalar, are nonzero
+    0 has no inverse; 0 is not positive"""
     if prop == "nonzero" and is_square(e, scope):
         return [(e, "invertible")]
     if prop == "nonzero" and is_scalar(e, scope) and not isinstance(e, Num):
@@ -177,70 +215,17 @@ def _invertible_nonzero(e, prop, scope):
     return None
 
 
-def _sum_of_squares(e, prop, scope):
-    """v^Tv ≠ 0 (and > 0) for a real v ≠ 0, v^Hv for any v ≠ 0: a sum of squares."""
+@_base_fact
+def sum_of_squares(e, prop, scope):
+    """v ≠ 0 ⇒ v^Tv > 0 (v real), v^Hv > 0
+    a sum of squares |v_1|^2 + ... + |v_n|^2 with one term positive"""
     if prop in ("nonzero", "positive") and isinstance(e, Mul) and len(e.factors) == 2:
         a, b = e.factors
-        if isinstance(a, ConjTranspose) and a.arg == b or isinstance(a, Transpose) and (
-                a.arg == b and real_valued(b, scope)):
+        real = isinstance(a, Transpose) and a.arg == b and real_valued(b, scope)
+        if isinstance(a, ConjTranspose) and a.arg == b or real:
             if shape_of(b, scope) not in (None, (1, 1)):
                 return [(b, "nonzero")]
     return None
-
-
-BASE_FACTS = [
-    BaseFact("identity-properties", "I is invertible, symmetric, orthogonal, unitary, diagonal, "
-             "hermitian, positive definite, and nonzero",
-             "I^T = I, I I = I, x^T I x = x^T x", _identity),
-    BaseFact("orthogonal-invertible", "Q orthogonal ⇒ Q invertible",
-             "Q^T is a two-sided inverse: Q^TQ = QQ^T = I (the definition)",
-             _implied("orthogonal", "invertible")),
-    BaseFact("unitary-invertible", "U unitary ⇒ U invertible",
-             "U^H is a two-sided inverse: U^HU = UU^H = I (the definition)",
-             _implied("unitary", "invertible")),
-    BaseFact("inverse-invertible", "X invertible ⇒ X^{-1} invertible",
-             "X is a two-sided inverse of X^{-1} (the definition of the inverse)",
-             _inverse_invertible),
-    BaseFact("definite-semidefinite", "M positive definite ⇒ M positive semidefinite",
-             "z^T M z > 0 for z ≠ 0 gives z^T M z ≥ 0 for every z (the definitions)",
-             _implied("positive_definite", "positive_semidefinite")),
-    BaseFact("semidefinite-symmetric", "M positive semidefinite ⇒ M symmetric (hermitian)",
-             "positive (semi)definite matrices are symmetric by definition in this course",
-             lambda e, p, s: [(e, "positive_semidefinite")] if p == (
-                 "hermitian" if s.complex and not real_valued(e, s) else "symmetric")
-             and is_square(e, s) else None),
-    BaseFact("diagonal-symmetric", "D real diagonal ⇒ D symmetric",
-             "a diagonal matrix equals its transpose",
-             lambda e, p, s: [(e, "diagonal")] if p == "symmetric" and real_valued(e, s)
-             and is_square(e, s) else None),
-    BaseFact("symmetric-hermitian", "S real symmetric ⇒ S hermitian", "S^H = S^T for real S",
-             _symmetric_is_hermitian_when_real),
-    BaseFact("nonzero-constant", "a nonzero number, e, π and i are nonzero; positive numbers, "
-             "e and π are positive", "computation", _nonzero_number),
-    BaseFact("whole-number", "a whole number is an integer; a number ≥ 0 is nonnegative",
-             "computation", _whole_number),
-    BaseFact("diagonal-square-root", "X diagonal, X positive semidefinite ⇒ √X diagonal and "
-             "positive semidefinite", "√X = diag(√λ_1, ..., √λ_n) with every √λ_i ≥ 0 (the "
-             "definition of the square root of a diagonal matrix with entries λ_i ≥ 0)",
-             _square_root_of_diagonal),
-    BaseFact("nonzero-product", "a product, quotient or power of nonzero (positive) scalars is "
-             "nonzero (positive)", "numbers have no zero divisors", _nonzero_scalar_product),
-    BaseFact("nonzero-image", "X invertible, v ≠ 0 ⇒ Xv ≠ 0",
-             "otherwise v = X^{-1}(Xv) = X^{-1}0 = 0", _invertible_times_nonzero),
-    BaseFact("full-column-rank-image", "X full column rank, v ≠ 0 ⇒ Xv ≠ 0",
-             "the definition: Xv = v_1 x_1 + ... + v_n x_n, and only the zero combination of "
-             "independent columns is 0", _full_column_rank_times_nonzero),
-    BaseFact("nonzero-transpose", "v ≠ 0 ⇒ v^T ≠ 0, v^H ≠ 0, ‖v‖ ≠ 0, |v| ≠ 0",
-             "the same entries; a norm vanishes only at 0", _nonzero_of_transpose),
-    BaseFact("positive-norm", "v ≠ 0 ⇒ ‖v‖ > 0", "a norm is positive away from 0",
-             _positive_norm),
-    BaseFact("nonzero-determinant", "X invertible ⇒ det(X) ≠ 0",
-             "det(X) det(X^{-1}) = det(I) = 1", _nonzero_det),
-    BaseFact("invertible-nonzero", "an invertible matrix, and a positive scalar, are nonzero",
-             "0 has no inverse; 0 is not positive", _invertible_nonzero),
-    BaseFact("sum-of-squares", "v ≠ 0 ⇒ v^Tv > 0 (v real), v^Hv > 0",
-             "a sum of squares |v_1|^2 + ... + |v_n|^2 with one term positive", _sum_of_squares),
-]
 
 
 @dataclass(frozen=True)
@@ -298,7 +283,7 @@ class Facts:
         for thm in self.theorems:
             if thm.conclusion.prop != prop or self.matcher is None:
                 continue
-            for binding, hyps in self.matcher(thm, e):
+            for _, hyps in self.matcher(thm, e):
                 got = [self.prove(h.term, h.prop, depth + 1) for h in hyps]
                 if all(g is not None for g in got):
                     return SideCondition(claim, "theorem", thm.name, tuple(got))
@@ -314,14 +299,12 @@ class Facts:
             return False
         if prop == "nonzero" and h.op in ("!=", ">", "<"):
             for a, b in ((h.lhs, h.rhs), (h.rhs, h.lhs)):
-                if _is_zero(b) and same(a, e) or same(Add((a, Mul((Num(-1), b)))), e):
+                if _is_zero(b) and same(a, e) or same(T.Add((a, Mul((Num(-1), b)))), e):
                     return True
-        if prop == "positive" and h.op == ">" and _is_zero(h.rhs) and same(h.lhs, e):
-            return True
-        if prop == "nonnegative" and h.op in (">", ">=") and _is_zero(h.rhs) and same(h.lhs, e):
-            return True  # asked only by rules (power-successor: k ≥ 0), never a conclusion
-        return False
+        # nonnegative is asked only by rules (power-successor: k ≥ 0), never a conclusion
+        ops = {"positive": (">",), "nonnegative": (">", ">=")}.get(prop, ())
+        return h.op in ops and _is_zero(h.rhs) and same(h.lhs, e)
 
 
 def _is_zero(e: Expr) -> bool:
-    return isinstance(e, Zero) or isinstance(e, Num) and e.value == 0
+    return isinstance(e, T.Zero) or isinstance(e, Num) and e.value == 0

@@ -1,25 +1,11 @@
 """The kernel: checks proofs, and is the only maker of ``Theorem``.
 
-A statement has hypotheses and conclusions, each a relation (``=, ≠, <, ≤, >, ≥, ~``) or a property
-of a term (``Has``). A proof is a list of chains, each one inference form:
-
-- ``calc``: a chain ``t0 rel1 t1 rel2 t2 ...``; each step one application of a rule at one place,
-  in either direction, judged up to arithmetic (``derive.core.arith``). A rule is a base rule, a
-  hypothesis, a fact proved by an earlier chain, or a theorem of the context, instantiated, with
-  each of its hypotheses discharged. A step without a rule is prose: shown, not checked. A calc
-  chain may suppose an equation and contradict an earlier fact (proof by contradiction), and may
-  fix an arbitrary nonzero vector (for a definition) or assume an induction hypothesis.
-- ``cancel``: from ``a f = b f`` and ``f ≠ 0``, ``a = b``; ``divide``: from ``a p > b p`` (≥) and
-  ``p > 0``, ``a > b`` (≥).
-- ``have``: a property discharged by the fact prover (``derive.core.facts``), sources shown.
-- ``definition``: a property from its definition: invertible (two-sided inverse), symmetric,
-  hermitian, orthogonal, unitary, real, positive (semi)definite (for a fixed arbitrary vector),
-  invertible from a trivial null space.
-- ``induction``: ``P(0)`` and ``P(k) ⇒ P(k+1)`` give ``P(k)`` for every whole k ≥ 0.
-- ``nullspace``: "Yv = 0 gives Zv = 0 for every v" gives rank(Z) ≤ rank(Y) (rank-nullity).
-
-Every conclusion must be one of the facts the chains proved. ``Context.add`` checks a proof against
-the theorems already in the context, so a proof can cite only what was accepted before it.
+A statement has hypotheses and conclusions (relations, or properties ``Has``). A proof is a list of
+chains, each one inference form (``Checker.chain_<form>``): ``calc`` (steps, each one rule at one
+place, up to arithmetic; it may suppose and contradict, fix an arbitrary vector, or assume a
+hypothesis), ``cancel``, ``divide``, ``have``, ``definition``, ``induction``, ``nullspace``. Every
+conclusion must be a fact the chains proved; ``Context.add`` lets a proof cite only theorems
+accepted before it.
 """
 
 from __future__ import annotations
@@ -29,45 +15,21 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from derive.core import rules as base
+from derive.core import shapes as S
+from derive.core import terms as T
 from derive.core.arith import Canon
 from derive.core.facts import Facts, PropertyTheorem, SideCondition
 from derive.core.match import SIZES, Matcher, sizes_in, substitute
-from derive.core.shapes import (
-    VECTOR,
-    Scope,
-    TypeFault,
-    is_square,
-    real_valued,
-    shape_of,
-    well_typed,
-)
-from derive.core.terms import (
-    Add,
-    Conj,
-    ConjTranspose,
-    Expr,
-    Has,
-    Identity,
-    Mul,
-    Num,
-    Rank,
-    Relation,
-    Sym,
-    Transpose,
-    Zero,
-    symbols,
-    text,
-    walk,
-)
+from derive.core.shapes import Scope, TypeFault, is_square, real_valued, shape_of, well_typed
+from derive.core.terms import Expr, Has, Mul, Num, Relation, Sym, symbols, text
 
+ZERO, ONE = Num(Fraction(0)), Num(Fraction(1))
 FAULTS = (TypeFault, ValueError, TypeError, KeyError, IndexError, ZeroDivisionError, RecursionError)
 
 
 class KernelError(Exception):
     """A step, chain or theorem the kernel does not accept; the message says why."""
 
-
-# ---------------------------------------------------------------- statements and proofs
 
 @dataclass(frozen=True)
 class Statement:
@@ -128,8 +90,7 @@ class ProofResult:
 
     @property
     def complete(self) -> bool:
-        return self.ok and not self.leans_on and all(
-            s.ok for c in self.chains for s in c.steps)
+        return self.ok and not self.leans_on and all(s.ok for c in self.chains for s in c.steps)
 
 
 class Theorem:
@@ -165,12 +126,10 @@ class Context:
             raise KernelError(f"'{statement.name}' is already in the context")
         result = Checker(self, statement).check(chains)
         if result.ok:
-            self._theorems[statement.name] = Theorem(
-                Theorem._token, statement, result.complete, frozenset(result.uses))
+            thm = Theorem(Theorem._token, statement, result.complete, frozenset(result.uses))
+            self._theorems[statement.name] = thm
         return result
 
-
-# ---------------------------------------------------------------- rules
 
 @dataclass(frozen=True)
 class Rule:
@@ -182,7 +141,7 @@ class Rule:
 def _places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
     """Every (subterm, plug): a subterm or a run of factors (terms) of a product (sum)."""
     yield e, lambda new: new
-    if isinstance(e, (Mul, Add)):
+    if isinstance(e, (Mul, T.Add)):
         items = e.factors if isinstance(e, Mul) else e.terms
         if isinstance(e, Mul) or len(items) > 2:
             for i in range(len(items)):
@@ -193,8 +152,10 @@ def _places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
     kids = e.children()
     for k, child in enumerate(kids):
         for sub, plug in _places(child):
+
             def rebuild(new, k=k, plug=plug):
-                return e.rebuild(kids[:k] + (plug(new),) + kids[k + 1:])
+                return e.rebuild(kids[:k] + (plug(new),) + kids[k + 1 :])
+
             yield sub, rebuild
 
 
@@ -209,16 +170,15 @@ def flatten_products(e: Expr) -> Expr:
     return e
 
 
-COMPOSE = {
-    ("=", "="): "=", ("=", ">"): ">", (">", "="): ">", (">", ">"): ">", ("=", ">="): ">=",
-    (">=", "="): ">=", (">=", ">="): ">=", (">", ">="): ">", (">=", ">"): ">",
-    ("=", "<="): "<=", ("<=", "="): "<=", ("<=", "<="): "<=", ("=", "<"): "<", ("<", "="): "<",
-    ("<", "<"): "<", ("<", "<="): "<", ("<=", "<"): "<", ("=", "!="): "!=", ("!=", "="): "!=",
-    ("=", "~"): "~", ("~", "="): "~", ("~", "~"): "~",
-}
 FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">=", "~": "~"}
-INCOMPATIBLE = {frozenset(p) for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"),
-                                       (">", "<="), ("<", ">="))}
+# a chain t0 r1 t1 r2 t2 proves t0 COMPOSE[r1, r2] t2: = keeps the other, ~ and ≠ go only with =
+COMPOSE = {("=", r): r for r in FLIP} | {(r, "="): r for r in FLIP} | {("~", "~"): "~"}
+for _a, _b in ((">", ">="), ("<", "<=")):
+    COMPOSE |= {(p, q): _a if _a in (p, q) else _b for p in (_a, _b) for q in (_a, _b)}
+INCOMPATIBLE = {
+    frozenset(p)
+    for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"), (">", "<="), ("<", ">="))
+}
 
 
 def weaker_or_equal(got: str, wanted: str) -> bool:
@@ -226,16 +186,14 @@ def weaker_or_equal(got: str, wanted: str) -> bool:
     return got == wanted or (got, wanted) in {(">", ">="), ("<", "<="), (">", "!="), ("<", "!=")}
 
 
-# ---------------------------------------------------------------- checking one proof
-
 class Checker:
     def __init__(self, context: Context, statement: Statement):
         self.context, self.statement, self.scope = context, statement, statement.scope
         self.facts = Facts(self.scope, list(statement.hypotheses))
         self.facts.same = self.same
         self.facts.matcher = self._instances
-        self.facts.theorems = [pt for name in context.names()
-                               for pt in _property_theorems(name, context.get(name).statement)]
+        thms = [(name, context.get(name).statement) for name in context.names()]
+        self.facts.theorems = [pt for name, st in thms for pt in _property_theorems(name, st)]
         self.proved: dict[str, tuple[Expr, str]] = {}  # chain name -> (fact, fixed variable)
         self.result = ProofResult(statement)
 
@@ -250,8 +208,7 @@ class Checker:
             return False
 
     def _instances(self, thm: PropertyTheorem, e: Expr):
-        """The hypotheses an instance of ``thm`` needs; a hypothesis about a symbol that the
-        match leaves unbound cannot be discharged (it would be read in this theorem's scope)."""
+        """The hypotheses an instance of ``thm`` needs (each of its symbols bound by the match)."""
         for binding in self._matcher(thm.scope).match(thm.conclusion.term, e):
             if all(symbols(h.term) <= set(binding) for h in thm.hypotheses):
                 yield binding, [Has(substitute(h.term, binding), h.prop) for h in thm.hypotheses]
@@ -276,12 +233,12 @@ class Checker:
             try:
                 fact, fixed = getattr(self, "chain_" + chain.form)(chain, cr)
             except KernelError as exc:
-                self.result.errors.append(f"chain {i}{_named(chain)}: {exc}")
+                named = f" ('{chain.name}')" if chain.name else ""
+                self.result.errors.append(f"chain {i}{named}: {exc}")
                 continue
             cr.fact = fact
-            if chain.hypothesis is not None:
-                fixed = ("under a hypothesis", i)  # only the induction and null-space forms may
-                # use a fact proved under the chain's own hypothesis
+            if chain.hypothesis is not None:  # only induction and null-space forms may use it
+                fixed = ("under a hypothesis", i)
             cr.tag = fixed
             if chain.name:
                 self.proved[chain.name] = (fact, fixed)
@@ -289,29 +246,27 @@ class Checker:
                 self.facts.local.append((chain.name or f"chain {i}", fact))
         if self.result.errors:
             return self.result
+        proved = [cr.fact for cr in self.result.chains if cr.fact is not None and not cr.tag]
         for c in self.statement.conclusions:
-            if not any(self._establishes(cr.fact, c) for cr in self.result.chains
-                       if cr.fact is not None and not cr.tag):
+            if not any(self._establishes(f, c) for f in proved):
                 self.result.errors.append(f"no chain proves the conclusion {text(c)}")
         return self.result
 
     def _check_proposition(self, p: Expr, what: str):
-        term = p.term if isinstance(p, Has) else p
-        parts = (term,) if isinstance(p, Has) else (p.lhs, p.rhs)
-        for t in parts:
-            if not well_typed(t, self.scope):
-                raise KernelError(f"the {what} {text(p)} is not well typed")
+        parts = (p.term,) if isinstance(p, Has) else (p.lhs, p.rhs)
+        if not all(well_typed(t, self.scope) for t in parts):
+            raise KernelError(f"the {what} {text(p)} is not well typed")
 
     def _establishes(self, fact: Expr, goal: Expr) -> bool:
         if isinstance(goal, Has):
-            return isinstance(fact, Has) and fact.prop == goal.prop and self.same(
-                fact.term, goal.term)
+            same_prop = isinstance(fact, Has) and fact.prop == goal.prop
+            return same_prop and self.same(fact.term, goal.term)
         if not isinstance(fact, Relation) or not isinstance(goal, Relation):
             return False
         if self.same(fact.lhs, goal.lhs) and self.same(fact.rhs, goal.rhs):
             return weaker_or_equal(fact.op, goal.op)
-        return self.same(fact.lhs, goal.rhs) and self.same(fact.rhs, goal.lhs) and (
-            weaker_or_equal(FLIP[fact.op], goal.op))
+        flipped = self.same(fact.lhs, goal.rhs) and self.same(fact.rhs, goal.lhs)
+        return flipped and weaker_or_equal(FLIP[fact.op], goal.op)
 
     # -- calc chains
     def chain_calc(self, chain: Chain, cr: ChainResult):
@@ -319,7 +274,7 @@ class Checker:
         saved = list(self.facts.hypotheses)
         if chain.hypothesis is not None:
             t = self.scope.get(fixed) if fixed else None
-            if t is not None and t.kind == VECTOR:
+            if t is not None and t.kind == S.VECTOR:
                 self._check_arbitrary(fixed)  # an implication: for every v, H(v) gives the fact
             else:
                 self._check_induction_variable(fixed)
@@ -342,10 +297,8 @@ class Checker:
             raise KernelError(f"{text(first)} is not well typed")
         relation, prev, failures = "=", first, []
         for k, step in enumerate(chain.steps[1:], start=1):
-            if step.by is None:
-                res = StepResult(None, "prose: not checked")
-            else:
-                res = self.check_step(prev, step, chain, fixed)
+            prose = StepResult(None, "prose: not checked")
+            res = prose if step.by is None else self.check_step(prev, step, chain, fixed)
             cr.steps.append(res)  # every step is checked, so that each failure is reported
             if res.ok is False:
                 failures.append(f"step {k} ({step.by}): {res.message}")
@@ -356,44 +309,38 @@ class Checker:
         if failures:
             raise KernelError("; ".join(failures))
         fact = Relation(relation, first, prev)
-        if chain.suppose is None:
-            return fact, fixed
-        return self._contradiction(chain, fact), fixed
+        return (fact if chain.suppose is None else self._contradiction(chain, fact)), fixed
 
     def _contradiction(self, chain: Chain, derived: Relation) -> Relation:
         sup, known = chain.suppose, self._fact(chain.contradicts, chain.fix)
         if sup.op != "=" or not isinstance(known, Relation):
-            raise KernelError("a proof by contradiction supposes an equation and names an "
-                              "earlier fact (contradicts = 'NAME')")
-        clash = any(self.same(lhs, known.lhs) and self.same(rhs, known.rhs)
-                    and frozenset((op, known.op)) in INCOMPATIBLE
-                    for op, lhs, rhs in ((derived.op, derived.lhs, derived.rhs),
-                                         (FLIP[derived.op], derived.rhs, derived.lhs)))
-        if not clash:
-            raise KernelError(f"the chain proves {text(derived)}, which does not contradict "
-                              f"{text(known)}")
+            raise KernelError("a proof by contradiction supposes an equation (contradicts: a fact)")
+        d = derived
+        if not any(
+            self.same(lhs, known.lhs)
+            and self.same(rhs, known.rhs)
+            and frozenset((op, known.op)) in INCOMPATIBLE
+            for op, lhs, rhs in ((d.op, d.lhs, d.rhs), (FLIP[d.op], d.rhs, d.lhs))
+        ):
+            raise KernelError(f"the chain proves {text(d)}: it does not contradict {text(known)}")
         return Relation("!=", sup.lhs, sup.rhs)
 
     def _check_arbitrary(self, name: str):
         """A fixed vector is arbitrary: declared nothing, and absent from the statement."""
         t = self.scope.get(name)
-        if t is None or t.kind != VECTOR or t.props - {"real", "complex"}:
-            raise KernelError(f"{name} is fixed as an arbitrary vector, so it must be a vector "
-                              "with no declared property")
+        if t is None or t.kind != S.VECTOR or t.props - {"real", "complex"}:
+            raise KernelError(f"{name} is fixed as arbitrary: a vector with no declared property")
         props = [p for _, p in self.statement.hypotheses] + list(self.statement.conclusions)
         if any(name in symbols(p) for p in props):
             raise KernelError(f"{name} is fixed as arbitrary, but the statement speaks of it")
 
     def _check_induction_variable(self, k: str):
-        """An induction runs over a whole number k ≥ 0 that the statement only bounds: its
-        hypotheses about k are exactly 'k integer' and 'k ≥ 0'."""
+        """k is a declared integer whose only hypothesis is k ≥ 0."""
         t = self.scope.get(k)
         if not k or t is None or "integer" not in t.props or t.props - {"integer", "real"}:
             raise KernelError(f"the induction variable {k or '(none)'} must be declared an integer")
-        about = [h for _, h in self.statement.hypotheses
-                 if k in symbols(h) and h != Has(Sym(k), "integer")]
-        bound = Relation(">=", Sym(k), Num(Fraction(0)))
-        if about != [bound]:
+        hyps = [h for _, h in self.statement.hypotheses if k in symbols(h)]
+        if [h for h in hyps if h != Has(Sym(k), "integer")] != [Relation(">=", Sym(k), ZERO)]:
             raise KernelError(f"the hypotheses about {k} must be exactly {k} \\ge 0")
 
     def check_step(self, prev: Expr, step: Step, chain: Chain, fixed: str) -> StepResult:
@@ -416,9 +363,15 @@ class Checker:
             return StepResult(True, "", conditions)
         reason = ok or f"{step.by} does not take {text(prev)} to {text(nxt)}"
         if lacking:
-            reason += "; it needs " + ", ".join(text(h) for h in lacking[:3]) + (
-                ", which no hypothesis, fact, earlier theorem or base fact gives")
+            needs = ", ".join(text(h) for h in lacking[:3])
+            reason += f"; it needs {needs}, which no hypothesis, fact, theorem or base fact gives"
         return StepResult(False, reason)
+
+    def _accept(self, cr: ChainResult, mark: int, fact: Expr, fixed: str):
+        """The chain is accepted, resting on the side conditions recorded since ``mark``."""
+        cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
+        self._note_uses(self.facts.used[mark:])
+        return fact, fixed
 
     def _note_uses(self, conditions):
         """Theorems that discharged side conditions are used too (and lent their status)."""
@@ -458,10 +411,8 @@ class Checker:
         flat = flatten_products(e)
         for form in (e, flat) if flat != e else (e,):
             for sub, plug in _places(form):
-                if not well_typed(sub, self.scope):
-                    continue
-                for new in _safe(rule.apply, sub, self.facts):
-                    yield plug(new)
+                if well_typed(sub, self.scope):
+                    yield from (plug(new) for new in _safe(rule.apply, sub, self.facts))
 
     def rule(self, name: str, chain: Chain, fixed: str) -> Rule:
         if name in base.BASE_RULES:
@@ -482,8 +433,7 @@ class Checker:
             return _fixed_rule(name, self._fact(name[5:], fixed), self)
         thm = self.context.get(name)
         if thm is None:
-            raise KernelError(f"'{name}' is no base rule, hypothesis, fact, nor a theorem "
-                              "accepted before this one")
+            raise KernelError(f"'{name}' is no base rule, hypothesis, fact, nor an earlier theorem")
         self.result.uses.add(name)
         if not thm.complete:
             self.result.leans_on.add(name)
@@ -514,36 +464,29 @@ class Checker:
 
     def chain_cancel(self, chain: Chain, cr: ChainResult):
         src, f, res = self._fact(chain.source, chain.fix), chain.factor, chain.result
-        if not (isinstance(src, Relation) and src.op == "=" and isinstance(res, Relation)
-                and res.op == "="):
+        if not (_rel(src, ("=",)) and _rel(res, ("=",))):
             raise KernelError("cancel goes from an equation to an equation")
         mark = len(self.facts.used)
         if shape_of(f, self.scope) not in (None, (1, 1)) and not self.facts.need(f, "invertible"):
             raise KernelError(f"{text(f)} is a matrix not known to be invertible")
         if not self.facts.need(f, "nonzero"):
             raise KernelError(f"{text(f)} is not known to be nonzero")
-        for a, b in ((Mul((res.lhs, f)), Mul((res.rhs, f))), (Mul((f, res.lhs)), Mul((f, res.rhs)))):
-            if self.same(a, src.lhs) and self.same(b, src.rhs):
-                cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
-                self._note_uses(self.facts.used[mark:])
-                return res, chain.fix
+        for times in (lambda t: Mul((t, f)), lambda t: Mul((f, t))):
+            if self.same(times(res.lhs), src.lhs) and self.same(times(res.rhs), src.rhs):
+                return self._accept(cr, mark, res, chain.fix)
         raise KernelError(f"{text(src)} is not ({text(res)}) times {text(f)} on both sides")
 
     def chain_divide(self, chain: Chain, cr: ChainResult):
         src, p, res = self._fact(chain.source, chain.fix), chain.factor, chain.result
-        if not (isinstance(src, Relation) and isinstance(res, Relation) and src.op == res.op
-                and src.op in (">", ">=", "<", "<=")):
+        if not (_rel(res, (">", ">=", "<", "<=")) and _rel(src, (res.op,))):
             raise KernelError("divide goes from an inequality to one of the same kind")
-        if not all(shape_of(t, self.scope) in (None, (1, 1))
-                   for t in (res.lhs, res.rhs, p)):
+        if not all(shape_of(t, self.scope) in (None, (1, 1)) for t in (res.lhs, res.rhs, p)):
             raise KernelError("only inequalities between scalars can be divided")
         mark = len(self.facts.used)
         if not self.facts.need(p, "positive"):
             raise KernelError(f"{text(p)} is not known to be positive")
         if self.same(Mul((res.lhs, p)), src.lhs) and self.same(Mul((res.rhs, p)), src.rhs):
-            cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
-            self._note_uses(self.facts.used[mark:])
-            return res, chain.fix
+            return self._accept(cr, mark, res, chain.fix)
         raise KernelError(f"{text(src)} is not ({text(res)}) times {text(p)} on both sides")
 
     def chain_definition(self, chain: Chain, cr: ChainResult):
@@ -552,26 +495,27 @@ class Checker:
             raise KernelError("a definition concludes a property")
         self._check_proposition(p, "property")
         names = [n.strip() for n in chain.source.split(",") if n.strip()]
+        known = [self.proved[n] for n in names if n in self.proved]
         mark = len(self.facts.used)
         for rel, fixed in self._definition(p.term, p.prop, chain):
-            if not any(self.proved.get(n, (None, ""))[1] == fixed and self._establishes(
-                    self.proved[n][0], rel) for n in names if n in self.proved):
-                raise KernelError(f"{text(p)} by definition needs {text(rel)}"
-                                  + (f" for an arbitrary {fixed}" if fixed else "")
-                                  + f", which none of the facts {', '.join(names)} states")
-        cr.steps.append(StepResult(True, "", tuple(self.facts.used[mark:])))
-        self._note_uses(self.facts.used[mark:])
-        return p, ""
+            found = [f for f, tag in known if tag == fixed]
+            if not any(self._establishes(f, rel) for f in found):
+                at = f" for an arbitrary {fixed}" if fixed else ""
+                raise KernelError(
+                    f"{text(p)} by definition needs {text(rel)}{at}, which none of the facts "
+                    f"{', '.join(names)} states"
+                )
+        return self._accept(cr, mark, p, "")
 
     def _definition(self, x: Expr, prop: str, chain: Chain) -> list[tuple[Relation, str]]:
         """What the definition of ``prop`` asks of ``x``: [(relation, fixed vector or "")]."""
         s = shape_of(x, self.scope)
-        eye = Identity(s[0]) if s is not None else None
+        eye = T.Identity(s[0]) if s is not None else None
         if prop in ("invertible", "orthogonal", "unitary"):
             if not is_square(x, self.scope):
                 raise KernelError(f"{text(x)} is not a square matrix")
-            w = {"invertible": chain.witness, "orthogonal": Transpose(x),
-                 "unitary": ConjTranspose(x)}[prop]
+            adjoint = T.Transpose if prop == "orthogonal" else T.ConjTranspose
+            w = chain.witness if prop == "invertible" else adjoint(x)
             if w is None:
                 if prop == "invertible" and chain.fix:
                     v = Sym(chain.fix)
@@ -579,37 +523,35 @@ class Checker:
                     if chain.fix in symbols(x):
                         raise KernelError(f"{text(x)} contains the fixed {chain.fix}")
                     self._fixed_vector_fits(chain.fix, x)
-                    return [(Relation("!=", Mul((x, v)), Zero(s[0], 1)), chain.fix)]
+                    return [(Relation("!=", Mul((x, v)), T.Zero(s[0], 1)), chain.fix)]
                 raise KernelError("invertible by definition names its inverse (witness)")
             if prop == "orthogonal" and not real_valued(x, self.scope):
                 raise KernelError(f"{text(x)} is not real")
             return [(Relation("=", Mul((x, w)), eye), ""), (Relation("=", Mul((w, x)), eye), "")]
         if prop in ("symmetric", "hermitian"):
-            op = Transpose if prop == "symmetric" else ConjTranspose
+            op = T.Transpose if prop == "symmetric" else T.ConjTranspose
             return [(Relation("=", op(x), x), "")]
         if prop == "real":
-            return [(Relation("=", Conj(x), x), "")]
+            return [(Relation("=", T.Conj(x), x), "")]
         if prop in ("positive_definite", "positive_semidefinite"):
             v = chain.fix
             if not v or not is_square(x, self.scope) or v in symbols(x):
-                raise KernelError("a positive (semi)definite matrix by definition fixes an "
-                                  "arbitrary vector (fix = 'NAME') that it does not contain")
+                raise KernelError("a (semi)definite matrix by definition fixes a vector it lacks")
             self._check_arbitrary(v)
             self._fixed_vector_fits(v, x)
             herm = "symmetric" if real_valued(x, self.scope) else "hermitian"
             if not self.facts.need(x, herm):
                 raise KernelError(f"{text(x)} is not known to be {herm}")
-            vt = ConjTranspose(Sym(v)) if self.scope[v].complex else Transpose(Sym(v))
+            vt = T.ConjTranspose(Sym(v)) if self.scope[v].complex else T.Transpose(Sym(v))
             op = ">" if prop == "positive_definite" else ">="
-            return [(Relation(op, Mul((vt, x, Sym(v))), Num(Fraction(0))), v)]
+            return [(Relation(op, Mul((vt, x, Sym(v))), ZERO), v)]
         raise KernelError(f"there is no definition form for '{prop}'")
 
     def _fixed_vector_fits(self, v: str, x: Expr):
-        """A fact for every real v says nothing of complex vectors: a matrix that is not real
-        needs a fixed vector declared complex."""
+        """A fact for every real v says nothing of complex vectors: X not real needs v complex."""
         if not real_valued(x, self.scope) and not self.scope[v].complex:
-            raise KernelError(f"{text(x)} is not real, so the arbitrary {v} must be complex "
-                              f"(declare '{v} complex')")
+            msg = f"{text(x)} is not real, so the arbitrary {v} must be complex (declare '{v} complex')"
+            raise KernelError(msg)
 
     def chain_induction(self, chain: Chain, cr: ChainResult):
         k, goal = chain.fix, chain.result
@@ -622,53 +564,51 @@ class Checker:
         step_chain = next((c.chain for c in self.result.chains if c.chain.name == step_name), None)
         if base_tag:
             raise KernelError(f"the base case '{base_name}' holds only under a fixed {base_tag}")
-        zero = {k: Num(Fraction(0))}
-        succ = {k: Add((Sym(k), Num(Fraction(1))))}
-        if base_fact is None or not self._establishes(base_fact, _subst(goal, zero)):
-            raise KernelError(f"the base case '{base_name}' does not prove {text(_subst(goal, zero))}")
-        if step_chain is None or step_chain.hypothesis is None or step_chain.fix != k or not (
-                isinstance(tag, tuple)) or not self._same_relation(step_chain.hypothesis, goal):
-            raise KernelError(f"the step '{step_name}' assumes the result for {k} (fix = '{k}', "
-                              "hypothesis = the result)")
-        if not self._establishes(step_fact, _subst(goal, succ)):
-            raise KernelError(f"the step '{step_name}' does not prove {text(_subst(goal, succ))}")
+        at0, at_succ = _subst(goal, {k: ZERO}), _subst(goal, {k: T.Add((Sym(k), ONE))})
+        if base_fact is None or not self._establishes(base_fact, at0):
+            raise KernelError(f"the base case '{base_name}' does not prove {text(at0)}")
+        h = step_chain.hypothesis if step_chain is not None else None
+        if not (h is not None and step_chain.fix == k and isinstance(tag, tuple)):
+            raise KernelError(
+                f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
+            )
+        if not (h.op == goal.op and self.same(h.lhs, goal.lhs) and self.same(h.rhs, goal.rhs)):
+            raise KernelError(
+                f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
+            )
+        if not self._establishes(step_fact, at_succ):
+            raise KernelError(f"the step '{step_name}' does not prove {text(at_succ)}")
         cr.steps.append(StepResult(True))
         return Relation(goal.op, goal.lhs, goal.rhs), ""
 
     def chain_nullspace(self, chain: Chain, cr: ChainResult):
-        """From "Yv = 0 gives Zv = 0 for every v" (a chain that fixes v under the hypothesis
-        Yv = 0), rank(Z) ≤ rank(Y): the null space of Y lies in that of Z, so by rank-nullity
-        (rank = columns − dimension of the null space) Z has no larger rank."""
+        """Yv = 0 ⇒ Zv = 0 for every v gives rank(Z) ≤ rank(Y) (null spaces; rank-nullity)."""
         name, res = chain.source, chain.result
         fact, tag = self.proved.get(name, (None, ""))
         src = next((c.chain for c in self.result.chains if c.chain.name == name), None)
-        hyp = src.hypothesis if src is not None else None
-        v = src.fix if src is not None else ""
-        if not (isinstance(tag, tuple) and isinstance(hyp, Relation) and isinstance(fact, Relation)
-                and v and self.scope.get(v) is not None and self.scope[v].kind == VECTOR):
-            raise KernelError(f"'{name}' must be a chain that fixes a vector v under the "
-                              "hypothesis Yv = 0 and proves Zv = 0")
+        hyp, v = (src.hypothesis, src.fix) if src is not None else (None, "")
+        t = self.scope.get(v) if v else None
+        ok = isinstance(tag, tuple) and isinstance(hyp, Relation) and isinstance(fact, Relation)
+        if not (ok and t is not None and t.kind == S.VECTOR):
+            raise KernelError(f"'{name}' must fix a vector v, assume Yv = 0 and prove Zv = 0")
         y, z = _left_factor(hyp, v, self), _left_factor(fact, v, self)
         if y is None or z is None:
             raise KernelError(f"'{name}' must go from Yv = 0 to Zv = 0 (Y, Z without {v})")
         if shape_of(y, self.scope)[1] != shape_of(z, self.scope)[1]:
             raise KernelError("the two matrices must have the same number of columns")
-        want = Relation("<=", Rank(z), Rank(y))
+        want = Relation("<=", T.Rank(z), T.Rank(y))
         if not isinstance(res, Relation) or not self._establishes(want, res):
             raise KernelError(f"the null-space inclusion gives {text(want)}")
         cr.steps.append(StepResult(True))
         return res, ""
-
-    def _same_relation(self, a: Relation, b: Relation) -> bool:
-        return a.op == b.op and self.same(a.lhs, b.lhs) and self.same(a.rhs, b.rhs)
 
 
 def _left_factor(r: Relation, v: str, checker: Checker) -> Expr | None:
     """Y for a relation Yv = 0 (Y a product of matrices without v), else None."""
     lhs = flatten_products(r.lhs)
     factors = lhs.factors if isinstance(lhs, Mul) else (lhs,)
-    if r.op != "=" or len(factors) < 2 or factors[-1] != Sym(v) or not checker.same(
-            r.rhs, Zero(shape_of(r.lhs, checker.scope)[0], 1)):
+    zero = T.Zero(shape_of(r.lhs, checker.scope)[0], 1)
+    if r.op != "=" or len(factors) < 2 or factors[-1] != Sym(v) or not checker.same(r.rhs, zero):
         return None
     y = factors[0] if len(factors) == 2 else Mul(factors[:-1])
     if v in symbols(y) or shape_of(y, checker.scope) in (None, (1, 1)):
@@ -676,12 +616,12 @@ def _left_factor(r: Relation, v: str, checker: Checker) -> Expr | None:
     return y
 
 
+def _rel(x: Expr, ops: tuple) -> bool:
+    return isinstance(x, Relation) and x.op in ops
+
+
 def _subst(r: Relation, binding: dict) -> Relation:
     return Relation(r.op, substitute(r.lhs, binding), substitute(r.rhs, binding))
-
-
-def _named(chain: Chain) -> str:
-    return f" ('{chain.name}')" if chain.name else ""
 
 
 def _safe(fn, e, facts):
@@ -692,8 +632,7 @@ def _safe(fn, e, facts):
 
 
 def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
-    """A hypothesis or fact used as it stands: an equation rewrites either way, any other
-    relation applies at the whole expression."""
+    """A hypothesis or fact as it stands: an equation rewrites either way, a relation at the root."""
     if not isinstance(p, Relation):
         raise KernelError(f"{name} is a property, not a relation")
     m = checker._matcher(checker.scope, metas=set())
@@ -712,8 +651,7 @@ def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
 
 
 def _theorem_rule(st: Statement, checker: Checker) -> Rule:
-    """A theorem of the context, instantiated: its symbols and sizes bound by the match, every
-    symbol of the other side bound, and every hypothesis discharged (recorded)."""
+    """A theorem instantiated: every symbol and size bound, every hypothesis discharged."""
     m = checker._matcher(st.scope)
 
     def instances(lhs: Expr, rhs: Expr, e: Expr):
@@ -724,31 +662,28 @@ def _theorem_rule(st: Statement, checker: Checker) -> Rule:
 
     eqs = [c for c in st.conclusions if isinstance(c, Relation) and c.op == "="]
     rels = [c for c in st.conclusions if isinstance(c, Relation) and c.op not in ("=", "~")]
+    sides = [s for c in eqs for s in ((c.lhs, c.rhs), (c.rhs, c.lhs))]
     if eqs:
-        return Rule(st.name, lambda e, facts: [
-            new for c in eqs for lhs, rhs in ((c.lhs, c.rhs), (c.rhs, c.lhs))
-            for new in instances(lhs, rhs, e)])
+        return Rule(st.name, lambda e, _: [n for lhs, rhs in sides for n in instances(lhs, rhs, e)])
     if rels:
-        return Rule(st.name, lambda e, facts: [
-            (c.op, new) for c in rels for new in instances(c.lhs, c.rhs, e)], relational=True)
+        rewrites = lambda e, _: [(c.op, n) for c in rels for n in instances(c.lhs, c.rhs, e)]  # noqa: E731
+        return Rule(st.name, rewrites, relational=True)
     raise KernelError(f"'{st.name}' concludes only properties: they serve as side conditions")
 
 
 def _discharged(st: Statement, binding: dict, checker: Checker) -> bool:
-    """Every hypothesis of ``st`` holds of what its symbols are bound to. A hypothesis about a
-    symbol the match did not bind cannot be discharged."""
+    """Every hypothesis of ``st`` holds of what its (all bound) symbols are bound to."""
     for _, h in st.hypotheses:
-        if not symbols(h) <= set(binding):
-            if symbols(h) & set(st.scope.names()):
-                return False
+        if not symbols(h) <= set(binding) and symbols(h) & set(st.scope.names()):
+            return False
         if isinstance(h, Has):
             if not checker.facts.need(substitute(h.term, binding), h.prop):
                 return False
         else:
-            inst = _subst(h, binding)
-            if not (_numerically_true(inst) or any(checker._establishes(f, inst) for _, f in
-                                                   checker.facts.hypotheses + checker.facts.local)):
-                return False
+            inst, known = _subst(h, binding), checker.facts.hypotheses + checker.facts.local
+            if not _numerically_true(inst):
+                if not any(checker._establishes(f, inst) for _, f in known):
+                    return False
     return True
 
 
@@ -760,8 +695,8 @@ def _numerically_true(r: Relation) -> bool:
         return False
     if not (isinstance(a, Fraction) and isinstance(b, Fraction)):
         return False
-    return {"=": a == b, "!=": a != b, ">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}.get(
-        r.op, False)
+    ops = {"=": a == b, "!=": a != b, ">": a > b, ">=": a >= b, "<": a < b, "<=": a <= b}
+    return ops.get(r.op, False)
 
 
 def _property_theorems(name: str, st: Statement) -> list[PropertyTheorem]:
@@ -769,9 +704,5 @@ def _property_theorems(name: str, st: Statement) -> list[PropertyTheorem]:
     hyps = [h for _, h in st.hypotheses]
     if not all(isinstance(h, Has) for h in hyps):
         return []
-    return [PropertyTheorem(name, c, tuple(hyps), st.scope) for c in st.conclusions
-            if isinstance(c, Has)]
-
-
-__all__ = ["Statement", "Step", "Chain", "StepResult", "ChainResult", "ProofResult", "Theorem",
-           "Context", "KernelError", "Checker", "walk", "Expr"]
+    props = [c for c in st.conclusions if isinstance(c, Has)]
+    return [PropertyTheorem(name, c, tuple(hyps), st.scope) for c in props]

@@ -1,17 +1,14 @@
-"""Matching a theorem's statement against a term, and substituting the match.
-
-A theorem's symbols are metavariables: matching binds each to a term of its kind (a matrix
-metavariable to a matrix term of a fitting shape, a real one only to a real term) and its symbolic
-sizes to the sizes found (``SIZES``). Products match associatively: a matrix metavariable may take
-a run of consecutive factors.
+"""Matching a theorem's statement against a term, and substituting the match: each symbol binds
+to a term of its kind (a real one only to a real term), each symbolic size to the size found
+(``SIZES``); a matrix metavariable may take a run of consecutive factors of a product.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, walk
 from derive.core.shapes import SCALAR, VECTOR, Scope, TypeFault, real_valued, shape_of
+from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, flat_mul, walk
 
 SIZES = "#sizes"  # in ``metas``: the pattern's symbolic sizes are metavariables
 
@@ -20,8 +17,8 @@ Same = Callable[[Expr, Expr], bool]
 
 def sizes_in(e: Expr) -> set[str]:
     """The symbolic sizes of the identities and zeros in ``e``."""
-    return {d for node in walk(e) if isinstance(node, (Identity, Zero))
-            for d in _dims(node) if isinstance(d, str)}
+    nodes = [node for node in walk(e) if isinstance(node, (Identity, Zero))]
+    return {d for node in nodes for d in _dims(node) if isinstance(d, str)}
 
 
 def _dims(e: Identity | Zero) -> tuple:
@@ -54,10 +51,7 @@ def substitute(e: Expr, binding: dict) -> Expr:
         return e
     new = tuple(substitute(k, binding) for k in kids)
     if isinstance(e, Mul):
-        flat: list[Expr] = []
-        for f in new:
-            flat.extend(f.factors if isinstance(f, Mul) else (f,))
-        return Mul(tuple(flat))
+        return flat_mul(new)
     return e.rebuild(new)
 
 
@@ -89,10 +83,8 @@ class Matcher:
             if pattern == subject:
                 yield binding
             return
-        if getattr(pattern, "name", None) != getattr(subject, "name", None) or getattr(
-                pattern, "prop", None) != getattr(subject, "prop", None):
-            return
-        if getattr(pattern, "op", None) != getattr(subject, "op", None):
+        attrs = ("name", "prop", "op")
+        if any(getattr(pattern, a, None) != getattr(subject, a, None) for a in attrs):
             return
         pk, sk = pattern.children(), subject.children()
         if len(pk) == len(sk):
@@ -102,10 +94,10 @@ class Matcher:
         want = self.pscope[name]
         if not self._kind_fits(name, subject):
             return
-        if want.kind != SCALAR and not _bind_sizes((want.rows, want.cols),
-                                                   shape_of(subject, self.scope), self.metas,
-                                                   binding):
-            return
+        if want.kind != SCALAR:
+            got = shape_of(subject, self.scope)
+            if not _bind_sizes((want.rows, want.cols), got, self.metas, binding):
+                return
         bound = binding.get(name)
         if bound is None:
             binding[name] = subject

@@ -1,42 +1,14 @@
-"""Symbols, their types, and the shape of a term.
-
-A ``Scope`` says what each symbol is: a scalar, a vector or a matrix, its shape (rows, cols; a
-number or the name of a size such as ``n``), and the properties that were *declared* for it. Nothing
-is implied here: that a positive definite matrix is invertible is a theorem, found by the fact
-prover (``derive.core.facts``) only once the catalogue has proved it.
+"""Symbols, their types, and the shape of a term. A ``Scope`` gives each symbol its kind, shape
+and *declared* properties; nothing is implied here (that a positive definite matrix is invertible
+is a theorem of the catalogue).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from fractions import Fraction
+from dataclasses import dataclass
 
-from derive.core.terms import (
-    Abs,
-    Add,
-    Conj,
-    ConjTranspose,
-    Const,
-    Det,
-    Dim,
-    Expr,
-    Factorial,
-    Frac,
-    Func,
-    Identity,
-    Inverse,
-    MatrixLit,
-    Mul,
-    Norm,
-    Num,
-    Pow,
-    Rank,
-    Sym,
-    Trace,
-    Transpose,
-    Unary,
-    Zero,
-)
+from derive.core import terms as T
+from derive.core.terms import Add, Dim, Expr, Frac, Func, MatrixLit, Mul, Num, Pow, Sym
 
 SCALAR, VECTOR, MATRIX = "scalar", "vector", "matrix"
 Shape = tuple | None  # (rows, cols), or None for a scalar
@@ -59,9 +31,6 @@ class SymbolType:
     def complex(self) -> bool:
         return "complex" in self.props
 
-    def has(self, prop: str) -> bool:
-        return prop in self.props
-
 
 @dataclass(frozen=True)
 class Scope:
@@ -83,34 +52,27 @@ class Scope:
     def complex(self) -> bool:
         return any(t.complex for _, t in self.symbols)
 
-    def with_symbol(self, name: str, t: SymbolType) -> Scope:
-        """A copy in which ``name`` has the type ``t`` (a fixed, arbitrary vector of a proof)."""
-        rest = tuple((n, u) for n, u in self.symbols if n != name)
-        return replace(self, symbols=rest + ((name, t),))
-
 
 def shape_of(e: Expr, scope: Scope) -> Shape:
     """The shape of a term (None for a scalar); ``TypeFault`` if its shapes do not fit.
 
     >>> s = Scope((("A", SymbolType(MATRIX, "n", "n")), ("x", SymbolType(VECTOR, "n", 1))))
-    >>> shape_of(Mul((Transpose(Sym("x")), Sym("A"), Sym("x"))), s)
+    >>> shape_of(Mul((T.Transpose(Sym("x")), Sym("A"), Sym("x"))), s)
     (1, 1)
     >>> shape_of(Mul((Sym("x"), Sym("x"))), s)
     Traceback (most recent call last):
     derive.core.shapes.TypeFault: cannot multiply n×1 by n×1
     """
-    if isinstance(e, (Num, Const)):
+    if isinstance(e, (Num, T.Const)):
         return None
     if isinstance(e, Sym):
         t = scope.get(e.name)
-        if t is None:
-            if e.name in scope.dims:
-                return None
+        if t is None and e.name not in scope.dims:
             raise TypeFault(f"unknown symbol {e.name}")
-        return None if t.kind == SCALAR else (t.rows, t.cols)
-    if isinstance(e, Identity):
+        return None if t is None or t.kind == SCALAR else (t.rows, t.cols)
+    if isinstance(e, T.Identity):
         return (e.dim, e.dim)
-    if isinstance(e, Zero):
+    if isinstance(e, T.Zero):
         return (e.rows, e.cols)
     if isinstance(e, Add):
         shapes = {_scalarish(shape_of(t, scope)) for t in e.terms}
@@ -123,40 +85,27 @@ def shape_of(e: Expr, scope: Scope) -> Shape:
         if shape_of(e.den, scope) not in (None, (1, 1)):
             raise TypeFault("cannot divide by a matrix")
         return shape_of(e.num, scope)
-    if isinstance(e, Pow):
-        if shape_of(e.exp, scope) not in (None, (1, 1)):
-            raise TypeFault("an exponent is a scalar")
-        s = shape_of(e.base, scope)
-        if s in (None, (1, 1)):
-            return None
-        return _square(s, "a matrix power")
-    if isinstance(e, (Transpose, ConjTranspose)):
-        s = shape_of(e.arg, scope)
-        return None if s is None else (s[1], s[0])
-    if isinstance(e, Inverse):
-        s = shape_of(e.arg, scope)
-        return None if s in (None, (1, 1)) else _square(s, "an inverse")
-    if isinstance(e, (Det, Trace)):
-        s = shape_of(e.arg, scope)
-        if s is not None:
-            _square(s, "a determinant or trace")
-        return None
-    if isinstance(e, (Rank, Norm, Abs, Factorial)):
-        shape_of(e.arg, scope)
-        return None
-    if isinstance(e, Conj):
-        return shape_of(e.arg, scope)
-    if isinstance(e, Func):
-        s = shape_of(e.arg, scope)
-        return None if s in (None, (1, 1)) else _square(s, "a matrix function")
+    if isinstance(e, Pow) and shape_of(e.exp, scope) not in (None, (1, 1)):
+        raise TypeFault("an exponent is a scalar")
     if isinstance(e, MatrixLit):
         if len({len(r) for r in e.rows}) != 1:
             raise TypeFault("the rows of a matrix have different lengths")
-        for x in e.children():
-            if shape_of(x, scope) not in (None, (1, 1)):
-                raise TypeFault("an entry of a matrix is a scalar")
+        if any(shape_of(x, scope) not in (None, (1, 1)) for x in e.children()):
+            raise TypeFault("an entry of a matrix is a scalar")
         return (len(e.rows), len(e.rows[0]))
-    raise TypeFault(f"{type(e).__name__} is not a term")
+    if not isinstance(e, (Pow, T.Unary, Func)):
+        raise TypeFault(f"{type(e).__name__} is not a term")
+    s = shape_of(e.base if isinstance(e, Pow) else e.arg, scope)
+    if isinstance(e, (T.Transpose, T.ConjTranspose)):
+        return None if s is None else (s[1], s[0])
+    if isinstance(e, T.Conj):
+        return s
+    if isinstance(e, (T.Det, T.Trace)) and s is not None:
+        _square(s, "a determinant or trace")
+    if isinstance(e, (T.Det, T.Trace, T.Rank, T.Norm, T.Abs, T.Factorial)) or s in (None, (1, 1)):
+        return None
+    what = {Pow: "a matrix power", T.Inverse: "an inverse", Func: "a matrix function"}[type(e)]
+    return _square(s, what)
 
 
 def _scalarish(s: Shape) -> Shape:
@@ -214,26 +163,19 @@ def real_valued(e: Expr, scope: Scope) -> bool:
     """Real by construction: real symbols under +, ·, /, integer powers, det, tr, norms.
 
     >>> s = Scope((("a", SymbolType(SCALAR, props=frozenset({"real"}))),))
-    >>> real_valued(Pow(Sym("a"), Num(Fraction(2))), s), real_valued(Const("i"), s)
+    >>> real_valued(Pow(Sym("a"), Num(T.Fraction(2))), s), real_valued(T.Const("i"), s)
     (True, False)
     """
     if isinstance(e, Sym):
         t = scope.get(e.name)
         return e.name in scope.dims if t is None else not t.complex
     if isinstance(e, Pow):
-        return isinstance(e.exp, Num) and e.exp.value.denominator == 1 and real_valued(
-            e.base, scope)
-    if isinstance(e, Const):
+        whole = isinstance(e.exp, Num) and e.exp.value.denominator == 1
+        return whole and real_valued(e.base, scope)
+    if isinstance(e, T.Const):
         return e.name != "i"
-    if isinstance(e, (Num, Identity, Zero)):
+    if isinstance(e, (Num, T.Identity, T.Zero, T.Norm, T.Abs, T.Rank)):
         return True
-    if isinstance(e, (Norm, Abs, Rank)):
-        return True
-    if isinstance(e, (Add, Mul, Frac, MatrixLit, Transpose, ConjTranspose, Conj, Det, Trace,
-                      Inverse)):
-        return all(real_valued(k, scope) for k in e.children())
-    return False
-
-
-__all__ = ["SCALAR", "VECTOR", "MATRIX", "Shape", "TypeFault", "SymbolType", "Scope", "shape_of",
-           "well_typed", "is_scalar", "is_square", "real_valued", "Unary", "Fraction"]
+    real_under = (Add, Mul, Frac, MatrixLit, T.Transpose, T.ConjTranspose, T.Conj, T.Det, T.Trace)
+    real_under += (T.Inverse,)
+    return isinstance(e, real_under) and all(real_valued(k, scope) for k in e.children())

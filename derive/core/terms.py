@@ -19,51 +19,43 @@ def _pos() -> int:
 
 @dataclass(frozen=True)
 class Expr:
-    """Base of all nodes."""
+    """Base of all nodes; ``KIDS`` names the fields that hold the subterms."""
+
+    KIDS = ()
 
     def children(self) -> tuple[Expr, ...]:
-        return ()
+        return tuple([self.__dict__[k] for k in self.KIDS])
 
     def rebuild(self, children: tuple[Expr, ...]) -> Expr:
-        return self
+        return type(self)(**{**self.__dict__, **dict(zip(self.KIDS, children, strict=False))})
 
 
 @dataclass(frozen=True)
-class Num(Expr):
-    """An exact rational number (decimals are read exactly: ``0.5`` is 1/2)."""
-
+class Num(Expr):  # An exact rational number (decimals are read exactly: ``0.5`` is 1/2).
     value: Fraction
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Const(Expr):
-    """A named constant: ``e`` (Euler's number), ``pi``, ``i`` (the imaginary unit)."""
-
+class Const(Expr):  # A named constant: ``e`` (Euler's number), ``pi``, ``i`` (the imaginary unit).
     name: str
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Sym(Expr):
-    """A symbol; its type (scalar, vector, matrix) and shape live in the ``Env``."""
-
+class Sym(Expr):  # A symbol; its type (scalar, vector, matrix) and shape live in the ``Env``.
     name: str
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Identity(Expr):
-    """The identity matrix of size ``dim``."""
-
+class Identity(Expr):  # The identity matrix of size ``dim``.
     dim: Dim = "n"
     pos: int = _pos()
 
 
 @dataclass(frozen=True)
-class Zero(Expr):
-    """The zero matrix (or zero vector) of the given shape."""
-
+class Zero(Expr):  # The zero matrix (or zero vector) of the given shape.
     rows: Dim = "n"
     cols: Dim = "n"
     pos: int = _pos()
@@ -82,9 +74,7 @@ class Add(Expr):
 
 
 @dataclass(frozen=True)
-class Mul(Expr):
-    """An ordered product; scalar factors may stand anywhere and commute."""
-
+class Mul(Expr):  # An ordered product; scalar factors may stand anywhere and commute.
     factors: tuple[Expr, ...]
     pos: int = _pos()
 
@@ -96,106 +86,57 @@ class Mul(Expr):
 
 
 @dataclass(frozen=True)
-class Frac(Expr):
-    """``\\frac{num}{den}``; the denominator is a scalar."""
-
+class Frac(Expr):  # ``\\frac{num}{den}``; the denominator is a scalar.
     num: Expr
     den: Expr
     pos: int = _pos()
-
-    def children(self):
-        return (self.num, self.den)
-
-    def rebuild(self, children):
-        return Frac(*children, pos=self.pos)
+    KIDS, FORM = ("num", "den"), "({})/({})"
 
 
 @dataclass(frozen=True)
-class Pow(Expr):
-    """A power: a scalar to any scalar exponent, or a square matrix to an integer exponent."""
-
+class Pow(
+    Expr
+):  # A power: a scalar to any scalar exponent, or a square matrix to an integer exponent.
     base: Expr
     exp: Expr
     pos: int = _pos()
-
-    def children(self):
-        return (self.base, self.exp)
-
-    def rebuild(self, children):
-        return Pow(*children, pos=self.pos)
+    KIDS, FORM = ("base", "exp"), "({})^({})"
 
 
 @dataclass(frozen=True)
 class Unary(Expr):
     arg: Expr
     pos: int = _pos()
-
-    def children(self):
-        return (self.arg,)
-
-    def rebuild(self, children):
-        return type(self)(children[0], pos=self.pos)
+    KIDS = ("arg",)
+    FORM = "{}"  # how ``text`` writes it
 
 
-class Transpose(Unary):
-    """``A^T``"""
+def _unary(name: str, doc: str, form: str) -> type:
+    return type(name, (Unary,), {"__doc__": doc, "FORM": form, "__module__": __name__})
 
 
-class ConjTranspose(Unary):
-    """``A^H``: the conjugate transpose."""
-
-
-class Conj(Unary):
-    """``\\bar{z}``: the complex conjugate."""
-
-
-class Inverse(Unary):
-    """``A^{-1}`` of a square matrix."""
-
-
-class Det(Unary):
-    """``\\det(A)``"""
-
-
-class Trace(Unary):
-    """``\\operatorname{tr}(A)``"""
-
-
-class Rank(Unary):
-    """``\\operatorname{rank}(A)``"""
-
-
-class Norm(Unary):
-    """``\\|x\\|``: the Euclidean norm of a vector."""
-
-
-class Abs(Unary):
-    """``|c|`` of a scalar."""
-
-
-class Factorial(Unary):
-    """``n!`` of a non-negative integer."""
+Transpose = _unary("Transpose", "``A^T``", "({})^T")
+ConjTranspose = _unary("ConjTranspose", "``A^H``: the conjugate transpose.", "({})^H")
+Conj = _unary("Conj", "``\\bar{z}``: the complex conjugate.", "conj({})")
+Inverse = _unary("Inverse", "``A^{-1}`` of a square matrix.", "({})^-1")
+Det = _unary("Det", "``\\det(A)``", "det({})")
+Trace = _unary("Trace", "``\\operatorname{tr}(A)``", "tr({})")
+Rank = _unary("Rank", "``\\operatorname{rank}(A)``", "rank({})")
+Norm = _unary("Norm", "``\\|x\\|``: the Euclidean norm of a vector.", "||{}||")
+Abs = _unary("Abs", "``|c|`` of a scalar.", "|{}|")
+Factorial = _unary("Factorial", "``n!`` of a non-negative integer.", "({})!")
 
 
 @dataclass(frozen=True)
-class Func(Expr):
-    """A function applied to a scalar or (as a matrix function) to a square matrix."""
-
+class Func(Expr):  # A function applied to a scalar or (as a matrix function) to a square matrix.
     name: str  # exp, sin, cos, tan, log, sqrt, sinh, cosh, tanh
     arg: Expr
     pos: int = _pos()
-
-    def children(self):
-        return (self.arg,)
-
-    def rebuild(self, children):
-        return Func(self.name, children[0], pos=self.pos)
+    KIDS = ("arg",)
 
 
 @dataclass(frozen=True)
-class MatrixLit(Expr):
-    """An explicit matrix, row by row."""
-
+class MatrixLit(Expr):  # An explicit matrix, row by row.
     rows: tuple[tuple[Expr, ...], ...]
     pos: int = _pos()
 
@@ -203,43 +144,30 @@ class MatrixLit(Expr):
         return tuple(e for row in self.rows for e in row)
 
     def rebuild(self, children):
-        width = len(self.rows[0])
-        flat = list(children)
-        return MatrixLit(
-            tuple(tuple(flat[i * width : (i + 1) * width]) for i in range(len(self.rows))),
-            pos=self.pos,
-        )
+        w, flat = len(self.rows[0]), tuple(children)
+        rows = tuple(flat[i * w : (i + 1) * w] for i in range(len(self.rows)))
+        return MatrixLit(rows, pos=self.pos)
 
 
 @dataclass(frozen=True)
-class Has(Expr):
-    """A property of an expression, as a proposition: ``A^T invertible``, ``\\lambda real``."""
-
+class Has(
+    Expr
+):  # A property of an expression, as a proposition: ``A^T invertible``, ``\\lambda real``.
     term: Expr
     prop: str
     pos: int = _pos()
-
-    def children(self):
-        return (self.term,)
-
-    def rebuild(self, children):
-        return Has(children[0], self.prop, pos=self.pos)
+    KIDS = ("term",)
 
 
 @dataclass(frozen=True)
-class Relation(Expr):
-    """``lhs op rhs`` with op one of ``=``, ``\\ne``, ``<``, ``\\le``, ``>``, ``\\ge``."""
-
+class Relation(
+    Expr
+):  # ``lhs op rhs`` with op one of ``=``, ``\\ne``, ``<``, ``\\le``, ``>``, ``\\ge``.
     op: str
     lhs: Expr
     rhs: Expr
     pos: int = _pos()
-
-    def children(self):
-        return (self.lhs, self.rhs)
-
-    def rebuild(self, children):
-        return Relation(self.op, *children, pos=self.pos)
+    KIDS = ("lhs", "rhs")
 
 
 def walk(e: Expr):
@@ -251,6 +179,11 @@ def walk(e: Expr):
     yield e
     for c in e.children():
         yield from walk(c)
+
+
+def flat_mul(factors) -> Mul:
+    """The product of ``factors`` with the products among them opened (associativity)."""
+    return Mul(tuple(g for f in factors for g in (f.factors if isinstance(f, Mul) else (f,))))
 
 
 def symbols(e: Expr) -> set[str]:
@@ -265,11 +198,6 @@ def neg(e: Expr) -> Expr:
 def size(e: Expr) -> int:
     """The number of nodes, a measure used by searches and limits."""
     return sum(1 for _ in walk(e))
-
-
-_UNARY_TEXT = {"Transpose": "({})^T", "ConjTranspose": "({})^H", "Conj": "conj({})",
-               "Inverse": "({})^-1", "Det": "det({})", "Trace": "tr({})", "Rank": "rank({})",
-               "Norm": "||{}||", "Abs": "|{}|", "Factorial": "({})!"}
 
 
 def text(e: Expr) -> str:
@@ -290,10 +218,6 @@ def text(e: Expr) -> str:
         return " + ".join(text(t) for t in e.terms)
     if isinstance(e, Mul):
         return " ".join(f"({text(f)})" if isinstance(f, Add) else text(f) for f in e.factors)
-    if isinstance(e, Frac):
-        return f"({text(e.num)})/({text(e.den)})"
-    if isinstance(e, Pow):
-        return f"({text(e.base)})^({text(e.exp)})"
     if isinstance(e, Func):
         return f"{e.name}({text(e.arg)})"
     if isinstance(e, MatrixLit):
@@ -302,10 +226,11 @@ def text(e: Expr) -> str:
         return f"{text(e.lhs)} {e.op} {text(e.rhs)}"
     if isinstance(e, Has):
         return f"{text(e.term)} {e.prop}"
-    return _UNARY_TEXT[type(e).__name__].format(text(e.arg))
+    return e.FORM.format(*map(text, e.children()))  # Frac, Pow, Unary
 
 
-__all__ = ["Dim", "Expr", "Num", "Const", "Sym", "Identity", "Zero", "Add", "Mul", "Frac", "Pow",
-           "Unary", "Transpose", "ConjTranspose", "Conj", "Inverse", "Det", "Trace", "Rank", "Norm",
-           "Abs", "Factorial", "Func", "MatrixLit", "Has", "Relation", "walk", "symbols", "neg",
-           "size", "text", "Fraction"]
+__all__ = (
+    "Dim Expr Num Const Sym Identity Zero Add Mul Frac Pow Unary Transpose ConjTranspose Conj"
+    " Inverse Det Trace Rank Norm Abs Factorial Func MatrixLit Has Relation walk flat_mul symbols neg size"
+    " text Fraction"
+).split()

@@ -1,0 +1,124 @@
+"""Behaviour behind the speed work (issue 12): the hint budget, matrix functions computed by
+``derive.matfun``, the generators of unitary and orthogonal instances, and a start-up that does
+not import SymPy. No timings here (those are in bench/bench_class.py)."""
+
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import mpmath
+import pytest
+
+from derive import checker
+from derive.checker import check
+from derive.randomized import OutOfTime, budget, tick
+
+ROOT = Path(__file__).resolve().parent.parent
+EQ, NE = "equivalent", "not-equivalent"
+
+
+def test_the_verdict_is_returned_when_the_hint_search_outlives_its_budget(monkeypatch):
+    def endless(*args):
+        while True:
+            tick()
+
+    monkeypatch.setattr(checker, "_hint", endless)
+    start = time.monotonic()
+    result = check("(AB)^T", "A^TB^T", hint_budget=0.05)
+    assert result.verdict == NE and result.counterexample and result.hint is None
+    assert time.monotonic() - start < 30  # the search was stopped, not waited for
+
+
+def test_a_budget_stops_only_the_work_inside_it():
+    with pytest.raises(OutOfTime), budget(0.0):
+        time.sleep(0.001)
+        tick()
+    tick()  # outside: no deadline
+
+
+def test_a_squared_is_not_the_identity_for_a_unitary_symmetric_matrix():
+    for hints in (False, True):
+        result = check("A^2", "I", "A unitary; A symmetric", hints=hints)
+        assert result.verdict == NE
+
+
+def test_the_hint_for_a_unitary_symmetric_matrix_names_orthogonal():
+    result = check("A^2", "I", "A unitary; A symmetric", hint_budget=None)
+    assert result.verdict == NE and "orthogonal" in (result.hint or "")
+
+
+def test_unitary_and_orthogonal_instances_are_real():
+    assert check("U^T", "U^H", "U unitary; U orthogonal", hints=False).verdict == EQ
+    assert check("U^2", "I", "U unitary; U orthogonal; U symmetric", hints=False).verdict == EQ
+    assert check("U^2", "I", "U unitary; U orthogonal", hints=False).verdict == NE
+
+
+@pytest.mark.parametrize(
+    "expected, answer, assume, want",
+    [
+        ("e^Ae^B", "e^{A+B}", "", NE),
+        ("e^{A+B}", "e^Ae^B", "A, B commute", EQ),
+        (r"\det(e^A)", r"e^{\operatorname{tr}(A)}", "", EQ),
+        ("(e^{iH})^He^{iH}", "I", "H hermitian", EQ),
+        ("e^{PAP^{-1}}", "Pe^AP^{-1}", "P invertible", EQ),
+        ("e^{PAP^{-1}}", "e^A", "P invertible", NE),
+        (r"\sin(A)^2+\cos(A)^2", "I", "", EQ),
+        (r"\sin(2A)", r"2\sin(A)\cos(A)", "", EQ),
+        (r"\cos(A+B)", r"\cos(A)\cos(B)-\sin(A)\sin(B)", "", NE),
+    ],
+)
+def test_matrix_function_identities(expected, answer, assume, want):
+    assert check(expected, answer, assume, hints=False).verdict == want
+
+
+def test_matfun_agrees_with_mpmath():
+    from derive.matfun import expm, funm
+
+    rng = random.Random(7)
+    with mpmath.workdps(50):
+        for n in (1, 2, 3, 5):
+            for complex_ in (False, True):
+                for scale in (1, 30):
+
+                    def entry(scale=scale, complex_=complex_):
+                        x = mpmath.mpf(rng.randint(-100 * scale, 100 * scale)) / 100
+                        return (
+                            mpmath.mpc(x, mpmath.mpf(rng.randint(-100, 100)) / 37)
+                            if complex_
+                            else x
+                        )
+
+                    a = mpmath.matrix([[entry() for _ in range(n)] for _ in range(n)])
+                    for name, ref in (
+                        ("exp", mpmath.expm),
+                        ("sin", mpmath.sinm),
+                        ("cos", mpmath.cosm),
+                    ):
+                        mine = funm(name, a)
+                        with mpmath.workdps(120):
+                            want = ref(a)
+                            err = mpmath.mnorm(mine - want, 1) / (mpmath.mnorm(want, 1) + 1)
+                        assert err < mpmath.mpf(10) ** -45, (name, n, complex_, scale, err)
+        nilpotent = mpmath.matrix([[0, 1, 0], [0, 0, 1], [0, 0, 0]])
+        assert expm(nilpotent) == mpmath.matrix([[1, 1, 0.5], [0, 1, 1], [0, 0, 1]])
+
+
+def _imports(*argv: str) -> str:
+    code = (
+        "import runpy, sys\n"
+        f"sys.argv = ['derive', *{list(argv)!r}]\n"
+        "try:\n    runpy.run_module('derive', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print(sorted(m for m in ('sympy', 'mpmath') if m in sys.modules), file=sys.stderr)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT)
+    return done.stderr.strip().splitlines()[-1]
+
+
+@pytest.mark.parametrize("argv", [("--help",), ("list",), ("show", "transpose-inverse")])
+def test_help_list_and_show_do_not_import_sympy_or_mpmath(argv):
+    assert _imports(*argv) == "[]"
