@@ -227,8 +227,12 @@ PREAMBLE = r"""\documentclass[11pt,%PAPER%]{article}
 \usepackage{amsmath,amssymb,amsthm}
 \usepackage[hidelinks,bookmarksnumbered,unicode,pdfusetitle]{hyperref}
 \hypersetup{pdftitle={%PDFTITLE%},pdfauthor={%PDFAUTHOR%},pdfsubject={Linear algebra},pdfcreator={derive notes}}
-\theoremstyle{definition}
+% amsthm sets a theorem's note in an unbreakable box: the head is only "Theorem 3.2" and the
+% title, "(...).", starts the body, where a long title breaks like any line
+\newtheoremstyle{notes}{\topsep}{\topsep}{\normalfont}{0pt}{\bfseries}{}{ }{\thmname{#1}\thmnumber{ #2}}
+\theoremstyle{notes}
 \newtheorem{theorem}{Theorem}[section]
+\newcommand{\thmtitle}[1]{(#1).\ \ignorespaces}
 \allowdisplaybreaks
 \setlength{\emergencystretch}{3em}
 \hfuzz=2pt
@@ -291,7 +295,7 @@ def entry_latex(
     )
 
     e = report.entry
-    out = [rf"\begin{{theorem}}[{title_tex(e.title)}]\label{{{_label(e.id)}}}"]
+    out = [rf"\begin{{theorem}}\label{{{_label(e.id)}}}\thmtitle{{{title_tex(e.title)}}}"]
     hyps, concl = statement_parts(report)
     if e.assume:
         out.append(_assume_tex(report))
@@ -376,7 +380,7 @@ def _rule_item(name: str, phrase: str, stmt: str) -> str:
         for i, p in enumerate(pieces)
     )
     return (
-        rf"\item[\phantomsection\label{{rule:{name}}}{_prose_tex(phrase)}]"
+        rf"\item[{{\phantomsection\label{{rule:{name}}}{_prose_tex(phrase)}}}]"
         rf" {{\footnotesize(\texttt{{{_tex_text(name)}}})}}\\* {body}"
     )
 
@@ -410,7 +414,7 @@ def _answers_latex(reports) -> str:
         if e.exercise and e.answer:
             lab = _label(e.id)
             out.append(
-                rf"\item[\hyperref[{lab}]{{Theorem~\ref*{{{lab}}}}}] {_prose_tex(e.answer)}"
+                rf"\item[{{\hyperref[{lab}]{{Theorem~\ref*{{{lab}}}}}}}] {_prose_tex(e.answer)}"
             )
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
@@ -462,7 +466,7 @@ def notes_latex(
         if is_ml_section(sec) and not in_ml and has_ml:
             parts.append(r"\part{Linear algebra in machine learning}")
             in_ml = True
-        parts.append(rf"\section{{{title_tex(sec.title)}}}\label{{sec:{sec.id}}}")
+        parts.append(rf"\section{{{title_tex(sec.title, bookmark=True)}}}\label{{sec:{sec.id}}}")
         if sec.summary:
             parts.append(_prose_tex(sec.summary) + "\n")
         for e in entries:
@@ -486,8 +490,8 @@ def notes_latex(
         parts.append(r"\section{Theorems cited from other parts}")
         for m in missing:
             parts.append(
-                r"\begin{theorem}[" + title_tex(cat.entries[m].title) + "]"
-                rf"\label{{{_label(m)}}} "
+                rf"\begin{{theorem}}\label{{{_label(m)}}}"
+                r"\thmtitle{" + title_tex(cat.entries[m].title) + "}"
                 rf"${_formula_tex(cat.entries[m].statement, set())}$\end{{theorem}}"
             )
     parts.append(_rules_latex())
@@ -692,8 +696,8 @@ class Walkthrough:
         from derive.render import title_words
 
         r = self.report
-        rows = [rf"& {_statement_tex(r)} && \text{{{_tex_text(title_words(r.entry.title))}}}"]
-        for chain in proof_rows(r):
+        rows = [rf"& {_statement_tex(r)} && \text{{{_tex_text(title_words(r.entry.title), mathjax=True)}}}"]
+        for chain in proof_rows(r, mathjax=True):
             rows.append(r"& \text{Proof:}")
             rows += chain
         return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"

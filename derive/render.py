@@ -558,7 +558,12 @@ UNICODE_TEX = {
 }
 
 
-def _tex_text(s: str) -> str:
+PUNCTUATION = "…—–’‘“”"  # kept as Unicode in MathJax's \\text{} (it sets no TeX ligatures)
+
+
+def _tex_text(s: str, mathjax: bool = False) -> str:
+    """Text for LaTeX text mode; with ``mathjax`` (Markdown pages, notebooks) quotes and dashes
+    stay Unicode, since MathJax's ``\\text{}`` would show a TeX quote as a backtick."""
     out = s
     for a, b in (
         ("\\", r"\textbackslash{}"),
@@ -573,7 +578,8 @@ def _tex_text(s: str) -> str:
     ):
         out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
     for a, b in UNICODE_TEX.items():
-        out = out.replace(a, b)
+        if not (mathjax and a in PUNCTUATION):
+            out = out.replace(a, b)
     return "".join(_greek(c) if "\u0370" <= c <= "\u03ff" else c for c in out)
 
 
@@ -591,10 +597,10 @@ def _greek(c: str) -> str:
     return f"$\\{word}$"
 
 
-def _prose_tex(s: str) -> str:
+def _prose_tex(s: str, mathjax: bool = False) -> str:
     """Prose with $math$ kept as math and the rest escaped."""
     parts = s.split("$")
-    return "".join(f"${p}$" if i % 2 else _tex_text(p) for i, p in enumerate(parts))
+    return "".join(f"${p}$" if i % 2 else _tex_text(p, mathjax) for i, p in enumerate(parts))
 
 
 def _statement_tex(report) -> str:
@@ -633,12 +639,23 @@ TEX_UNICODE_WORDS = {
     "leftarrow": "←", "mid": "|", "leftrightarrow": "↔", "det": "det", "sin": "sin", "cos": "cos",
     "exp": "exp", "log": "log", "min": "min", "max": "max", "quad": "  ", "qquad": "    ",
 }
-_SUP = dict(zip("0123456789-+=()nkTHimijr", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐⁱʲʳ", strict=True))
-_SUB = dict(zip("0123456789ijknmr+-", "₀₁₂₃₄₅₆₇₈₉ᵢⱼₖₙₘᵣ₊₋", strict=True))
+# every digit and letter that has a superscript (modifier) or subscript form in Unicode
+_SUP = dict(
+    zip(
+        "0123456789-+=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW*",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ*",
+        strict=True,
+    )
+)
+_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True))
 
 
 def tex_unicode(tex: str) -> str:
     """LaTeX math as plain Unicode text, for a terminal: ``A^{-1}`` -> ``A⁻¹``, ``\\lambda`` -> λ.
+
+    The exponential of a matrix reads ``exp(A)`` (``e^A`` has no superscript capital in every
+    font, and ``e^(A)`` is ASCII math). The one fallback: a subscript with no Unicode form (a
+    capital, as in ``W_O``) is written ``W_O``, the plain-text convention.
 
     >>> tex_unicode(r"\\mathbf{v}^H(A - \\lambda I) = \\frac{1}{2}\\|\\mathbf{x}_0\\|^2 \\ne 0")
     'vᴴ(A − λI) = (1/2)‖x₀‖² ≠ 0'
@@ -666,12 +683,25 @@ def tex_unicode(tex: str) -> str:
             return "".join(table[c] for c in body)
         return f"{mark}({body})" if len(body) > 1 else f"{mark}{body}"
 
+    t = re.sub(r"(?<![\\])\be\^(?:\{([^{}]*)\}|(\w))", _exp_u, t)
+    t = re.sub(r"(?<=[A-Za-z)\x06])e\^(?:\{([^{}]*)\}|([A-Z]))", _exp_u, t)  # Pe^DP⁻¹
     t = re.sub(r"(\^)(?:\{([^{}]*)\}|(\S))", lambda m: script(m, _SUP, "^"), t)
     t = re.sub(r"(_)(?:\{([^{}]*)\}|(\S))", lambda m: script(m, _SUB, "_"), t)
     t = t.replace("{", "").replace("}", "").replace("-", "−").replace("\x03", "")
+    t = re.sub(r"(?<=[^\s(\[{])\x05", " ", t).replace("\x05", "")  # P exp(D) P⁻¹, (exp(A))
+    t = re.sub(r"\x06(?=[^\s)\]},.;:])", " ", t).replace("\x06", "")
     whole = re.fullmatch("\x01([^\x01\x02]*)\x02", t.strip())
     t = whole[1] if whole else t.replace("\x01", "(").replace("\x02", ")")
     return re.sub(r"  +", " ", t).strip() if "  " not in tex else t.strip()
+
+
+def _exp_u(m) -> str:
+    """``e^X`` in Unicode: eˣ-style when the exponent has a superscript form and no capital
+    letter, ``exp(X)`` otherwise (the exponential of a matrix)."""
+    body = m[1] if m[1] is not None else m[2]
+    if all(c in _SUP for c in body) and not re.search(r"[A-Z]", body):
+        return m[0]
+    return f"\x05exp({body.strip()})\x06"
 
 
 def _frac_u(a: str, b: str) -> str:
@@ -685,9 +715,17 @@ def plain(text: str) -> str:
     return _plain(text)
 
 
-def title_tex(title: str) -> str:
-    """A title (prose with $math$) for LaTeX."""
-    return _prose_tex(title)
+def title_tex(title: str, bookmark: bool = False) -> str:
+    """A title (prose with $math$) for LaTeX. With ``bookmark`` (a sectioning title, which
+    hyperref copies into the PDF's bookmarks) each formula is
+    ``\\texorpdfstring{$math$}{Unicode}``: math cannot go into a bookmark."""
+    if not bookmark:
+        return _prose_tex(title)
+    parts = title.split("$")
+    return "".join(
+        rf"\texorpdfstring{{${p}$}}{{{_tex_text(tex_unicode(p))}}}" if i % 2 else _tex_text(p)
+        for i, p in enumerate(parts)
+    )
 
 
 def title_unicode(title: str) -> str:
@@ -943,7 +981,9 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
     return [(by, None)]
 
 
-def reason_latex(pieces, numbers=None, labels: bool = False, titles=None) -> str:
+def reason_latex(
+    pieces, numbers=None, labels: bool = False, titles=None, mathjax: bool = False
+) -> str:
     """Reason pieces as LaTeX text mode (for ``\\text{...}``)."""
     out = []
     for text, target in pieces:
@@ -954,9 +994,9 @@ def reason_latex(pieces, numbers=None, labels: bool = False, titles=None) -> str
                 continue
             shown = f"Theorem {numbers[eid]}" if numbers and eid in numbers else (
                 f"‘{titles[eid]}’" if titles and eid in titles else eid)
-            out.append(_prose_tex(shown))
+            out.append(_prose_tex(shown, mathjax))
             continue
-        t = _prose_tex(text)
+        t = _prose_tex(text, mathjax)
         if labels and target and target.startswith("rule:"):
             t = rf"\hyperref[{target}]{{{t}}}"
         out.append(t)
@@ -978,7 +1018,7 @@ def reason_unicode(pieces, numbers=None, titles=None) -> str:
 
 def reason_markdown(pieces, numbers=None, titles=None) -> str:
     """For the aligned math of Markdown: text with $math$ inside \\text{}."""
-    return reason_latex(pieces, numbers, False, titles)
+    return reason_latex(pieces, numbers, False, titles, mathjax=True)
 
 
 def cited(report) -> list[str]:
@@ -1053,7 +1093,12 @@ def statement_parts(report) -> tuple[list[str], list[str]]:
 
 
 def proof_rows(
-    report, labels: bool = False, prose_notes: list | None = None, numbers=None, titles=None
+    report,
+    labels: bool = False,
+    prose_notes: list | None = None,
+    numbers=None,
+    titles=None,
+    mathjax: bool = False,
 ) -> list[list[str]]:
     """The rows of each chain of a proof, for ``align*``/``aligned``: ``rel & expr && why``.
 
@@ -1071,7 +1116,7 @@ def proof_rows(
                 rows.append(rf"& {s.expr}")
                 continue
             pieces = step_reason(report, chain, k)
-            why = reason_latex(pieces, numbers, labels, titles)
+            why = reason_latex(pieces, numbers, labels, titles, mathjax)
             plain_why = reason_unicode(pieces, numbers)
             if s.status != "checked":
                 why += r" (not machine-checked)"
@@ -1261,7 +1306,7 @@ def walkthrough_markdown(
         lines += [f"*Intuition.* {e.explanation}", ""]
     if report.chains:
         lines += [f"*Proof* ({proof_status(report)}).", ""]
-    for chain, rows in zip(report.chains, proof_rows(report, False, None, numbers, titles), strict=False):
+    for chain, rows in zip(report.chains, proof_rows(report, False, None, numbers, titles, mathjax=True), strict=False):
         head = chain_head(report, chain)
         if head:
             lines += [head + ":", ""]

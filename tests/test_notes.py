@@ -49,7 +49,8 @@ def test_full_notes_pdf(cat, reports, tmp_path):
     # no raw LaTeX and no ASCII math in what a student reads
     leaks = re.findall(r".{0,30}(?:\\[A-Za-z]+|\^|ˆ|¿).{0,30}", text)
     assert leaks == [], leaks[:10]
-    assert " x " not in re.sub(r"\s+", " ", text).replace(" x × ", ""), "m x n written as letters"
+    # sizes are m × n, never "m x n" (a bold vector x is set apart by pdftotext: "A x = b")
+    assert not re.search(r"\b[mnkdr0-9] x [mnkdr0-9]\b", re.sub(r"\s+", " ", text)), "m x n"
     assert "seed" not in text
 
     def words(title):  # the words of a title; its math is typeset
@@ -178,12 +179,20 @@ def test_show_states_the_whole_theorem_in_every_format():
 
 
 def test_every_title_reads_in_unicode(cat):
-    from derive.render import title_unicode
+    """Titles and prose in the terminal: no LaTeX, no ASCII exponents; the one documented fallback
+    is a capital subscript (W_O), which has no Unicode form."""
+    from derive.render import plain, tex_unicode, title_unicode
 
     for e in cat.entries.values():
         shown = title_unicode(e.title)
         assert "\\" not in shown and "$" not in shown, (e.id, shown)
-        assert " x " not in shown, (e.id, shown)
+        assert not re.search(r"\b[a-z0-9] x [a-z0-9]\b", shown), (e.id, shown)  # m x n
+        for text in (shown, plain(e.explanation or ""), plain(e.exercise or ""),
+                     plain(e.answer or "")):
+            assert "^" not in text and "\\" not in text, (e.id, text)
+            assert not re.search(r"_(?![A-Z])", text), (e.id, text)
+    assert tex_unicode(r"e^A = Pe^DP^{-1}") == "exp(A) = P exp(D) P⁻¹"
+    assert tex_unicode(r"2^{-L}e^{-1}") == "2⁻ᴸe⁻¹"
 
 
 def test_markdown_pages_and_links(cat, reports, tmp_path):
