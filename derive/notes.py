@@ -376,7 +376,9 @@ def _rule_item(name: str, phrase: str, stmt: str) -> str:
     words of the statement in text mode so that a long one breaks across lines."""
     pieces = re.split(r"\\text\{([^{}]*)\}", stmt)
     body = "".join(
-        _tex_text(p) if i % 2 else (f"${p.strip()}$" if p.strip() else " ")
+        _tex_text(p)
+        if i % 2
+        else (" " * p[:1].isspace() + f"${p.strip()}$" + " " * p[-1:].isspace() if p.strip() else " ")
         for i, p in enumerate(pieces)
     )
     return (
@@ -393,17 +395,27 @@ def _index_latex(reports) -> str:
         r"\clearpage",
         r"\section*{Index of theorems}",
         r"\addcontentsline{toc}{section}{Index of theorems}",
+        # as a table of contents: a title wraps short of the right margin, where its last line
+        # ends in dots and the unbreakable "Theorem 3.2, p. 11"
         r"\begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}"
         r"\setlength{\itemsep}{1pt}\setlength{\parsep}{0pt}}",
+        r"\rightskip=9.5em plus 1fil\parfillskip=-9.5em",
     ]
-    for r in sorted(reports, key=lambda r: title_words(r.entry.title).lower().lstrip("$(")):
+    for r in sorted(reports, key=lambda r: _sort_key(title_words(r.entry.title))):
         lab = _label(r.entry.id)
         out.append(
-            rf"\item \hyperref[{lab}]{{{title_tex(r.entry.title)}}}"
-            rf"\nobreak\dotfill\nobreak\ Theorem~\ref*{{{lab}}}, p.~\pageref*{{{lab}}}"
+            rf"\item \hyperref[{lab}]{{{title_tex(r.entry.title)}}}\nobreak\dotfill\nobreak"
+            rf"\hbox to 9.5em{{\hfil Theorem~\ref*{{{lab}}}, p.~\pageref*{{{lab}}}}}"
         )
     out.append(r"\end{list}")
     return "\n".join(out) + "\n"
+
+
+def _sort_key(words: str) -> str:
+    """Alphabetical order of a title: Aᵀ sorts as AT, a leading formula by its letters."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", words).lower().lstrip("$(")
 
 
 def _answers_latex(reports) -> str:
@@ -497,7 +509,9 @@ def notes_latex(
     parts.append(_rules_latex())
     parts.append(_index_latex(reports))
     parts.append(r"\end{document}" + "\n")
-    return "\n".join(parts)
+    # a number's fraction in a product, (x + ½A⁻¹b), at text size: a display-size ½ inside
+    # parentheses towers over the line
+    return re.sub(r"\\frac\{(\d+)\}\{(\d+)\}", r"\\tfrac{\1}{\2}", "\n".join(parts))
 
 
 def find_tex() -> list[str]:
@@ -706,6 +720,7 @@ class Walkthrough:
 def show(entry_id: str, catalogue: list[str] | None = None) -> Walkthrough:
     """The checked walkthrough of an entry, which displays itself in a notebook.
 
+    >>> from derive.notes import show  # derive/conftest.py lends the core's doctests a show
     >>> w = show("transpose-inverse")
     >>> w.status
     'checked'

@@ -486,6 +486,8 @@ def _conditions_text(st, numbers=None) -> list[str]:
         src = condition_source(sc)
         if sc.kind == "theorem" and numbers and sc.name in numbers:
             src = f"Theorem {numbers[sc.name]}"
+        if sc.kind == "fact" and re.fullmatch(r"chain \d+", sc.name):
+            src = "proved above"  # an unnamed chain: the reader never sees the kernel's name
         out.append(f"          given {proposition_unicode(sc.claim)}: {src}")
     return out
 
@@ -577,6 +579,8 @@ def _tex_text(s: str, mathjax: bool = False) -> str:
         ("^", r"\^{}"),
     ):
         out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
+    # straight double quotes as opening and closing quotes ("first B, then A")
+    out = re.sub(r'(?:^|(?<=[\s(\[]))"(?=\S)', "“", out).replace('"', "”")
     for a, b in UNICODE_TEX.items():
         if not (mathjax and a in PUNCTUATION):
             out = out.replace(a, b)
@@ -903,12 +907,25 @@ def _source_piece(report, sc, vectors, numbers) -> tuple[str, str | None]:
     if sc.kind == "hypothesis":
         return (condition_source(sc), None)
     if sc.kind == "fact":
-        return (f"step ‘{sc.name}’ above", None)
+        return (_fact_name(report, sc.name, vectors), None)
     if sc.kind == "theorem":
         return ("", f"id:{sc.name}")
     if sc.kind in ("base fact", "fact") or sc.kind.endswith("fact"):
         return (phrase(sc.name) or sc.name, f"rule:{sc.name}")
     return (f"{sc.kind} {sc.name}", None)
+
+
+def _fact_name(report, name: str, vectors) -> str:
+    """A fact proved by an earlier chain: "step ‘name’ above", or for an unnamed chain (the
+    kernel calls it "chain 3", a name the reader never sees) what it proved."""
+    m = re.fullmatch(r"chain (\d+)", name)
+    if m and not any(c.name == name for c in report.chains):
+        k = int(m[1]) - 1
+        claim = chain_claim(report.chains[k]) if 0 <= k < len(report.chains) else None
+        if claim is not None:
+            return f"${proposition_latex(claim, vectors)}$ above"
+        return "the chain above"
+    return f"step ‘{name}’ above"
 
 
 def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
@@ -936,7 +953,7 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
         f = _hyp_formula(report, by, vectors)
         return [(f"hypothesis {by[4:]}" + (f" (${f}$)" if f else ""), None)]
     if by.startswith("fact:"):
-        return [(f"step ‘{by[5:]}’ above", None)]
+        return [(_fact_name(report, by[5:], vectors), None)]
     if by == "ih":
         return [("the induction hypothesis" if chain.form == "calc" and chain.fix and not _is_vector(report, chain.fix) else "the chain's hypothesis", None)]
     if by == "supposition":
