@@ -119,7 +119,7 @@ FACTS: dict[str, tuple[str, str]] = {
     "nonzero-transpose": ("the same entries", r"\mathbf{v} \ne \mathbf{0} \Rightarrow \mathbf{v}^{T}, \mathbf{v}^{H} \ne \mathbf{0},\ \|\mathbf{v}\| \ne 0"),
     "positive-norm": ("a nonzero vector has positive length", r"\mathbf{v} \ne \mathbf{0} \Rightarrow \|\mathbf{v}\| > 0"),
     "nonzero-determinant": ("$\\det(X)\\det(X^{-1}) = 1$", r"X \text{ invertible} \Rightarrow \det(X) \ne 0"),
-    "invertible-nonzero": ("$0$ has no inverse", r"X \text{ invertible} \Rightarrow X \ne 0; \ s > 0 \Rightarrow s \ne 0"),
+    "invertible-nonzero": ("a positive or invertible quantity is not $0$", r"X \text{ invertible} \Rightarrow X \ne 0; \ s > 0 \Rightarrow s \ne 0"),
     "sum-of-squares": ("a sum of squares", r"\mathbf{v} \ne \mathbf{0} \Rightarrow \mathbf{v}^{T}\mathbf{v} > 0,\ \mathbf{v}^{H}\mathbf{v} > 0"),
 }
 

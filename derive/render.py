@@ -282,9 +282,8 @@ class _Unicode(_Printer):
         return f"({text})"
 
     def _sup(self, base: Expr, text: str) -> str:
-        small = text.translate(SUPERSCRIPT)
-        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐ" for c in small):
-            return self._base(base) + small
+        if all(c in _SUP for c in text) and text:
+            return self._base(base) + "".join(_SUP[c] for c in text)
         return f"{self._base(base)}^({text})"
 
     def p_Pow(self, e: Pow) -> str:
@@ -669,7 +668,7 @@ def tex_unicode(tex: str) -> str:
         t = re.sub(r"\\(?:mathbf|mathrm|operatorname|text|textbf|emph|boldsymbol)\{([^{}]*)\}", "\x03\\1", t)
         t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: _frac_u(m[1], m[2]), t)
         t = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if len(m[1]) == 1 else f"({m[1]})"), t)
-        t = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", lambda m: m[1] + "\u0304" if len(m[1]) == 1 else f"conj({m[1]})", t)
+        t = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", lambda m: _bar_u(m[1]), t)
     t = re.sub(r"\\(?:left|right)(?![a-z])", "", t.replace(r"\|", "‖")).replace(r"\,", " ")
     t = t.replace(r"\;", " ").replace(r"\ ", " ").replace(r"\{", "{").replace(r"\}", "}")
     def word(m):
@@ -697,6 +696,12 @@ def tex_unicode(tex: str) -> str:
     whole = re.fullmatch("\x01([^\x01\x02]*)\x02", t.strip())
     t = whole[1] if whole else t.replace("\x01", "(").replace("\x02", ")")
     return re.sub(r"  +", " ", t).strip() if "  " not in tex else t.strip()
+
+
+def _bar_u(body: str) -> str:
+    """A conjugate: a letter with a combining macron (λ̄), conj(...) of anything longer."""
+    letter = TEX_UNICODE_WORDS.get(body[1:], body) if body.startswith("\\") else body
+    return letter + "\u0304" if len(letter) == 1 else f"conj({body})"
 
 
 def _exp_u(m) -> str:
@@ -964,6 +969,8 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
             c = conds[0]
             what = latex(c.claim.term, vectors) if isinstance(c.claim, Has) else proposition_latex(c.claim, vectors)
             src = _source_piece(report, c, vectors, None)
+            if src[1] and src[1].startswith("rule:"):  # a base fact: say what it says
+                return [(f"cancel ${what}$, nonzero: ", None), src]
             return [(f"cancel ${what}$, nonzero by ", None), src]
         return [("cancel", None)]
     if by == "divide":
@@ -1171,6 +1178,11 @@ def proof_status(report) -> str:
     return f"{checked} of {_steps_noun(total)} checked by the kernel"
 
 
+def _minus(text: str) -> str:
+    """The printer's ASCII minus as the Unicode minus sign in the terminal: A − λI, −3."""
+    return text.replace("-", "−")
+
+
 def walkthrough_text(report, numbers=None, titles=None) -> str:
     """A walkthrough for the terminal, in Unicode: the theorem (hypotheses and conclusions), the
     assumptions, the intuition, each chain (name, fixed vector, supposition) with each step's
@@ -1184,12 +1196,12 @@ def walkthrough_text(report, numbers=None, titles=None) -> str:
         lines.append("  if")
         for label, h in report.hypotheses:
             tag = f"  ({label.replace('hyp:', 'hypothesis ')})" if label.startswith("hyp:") else ""
-            lines.append(f"      {proposition_unicode(h)}{tag}")
+            lines.append(f"      {_minus(proposition_unicode(h))}{tag}")
         lines.append("  then")
     else:
         lines.append("  for every choice of the symbols,")
     for c in report.conclusions or ([report.statement.expr] if report.statement else []):
-        lines.append(f"      {proposition_unicode(c)}")
+        lines.append(f"      {_minus(proposition_unicode(c))}")
     if not report.conclusions and not report.statement:
         lines.append(f"      {tex_unicode(e.statement)}")
     if e.assume:
@@ -1202,7 +1214,7 @@ def walkthrough_text(report, numbers=None, titles=None) -> str:
         if head:
             lines.append("  [" + _plain(head) + "]")
         for k, s in enumerate(chain.steps):
-            shown = _shown(s)
+            shown = _minus(_shown(s))
             if s.status == "start":
                 lines.append(f"      {shown}")
                 continue
