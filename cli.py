@@ -211,11 +211,20 @@ def list_command(tag: str | None, as_json: bool, dirs: tuple[str, ...]) -> None:
                 "statement": e.statement,
             }
         )
+    if tag and not rows:
+        known = sorted({t for e in cat.entries.values() for t in e.tags})
+        from difflib import get_close_matches
+
+        close = get_close_matches(tag, known, n=3)
+        hint = f" Did you mean: {', '.join(close)}?" if close else ""
+        raise click.ClickException(f"no entry has the tag '{tag}'.{hint}")
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
+    from derive.render import title_unicode
+
     for r in rows:
-        click.echo(f"{r['id']:<36} {r['status']:<8} {r['title']}")
+        click.echo(f"{r['id']:<36} {r['status']:<8} {title_unicode(r['title'])}")
 
 
 @main.command("show")
@@ -323,6 +332,20 @@ def verify_command(ids: tuple[str, ...], dirs: tuple[str, ...]) -> None:
     "--format", "fmt", type=click.Choice(["latex", "markdown"]), default="latex", show_default=True
 )
 @click.option("--no-examples", is_flag=True, help="Leave out the worked numbers.")
+@click.option("--title", default=None, help="The document's title (may hold $math$).")
+@click.option("--author", default="", help="The author line (and the PDF's author).")
+@click.option(
+    "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+    help="Paper size.",
+)
+@click.option(
+    "--answers", type=click.Choice(["inline", "end", "none"]), default="inline",
+    show_default=True, help="Answers under each exercise, all after the last section, or none.",
+)
+@click.option(
+    "--references/--no-references", default=False, show_default=True,
+    help="The Mathlib/Cookbook reference line under each theorem (for teachers).",
+)
 @catalogue_option
 def notes_command(
     output: str | None,
@@ -331,6 +354,11 @@ def notes_command(
     sections: tuple[str, ...],
     fmt: str,
     no_examples: bool,
+    title: str | None,
+    author: str,
+    paper: str,
+    answers: str,
+    references: bool,
     dirs: tuple[str, ...],
 ) -> None:
     """Write the course notes from the catalogue: LaTeX (and PDF) or Markdown pages."""
@@ -344,12 +372,36 @@ def notes_command(
         raise click.ClickException(
             f"no section {', '.join(unknown)}; sections: {', '.join(cat.sections)}"
         )
+    if tags and not any(set(tags) & set(e.tags) for e in cat.entries.values()):
+        raise click.ClickException(f"no entry has the tag {', '.join(tags)}")
     if fmt == "markdown":
-        files = notes_markdown(cat, output or "notes", tags, sections, examples=not no_examples)
-        click.echo(f"wrote {len(files)} pages to {output or 'notes'}/")
+        folder = Path(output or "notes")
+        if folder.suffix in (".md", ".tex", ".pdf") or folder.is_file():
+            raise click.ClickException(
+                f"--format markdown writes a folder of pages; '{folder}' looks like a file "
+                f"(try -o {folder.with_suffix('')})"
+            )
+        if not folder.parent.is_dir():
+            raise click.ClickException(f"no folder '{folder.parent}' to write '{folder}' in")
+        files = notes_markdown(
+            cat, folder, tags, sections, examples=not no_examples, answers=answers,
+            title=title or "",
+        )
+        click.echo(f"wrote {len(files)} pages to {folder}/")
         return
     out = Path(output or "notes.tex")
-    out.write_text(notes_latex(cat, tags, sections, examples=not no_examples), encoding="utf-8")
+    if not out.parent.is_dir():
+        raise click.ClickException(f"no folder '{out.parent}' to write '{out.name}' in")
+    from derive.notes import DEFAULT_TITLE
+
+    text = notes_latex(
+        cat, tags, sections, title=title or DEFAULT_TITLE, examples=not no_examples,
+        author=author, paper=paper, answers=answers, references=references,
+    )
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.ClickException(f"cannot write {out}: {exc.strerror}") from None
     click.echo(f"wrote {out}")
     if pdf:
         try:

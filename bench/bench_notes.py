@@ -5,9 +5,13 @@ python bench/bench_notes.py
 
 from __future__ import annotations
 
+import sys
 import tempfile
 import time
 from pathlib import Path
+
+# measure this checkout, not whichever one the editable install points at
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:

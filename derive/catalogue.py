@@ -110,6 +110,7 @@ class Entry:
     answer: str = ""
     explanation: str = ""
     example: bool = True
+    example_values: tuple[tuple[str, str], ...] = ()  # worked numbers chosen by the author
     chains: tuple[Chain, ...] = ()
     file: str = ""
     line: int = 0
@@ -161,6 +162,7 @@ ENTRY_TYPES = {
     "answer": STR,
     "explanation": STR,
     "example": BOOL,
+    "example_values": TABLE_OF_STR,
     "conclusions": STRS,
 }
 SECTION_TYPES = {"id": STR, "title": STR, "order": "an integer", "summary": STR}
@@ -297,6 +299,10 @@ def builtin_folders() -> tuple[Path, Path]:
     checkout (not installed) they are the repository's ``identities/`` and ``proofs/``. No other
     folder is read, so a stray TOML file beside the package is never taken for an entry.
     """
+    root = Path(__file__).resolve().parent.parent
+    if (root / "pyproject.toml").is_file() and (root / "identities").is_dir():
+        # a source checkout: its own folders, even when another checkout is installed (editable)
+        return root / "identities", root / "proofs"
     try:
         return (
             Path(str(resources.files("derive.identities"))),
@@ -419,6 +425,7 @@ def _add_entry(cat: Catalogue, raw: dict, path: Path, text: str) -> None:
         answer=raw.get("answer", ""),
         explanation=raw.get("explanation", ""),
         example=bool(raw.get("example", True)),
+        example_values=tuple((str(k), str(v)) for k, v in raw.get("example_values", {}).items()),
         file=str(path),
         line=line,
     )

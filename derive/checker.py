@@ -81,10 +81,16 @@ class CheckResult:
             lines.append(f"feedback: {self.feedback}")
         return "\n".join(lines)
 
+    def _repr_html_(self) -> str:
+        from derive.render import check_result_html
+
+        return check_result_html(self)
+
     def _repr_markdown_(self) -> str:
         parts = [f"**{self.verdict}** ({self.method})"]
         if self.expected is not None:
-            parts.append(f"expected: ${self.expected}$, answer: ${self.answer}$")
+            parts.append(f"expected: ${self.expected}$" + (
+                f", answer: ${self.answer}$" if self.answer is not None else ""))
         if self.counterexample:
             ce = self.counterexample
             inst = ", ".join(f"${k} = {v['latex']}$" for k, v in ce["instance"].items())

@@ -14,7 +14,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from derive.render import (
@@ -23,7 +23,6 @@ from derive.render import (
     _statement_tex,
     _tex_text,
     latex,
-    latex_link,
     proof_rows,
     walkthrough_markdown,
 )
@@ -70,22 +69,70 @@ def ordered_sections(cat, entries) -> list:
 
 @dataclass
 class Example:
-    """A worked instance: the symbols' values and both sides, as LaTeX."""
+    """A worked instance: the symbols' values, the values of the parts of a scalar side (such as
+    det(A) and det(B) in det(AB) = det(A)det(B)), and both sides, as LaTeX."""
 
     values: list[tuple[str, str]]  # (symbol LaTeX, value LaTeX)
     lhs: tuple[str, str]  # (formula, value)
     rhs: tuple[str, str]
+    parts: list[tuple[str, str]] = field(default_factory=list)
 
 
 def stable_seed(entry_id: str) -> int:
     return int(hashlib.sha256(entry_id.encode()).hexdigest()[:12], 16)
 
 
-def worked_example(report, n: int = 2, tries: int = 12) -> Example | None:
+def _constant(e) -> bool:
+    from derive.expr import Identity, MatrixLit, Num, Zero
+
+    return isinstance(e, (Num, Identity, Zero, MatrixLit))
+
+
+def _trivial(v, arith) -> bool:
+    """A value that illustrates nothing by itself: 0, 1, a zero matrix or the identity."""
+    try:
+        if v.matrix:
+            rows = v.val.to_list() if v.exact else v.val.tolist()
+            flat = [x for r in rows for x in r]
+            if all(x == 0 for x in flat):
+                return True
+            n = len(rows)
+            return n == len(rows[0]) and all(
+                rows[i][j] == (1 if i == j else 0) for i in range(n) for j in range(n)
+            )
+        return v.val == 0 or v.val == 1
+    except Exception:
+        return False
+
+
+def _parts(side, values, sizes, arith, vectors):
+    """The values of the composite factors or terms of a scalar side (det(A), tr(AB), ...)."""
+    from derive.expr import Add, Mul, Num, Pow, Sym
+    from derive.randomized import evaluate, value_latex
+
+    items = side.factors if isinstance(side, Mul) else side.terms if isinstance(side, Add) else ()
+    if isinstance(side, Pow):
+        items = (side.base, side.base)  # shown once below
+    out = []
+    for f in items:
+        if isinstance(f, (Num, Sym)):
+            continue
+        v = evaluate(f, values, sizes, arith)
+        if v.matrix:
+            return []
+        if (latex(f, vectors), value_latex(v, arith.complex)) not in out:
+            out.append((latex(f, vectors), value_latex(v, arith.complex)))
+    return out if len(out) > 1 or (len(out) == 1 and len(items) > 1) else []
+
+
+def worked_example(report, n: int = 2, tries: int = 16) -> Example | None:
     """Small integer matrices (size ``n``) that satisfy the entry's assumptions, both sides
-    evaluated exactly; None when the entry has no '=' statement, has hypotheses, or no instance
-    has a value."""
-    from derive.expr import Relation
+    evaluated exactly; among ``tries`` instances, the one with the shortest numbers whose value
+    is not trivially 0 or 1 (unless the statement's right side is that constant: then it is the
+    point). The author's ``example_values`` are used as given. None when the entry has no '='
+    statement, has hypotheses, or no instance has a value."""
+    from derive.expr import Relation, Sym
+    from derive.frontend import parse
     from derive.randomized import Arith, Sampler, Undefined, dims_of, evaluate, value_latex
 
     e = report.entry
@@ -108,32 +155,58 @@ def worked_example(report, n: int = 2, tries: int = 12) -> Example | None:
         sampler = IntegerSampler(arith, random.Random(stable_seed(e.id)))
         sizes = {d: n for d in dims_of(env, [stmt.lhs, stmt.rhs])}
         vectors = {m for m, t in env.symbols if t.kind == "vector"}
-        for _ in range(tries):
+        fixed = {
+            name: evaluate(parse(text).tree, {}, sizes, arith) for name, text in e.example_values
+        }
+        point = _constant(stmt.rhs) or _constant(stmt.lhs)
+        best = None
+        for _ in range(1 if fixed and len(fixed) == len(env.names()) else tries):
             try:
-                values = sampler.instance(env, sizes)
+                values = {**sampler.instance(env, sizes), **fixed}
                 lv = evaluate(stmt.lhs, values, sizes, arith)
                 rv = evaluate(stmt.rhs, values, sizes, arith)
             except Undefined:
                 continue
             if not (lv.exact and rv.exact) or not arith.equal(lv, rv):
                 continue
-            from derive.expr import Sym
-
             if not values:
                 return None  # a statement about explicit numbers illustrates itself
+            if not point and _trivial(lv, arith):
+                continue
+            if any(_trivial(v, arith) and v.matrix for k, v in values.items() if k not in fixed):
+                continue
             shown = [
                 (latex(Sym(m), vectors), value_latex(values[m], arith.complex))
                 for m in env.names()
                 if m in values
             ]
-            return Example(
+            ex = Example(
                 shown,
                 (latex(stmt.lhs, vectors), value_latex(lv, arith.complex)),
                 (latex(stmt.rhs, vectors), value_latex(rv, arith.complex)),
+                _parts(stmt.lhs, values, sizes, arith, vectors)
+                + _parts(stmt.rhs, values, sizes, arith, vectors),
             )
+            score = sum(len(v) for _, v in shown) + len(ex.lhs[1])
+            if best is None or score < best[0]:
+                best = (score, ex)
+        return best[1] if best else None
     except Exception:  # an illustration is optional: never let it break the notes
         return None
-    return None
+
+
+def example_problems(ex: Example) -> list[str]:
+    """What makes a worked example mislead: a size or count that is not positive where the
+    author chose it, or a computed value that is trivially 0 = 0 or 1 = 1."""
+    out = []
+    if ex.lhs[1] == ex.rhs[1] and ex.lhs[1].strip() in ("0", "1") and not re.fullmatch(
+        r"-?\d+|I|0", ex.rhs[0].strip()
+    ) and not ex.parts:
+        out.append(f"the value is trivially {ex.lhs[1]} = {ex.rhs[1]}")
+    for sym, val in ex.values:
+        if "bmatrix" not in val and re.fullmatch(r"-\s*\d.*", val) and sym in ("d", "k", "r", "m", "n"):
+            out.append(f"the size {sym} = {val} is not positive")
+    return out
 
 
 def example_latex(ex: Example, display: str = "align*") -> str:
@@ -141,22 +214,38 @@ def example_latex(ex: Example, display: str = "align*") -> str:
         "& " + ",\\quad ".join(f"{s} = {v}" for s, v in ex.values[i : i + 2])
         for i in range(0, len(ex.values), 2)
     ]
+    if ex.parts:
+        rows.append("& " + ",\\quad ".join(f"{s} = {v}" for s, v in ex.parts))
     rows += [f"& {ex.lhs[0]} = {ex.lhs[1]}", f"& {ex.rhs[0]} = {ex.rhs[1]}"]
     return f"\\begin{{{display}}}\n" + " \\\\\n".join(rows) + f"\n\\end{{{display}}}"
 
 
 # ---------------------------------------------------------------- LaTeX
 
-PREAMBLE = r"""\documentclass[11pt,titlepage]{article}
+PREAMBLE = r"""\documentclass[11pt,%PAPER%]{article}
 \usepackage[margin=2.3cm]{geometry}
 \usepackage{amsmath,amssymb,amsthm}
-\usepackage[hidelinks,bookmarksnumbered]{hyperref}
+\usepackage[hidelinks,bookmarksnumbered,unicode,pdfusetitle]{hyperref}
+\hypersetup{pdftitle={%PDFTITLE%},pdfauthor={%PDFAUTHOR%},pdfsubject={Linear algebra},pdfcreator={derive notes}}
+% amsthm sets a theorem's note in an unbreakable box: the head is only "Theorem 3.2" and the
+% title, "(...).", starts the body, where a long title breaks like any line
+\newtheoremstyle{notes}{\topsep}{\topsep}{\normalfont}{0pt}{\bfseries}{}{ }{\thmname{#1}\thmnumber{ #2}}
+\theoremstyle{notes}
 \newtheorem{theorem}{Theorem}[section]
+\newcommand{\thmtitle}[1]{(#1).\ \ignorespaces}
 \allowdisplaybreaks
 \setlength{\emergencystretch}{3em}
 \hfuzz=2pt
+\DeclareUnicodeCharacter{2018}{`}
+\DeclareUnicodeCharacter{2019}{'}
+\DeclareUnicodeCharacter{2212}{\ensuremath{-}}
+\DeclareUnicodeCharacter{00B1}{\ensuremath{\pm}}
+\DeclareUnicodeCharacter{2016}{\ensuremath{\|}}
+\DeclareUnicodeCharacter{221A}{\ensuremath{\surd}}
+\DeclareUnicodeCharacter{00BD}{\ensuremath{\tfrac12}}
+\DeclareUnicodeCharacter{00BC}{\ensuremath{\tfrac14}}
 \title{%TITLE%}
-\author{Generated by \texttt{derive notes}: every derivation checked by the proof kernel}
+\author{%AUTHOR%}
 \date{\today}
 \begin{document}
 \maketitle
@@ -164,42 +253,22 @@ PREAMBLE = r"""\documentclass[11pt,titlepage]{article}
 \clearpage
 """
 
-
-def _title_tex(title: str) -> str:
-    """A title, with words written in the notation (A^TA, x^Ty) set as math."""
-    from derive.render import _greek
-
-    def math(w: str) -> str:
-        return "".join(_greek(c).strip("$") + " " if "\u0370" <= c <= "\u03ff" else c for c in w)
-
-    return " ".join(
-        f"${math(w)}$"
-        if "^" in w and "$" not in w and re.fullmatch(r"[\w^{}()+-]+", w)
-        else _tex_text(w)
-        for w in title.split(" ")
-    )
+DEFAULT_TITLE = "Linear algebra: checked derivations"
+ANSWERS = ("inline", "end", "none")
+PAPERS = {"a4": "a4paper", "letter": "letterpaper"}
 
 
-def _assume_tex(text: str, names: list[str]) -> str:
-    """Assumptions with the symbol names set as math: 'A, B invertible' -> '$A$, $B$ invertible'."""
-    for prop in ("positive_definite", "positive_semidefinite"):
-        text = text.replace(prop, prop.replace("_", " "))
-    if not names:
-        return _tex_text(text)
-    pat = re.compile(
-        r"(?<![A-Za-z_])("
-        + "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        + r")(?![A-Za-z_])"
-    )
-    parts, last = [], 0
-    for m in pat.finditer(text):
-        parts.append(_tex_text(text[last : m.start()]))
-        name = m.group(1)
-        base, _, sub = name.partition("_")
-        parts.append(f"${base}" + (f"_{{{sub}}}" if sub else "") + "$")
-        last = m.end()
-    parts.append(_tex_text(text[last:]))
-    return "".join(parts)
+def _pdf_text(s: str) -> str:
+    """Text for PDF metadata: plain words, no TeX specials."""
+    from derive.render import title_words
+
+    return re.sub(r"[\\{}$%#&^_~]", "", title_words(s))
+
+
+def _assume_tex(report) -> str:
+    from derive.render import assume_prose
+
+    return _prose_tex(assume_prose(report))
 
 
 def _formula_tex(text: str, vectors) -> str:
@@ -211,44 +280,56 @@ def _formula_tex(text: str, vectors) -> str:
         return r"\text{" + _tex_text(text) + "}"
 
 
-def entry_latex(report, examples: bool = True) -> str:
-    """One entry as a theorem with its proof, worked numbers, exercise and answer."""
+def entry_latex(
+    report, examples: bool = True, answers: str = "inline", references: bool = False
+) -> str:
+    """One entry as a theorem (assumptions, hypotheses, conclusions) with the intuition, its proof
+    (reasons in words, linked), worked numbers, the exercise and (``answers='inline'``) its answer."""
+    from derive.render import (
+        chain_head,
+        cited,
+        display_lines,
+        proof_status,
+        statement_parts,
+        title_tex,
+    )
+
     e = report.entry
-    names = report.env.names() if report.env else []
-    vectors = {n for n, t in report.env.symbols if t.kind == "vector"} if report.env else set()
-    out = [rf"\begin{{theorem}}[{_title_tex(e.title)}]\label{{{_label(e.id)}}}"]
+    out = [rf"\begin{{theorem}}\label{{{_label(e.id)}}}\thmtitle{{{title_tex(e.title)}}}"]
+    hyps, concl = statement_parts(report)
     if e.assume:
-        out.append(rf"Assume {_assume_tex(e.assume, names)}.")
-    for i, h in enumerate(e.hypotheses, start=1):
-        out.append(rf"Hypothesis {i}: ${_formula_tex(h, vectors)}$.")
-    out.append(rf"\[ {_statement_tex(report)} \]")
+        out.append(_assume_tex(report))
+    if hyps:
+        out.append("If " + ", ".join(f"${h}$" for h in hyps) + ", then")
+    out.append(display_lines(concl))
     out.append(r"\end{theorem}")
-    meta = [rf"\texttt{{{_tex_text(e.id)}}}"]
-    if e.tags:
-        meta.append("tags: " + ", ".join(_tex_text(t) for t in e.tags))
-    for k, v in e.references:
-        meta.append(rf"{_tex_text(k)}: \nolinkurl{{{re.sub(r'[{}%#]', '', v)}}}")
-    out.append(r"\noindent{\small " + "; ".join(meta) + r".}")
+    if references and e.references:
+        meta = [rf"\texttt{{{_tex_text(e.id)}}}"]
+        for k, v in e.references:
+            meta.append(rf"{_tex_text(k)}: \nolinkurl{{{re.sub(r'[{}%#]', '', v)}}}")
+        out.append(r"\noindent{\small References: " + "; ".join(meta) + r".}")
     if e.explanation:
-        out.append(r"\par\smallskip\noindent " + _prose_tex(e.explanation))
+        out.append(r"\par\smallskip\noindent\textbf{Intuition.} " + _prose_tex(e.explanation))
     notes: list[str] = []
-    chains = proof_rows(report, latex_link, notes)
+    chains = proof_rows(report, True, notes)
     if chains:
-        checked, total = report.counts()
-        status = (
-            "every step checked by the kernel"
-            if checked == total
-            else f"{checked} of {total} steps checked by the kernel"
-        )
-        out.append(r"\begin{proof}[Proof (" + status + ")]")
+        out.append(r"\begin{proof}[Proof (" + _tex_text(proof_status(report)) + ")]")
         for rows, chain in zip(chains, report.chains, strict=True):
-            if chain.name:
-                out.append(rf"\emph{{Fact {_tex_text(chain.name)}:}}")
-            if chain.suppose:
-                out.append(rf"Suppose ${chain.suppose}$; then")
+            head = chain_head(report, chain)
+            if head:
+                out.append(r"\par\noindent " + _prose_tex(head) + ":")
             out.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
         for k, note in enumerate(notes, start=1):
             out.append(rf"\par\noindent{{\small Note {k}: {_prose_tex(note)}}}")
+        uses = cited(report)
+        if uses:
+            out.append(
+                r"\par\noindent{\small Uses: "
+                + "; ".join(
+                    rf"\hyperref[{_label(u)}]{{Theorem~\ref*{{{_label(u)}}}}}" for u in uses
+                )
+                + ".}"
+            )
         out.append(r"\end{proof}")
     else:
         out.append(r"\par\noindent\emph{No proof in the catalogue yet.}")
@@ -257,58 +338,98 @@ def entry_latex(report, examples: bool = True) -> str:
     if examples:
         ex = worked_example(report)
         if ex is not None:
-            out.append(
-                r"\par\medskip\noindent\textbf{Worked numbers.} "
-                rf"(drawn with seed \texttt{{{stable_seed(e.id)}}})"
-            )
+            out.append(r"\par\medskip\noindent\textbf{Worked numbers.}")
             out.append(example_latex(ex))
     if e.exercise:
         out.append(rf"\par\medskip\noindent\textbf{{Exercise.}} {_prose_tex(e.exercise)}")
-        if e.answer:
+        if e.answer and answers == "inline":
             out.append(rf"\par\noindent\textbf{{Answer.}} {_prose_tex(e.answer)}")
     return "\n".join(out) + "\n"
 
 
-def _rules_latex(cited: set[str]) -> str:
+def _rules_latex() -> str:
+    """The appendix: every base rule, relational rule and base fact typeset, one label each."""
+    from derive.core.facts import BASE_FACTS
     from derive.core.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.phrases import FACTS, RULES
 
     out = [
-        r"\section{Base rules}\label{sec:rules}",
-        "The kernel's own rules, which the proofs cite by name.",
+        r"\section{Base rules and facts}\label{sec:rules}",
+        "The proof kernel's own rules. Each step of a proof uses one of them, or a theorem proved "
+        "before it; a rule's phrase in a proof links here.",
+        r"\subsection*{Rules}",
         r"\begin{description}",
     ]
-    for name, fn in [*BASE_RULES.items(), *RELATIONAL_RULES.items()]:
-        doc = (fn.__doc__ or "").strip().splitlines()
-        out.append(
-            rf"\item[\texttt{{{_tex_text(name)}}}]\label{{rule:{name}}} "
-            + (_tex_text(doc[0]) if doc else "")
-        )
+    for name in [*BASE_RULES, *RELATIONAL_RULES]:
+        phrase, stmt = RULES.get(name, (name, r"\text{" + _tex_text(name) + "}"))
+        out.append(_rule_item(name, phrase, stmt))
+    out += [r"\end{description}", r"\subsection*{Facts}", r"\begin{description}"]
+    for f in BASE_FACTS:
+        phrase, stmt = FACTS.get(f.name, (f.name, r"\text{" + _tex_text(f.statement) + "}"))
+        out.append(_rule_item(f.name, phrase, stmt))
     out.append(r"\end{description}")
     return "\n".join(out) + "\n"
+
+
+def _rule_item(name: str, phrase: str, stmt: str) -> str:
+    """One rule: its phrase (the label a link lands on), its name, its statement typeset; the
+    words of the statement in text mode so that a long one breaks across lines."""
+    pieces = re.split(r"\\text\{([^{}]*)\}", stmt)
+    body = "".join(
+        _tex_text(p)
+        if i % 2
+        else (" " * p[:1].isspace() + f"${p.strip()}$" + " " * p[-1:].isspace() if p.strip() else " ")
+        for i, p in enumerate(pieces)
+    )
+    return (
+        rf"\item[{{\phantomsection\label{{rule:{name}}}{_prose_tex(phrase)}}}]"
+        rf" {{\footnotesize(\texttt{{{_tex_text(name)}}})}}\\* {body}"
+    )
 
 
 def _index_latex(reports) -> str:
+    """An index: the titles in alphabetical order with theorem and page numbers."""
+    from derive.render import title_tex, title_words
+
     out = [
         r"\clearpage",
-        r"\section*{Index of identities}",
-        r"\addcontentsline{toc}{section}{Index of identities}",
-        r"\begin{description}",
+        r"\section*{Index of theorems}",
+        r"\addcontentsline{toc}{section}{Index of theorems}",
+        # as a table of contents: a title wraps short of the right margin, where its last line
+        # ends in dots and the unbreakable "Theorem 3.2, p. 11"
+        r"\begin{list}{}{\setlength{\leftmargin}{1.5em}\setlength{\itemindent}{-1.5em}"
+        r"\setlength{\itemsep}{1pt}\setlength{\parsep}{0pt}}",
+        r"\rightskip=9.5em plus 1fil\parfillskip=-9.5em",
     ]
-    for r in sorted(reports, key=lambda r: r.entry.title.lower()):
-        e = r.entry
+    for r in sorted(reports, key=lambda r: _sort_key(title_words(r.entry.title))):
+        lab = _label(r.entry.id)
         out.append(
-            rf"\item[] \hyperref[{_label(e.id)}]{{{_title_tex(e.title)}}}, "
-            rf"Theorem~\ref*{{{_label(e.id)}}}, p.~\pageref*{{{_label(e.id)}}}: "
-            rf"${_small(_statement_tex(r))}$"
+            rf"\item \hyperref[{lab}]{{{title_tex(r.entry.title)}}}\nobreak\dotfill\nobreak"
+            rf"\hbox to 9.5em{{\hfil Theorem~\ref*{{{lab}}}, p.~\pageref*{{{lab}}}}}"
         )
-    out.append(r"\end{description}")
+    out.append(r"\end{list}")
     return "\n".join(out) + "\n"
 
 
-def _small(tex: str) -> str:
-    return tex.replace(r"\begin{bmatrix}", r"\left[\begin{smallmatrix}").replace(
-        r"\end{bmatrix}", r"\end{smallmatrix}\right]"
-    )
+def _sort_key(words: str) -> str:
+    """Alphabetical order of a title: Aᵀ sorts as AT, a leading formula by its letters."""
+    import unicodedata
+
+    return unicodedata.normalize("NFKD", words).lower().lstrip("$(")
+
+
+def _answers_latex(reports) -> str:
+    out = [r"\section*{Answers to the exercises}", r"\addcontentsline{toc}{section}{Answers}"]
+    out.append(r"\begin{description}")
+    for r in reports:
+        e = r.entry
+        if e.exercise and e.answer:
+            lab = _label(e.id)
+            out.append(
+                rf"\item[{{\hyperref[{lab}]{{Theorem~\ref*{{{lab}}}}}}}] {_prose_tex(e.answer)}"
+            )
+    out.append(r"\end{description}")
+    return "\n".join(out) + "\n"
 
 
 def reports_for(cat, tags=(), sections=()) -> list:
@@ -321,20 +442,50 @@ def notes_latex(
     cat,
     tags=(),
     sections=(),
-    title: str = "Linear algebra: checked derivations",
+    title: str = DEFAULT_TITLE,
     reports=None,
     examples: bool = True,
+    author: str = "",
+    paper: str = "a4",
+    answers: str = "inline",
+    references: bool = False,
 ) -> str:
-    """The whole LaTeX document."""
+    """The whole LaTeX document: sections in course order (the machine-learning sections together
+    in a part of their own), the base rules appendix, answers (``answers='end'``), an index."""
+    from derive.render import course_sections, is_ml_section, title_tex
+
+    if answers not in ANSWERS:
+        raise ValueError(f"answers must be one of {', '.join(ANSWERS)}")
+    if paper not in PAPERS:
+        raise ValueError(f"paper must be one of {', '.join(PAPERS)}")
     reports = reports if reports is not None else reports_for(cat, tags, sections)
     by_id = {r.entry.id: r for r in reports}
-    parts = [PREAMBLE.replace("%TITLE%", _tex_text(title))]
-    for sec, entries in ordered_sections(cat, [r.entry for r in reports]):
-        parts.append(rf"\section{{{_tex_text(sec.title)}}}\label{{sec:{sec.id}}}")
+    byline = _prose_tex(author) if author else ""
+    pre = (
+        PREAMBLE.replace("%PAPER%", PAPERS[paper])
+        .replace("%PDFTITLE%", _pdf_text(title))
+        .replace("%PDFAUTHOR%", _pdf_text(author))
+        .replace("%TITLE%", title_tex(title))
+        .replace("%AUTHOR%", byline)
+    )
+    parts = [pre]
+    groups = course_sections(cat, [r.entry for r in reports])
+    has_ml = any(is_ml_section(s) for s, _ in groups)
+    if has_ml and not all(is_ml_section(s) for s, _ in groups):
+        parts.append(r"\part{Linear algebra}")
+    in_ml = False
+    for sec, entries in groups:
+        if is_ml_section(sec) and not in_ml and has_ml:
+            parts.append(r"\part{Linear algebra in machine learning}")
+            in_ml = True
+        parts.append(rf"\section{{{title_tex(sec.title, bookmark=True)}}}\label{{sec:{sec.id}}}")
         if sec.summary:
             parts.append(_prose_tex(sec.summary) + "\n")
         for e in entries:
-            parts.append(entry_latex(by_id[e.id], examples))
+            parts.append(entry_latex(by_id[e.id], examples, answers, references))
+    if answers == "end":
+        parts.append(r"\clearpage")
+        parts.append(_answers_latex([by_id[e.id] for _, es in groups for e in es]))
     shown = set(by_id)
     # a cited entry left out by --tag/--section: link to nothing would be undefined; define it
     missing = sorted(
@@ -346,18 +497,21 @@ def notes_latex(
             if s.by and s.by in cat.entries and s.by not in shown
         }
     )
+    parts.append(r"\appendix")
     if missing:
-        parts.append(r"\section{Entries cited from other parts}")
+        parts.append(r"\section{Theorems cited from other parts}")
         for m in missing:
             parts.append(
-                rf"\paragraph{{{_title_tex(cat.entries[m].title)}}}"
-                rf"\phantomsection\label{{{_label(m)}}} (\texttt{{{_tex_text(m)}}}): "
-                rf"${_formula_tex(cat.entries[m].statement, set())}$"
+                rf"\begin{{theorem}}\label{{{_label(m)}}}"
+                r"\thmtitle{" + title_tex(cat.entries[m].title) + "}"
+                rf"${_formula_tex(cat.entries[m].statement, set())}$\end{{theorem}}"
             )
-    parts.append(_rules_latex(set()))
+    parts.append(_rules_latex())
     parts.append(_index_latex(reports))
     parts.append(r"\end{document}" + "\n")
-    return "\n".join(parts)
+    # a number's fraction in a product, (x + ½A⁻¹b), at text size: a display-size ½ inside
+    # parentheses towers over the line
+    return re.sub(r"\\frac\{(\d+)\}\{(\d+)\}", r"\\tfrac{\1}{\2}", "\n".join(parts))
 
 
 def find_tex() -> list[str]:
@@ -423,28 +577,39 @@ def _md_escape(s: str) -> str:
 
 
 def notes_markdown(
-    cat, outdir: str | os.PathLike, tags=(), sections=(), reports=None, examples: bool = True
+    cat,
+    outdir: str | os.PathLike,
+    tags=(),
+    sections=(),
+    reports=None,
+    examples: bool = True,
+    answers: str = "inline",
+    title: str = "",
 ) -> list[Path]:
-    """Markdown pages: index.md, one page per section, rules.md; returns the files written."""
-    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
+    """Markdown pages: index.md, one page per section, rules.md (and answers.md with
+    ``answers='end'``); returns the files written."""
+    from derive.phrases import FACTS, RULES
+    from derive.render import course_sections, title_words
 
     out = Path(outdir)
     out.mkdir(parents=True, exist_ok=True)
     reports = reports if reports is not None else reports_for(cat, tags, sections)
     by_id = {r.entry.id: r for r in reports}
-    groups = ordered_sections(cat, [r.entry for r in reports])
+    groups = course_sections(cat, [r.entry for r in reports])
     page_of = {e.id: section_file(sec) for sec, entries in groups for e in entries}
+    numbers = {
+        e.id: f"{k}.{j}" for k, (_s, es) in enumerate(groups, start=1) for j, e in enumerate(es, 1)
+    }
+    titles = {i: e.title for i, e in cat.entries.items()}
 
-    def link(by: str) -> str | None:
-        if by in page_of:
-            return f"[{_md_escape(cat.entries[by].title)}]({page_of[by]}#{by})"
-        if by in BASE_RULES or by in RELATIONAL_RULES:
-            return f"[`{by}`](rules.md#rule-{by})"
+    def link(eid: str) -> str | None:
+        if eid in page_of:
+            return f"[Theorem {numbers[eid]}]({page_of[eid]}#{eid}): {_md_escape(titles[eid])}"
         return None
 
     written = []
     index = [
-        "# Linear algebra: checked derivations",
+        f"# {title or DEFAULT_TITLE}",
         "",
         "Every derivation here is checked by the `derive` proof kernel.",
         "",
@@ -457,35 +622,50 @@ def notes_markdown(
             page += [sec.summary, ""]
         for e in entries:
             r = by_id[e.id]
-            page += [f'<a id="{e.id}"></a>', "", walkthrough_markdown(r, link, heading="##")]
+            md = walkthrough_markdown(
+                r, link, heading="##", numbers=numbers, titles=titles,
+                answers=answers == "inline",
+            )
+            page += [f'<a id="{e.id}"></a>', "", md]
             ex = worked_example(r) if examples else None
             if ex is not None:
-                given = ",\\quad ".join(f"{s} = {v}" for s, v in ex.values)
-                page += [
-                    "**Worked numbers.**",
-                    "",
-                    f"$${given}$$",
-                    "",
-                    f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$",
-                    "",
-                ]
+                page += ["**Worked numbers.**", "", *_example_md(ex)]
         path = out / section_file(sec)
         path.write_text("\n".join(page), encoding="utf-8")
         written.append(path)
         index.append(f"- [{_md_escape(sec.title)}]({section_file(sec)})")
-    index += ["- [Base rules](rules.md)", "", "## Index of identities", ""]
-    for r in sorted(reports, key=lambda r: r.entry.title.lower()):
-        index.append(
-            f"- [{_md_escape(r.entry.title)}]({page_of[r.entry.id]}#{r.entry.id}): "
-            f"${_statement_tex(r)}$"
-        )
-    rules = ["# Base rules", "", "[All sections](index.md)", ""]
-    for name, fn in [*BASE_RULES.items(), *RELATIONAL_RULES.items()]:
-        doc = (fn.__doc__ or "").strip().splitlines()
-        rules += [f'<a id="rule-{name}"></a>', "", f"### `{name}`", "", doc[0] if doc else "", ""]
+    index += ["- [Base rules and facts](rules.md)"]
+    if answers == "end":
+        index += ["- [Answers](answers.md)"]
+    index += ["", "## Index of theorems", ""]
+    for r in sorted(reports, key=lambda r: title_words(r.entry.title).lower()):
+        eid = r.entry.id
+        index.append(f"- [{_md_escape(r.entry.title)}]({page_of[eid]}#{eid}): Theorem {numbers[eid]}")
+    rules = ["# Base rules and facts", "", "[All sections](index.md)", ""]
+    for name, (phrase, stmt) in [*RULES.items(), *FACTS.items()]:
+        rules += [f'<a id="rule-{name}"></a>', "", f"**{phrase}** ({name})", "", f"$${stmt}$$", ""]
     (out / "index.md").write_text("\n".join(index) + "\n", encoding="utf-8")
     (out / "rules.md").write_text("\n".join(rules), encoding="utf-8")
-    return [out / "index.md", *written, out / "rules.md"]
+    files = [out / "index.md", *written, out / "rules.md"]
+    if answers == "end":
+        ans = ["# Answers", "", "[All sections](index.md)", ""]
+        for r in reports:
+            e = r.entry
+            if e.exercise and e.answer:
+                ans += [f"**[Theorem {numbers[e.id]}]({page_of[e.id]}#{e.id}).** {e.answer}", ""]
+        (out / "answers.md").write_text("\n".join(ans), encoding="utf-8")
+        files.append(out / "answers.md")
+    return files
+
+
+def _example_md(ex: Example) -> list[str]:
+    given = ",\\quad ".join(f"{s} = {v}" for s, v in ex.values + ex.parts)
+    return [
+        f"$${given}$$",
+        "",
+        f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$",
+        "",
+    ]
 
 
 # ---------------------------------------------------------------- notebooks
@@ -517,18 +697,21 @@ class Walkthrough:
         md = walkthrough_markdown(self.report)
         ex = worked_example(self.report)
         if ex is not None:
-            given = ",\\quad ".join(f"{s} = {v}" for s, v in ex.values)
-            md += (
-                f"\n**Worked numbers.** $${given}$$\n\n"
-                f"$${ex.lhs[0]} = {ex.lhs[1]}, \\qquad {ex.rhs[0]} = {ex.rhs[1]}$$\n"
-            )
+            md += "\n**Worked numbers.**\n\n" + "\n".join(_example_md(ex))
         return md
+
+    def _repr_html_(self) -> str:
+        from derive.render import walkthrough_html
+
+        return walkthrough_html(self.report)
 
     def _repr_latex_(self) -> str:
         """MathJax-ready LaTeX: the statement and the chain as one ``aligned`` display."""
+        from derive.render import title_words
+
         r = self.report
-        rows = [rf"& {_statement_tex(r)} && \text{{{_tex_text(r.entry.title)}}}"]
-        for chain in proof_rows(r):
+        rows = [rf"& {_statement_tex(r)} && \text{{{_tex_text(title_words(r.entry.title), mathjax=True)}}}"]
+        for chain in proof_rows(r, mathjax=True):
             rows.append(r"& \text{Proof:}")
             rows += chain
         return "$$\\begin{aligned}\n" + " \\\\\n".join(rows) + "\n\\end{aligned}$$"
@@ -537,6 +720,7 @@ class Walkthrough:
 def show(entry_id: str, catalogue: list[str] | None = None) -> Walkthrough:
     """The checked walkthrough of an entry, which displays itself in a notebook.
 
+    >>> from derive.notes import show  # derive/conftest.py lends the core's doctests a show
     >>> w = show("transpose-inverse")
     >>> w.status
     'checked'

@@ -282,9 +282,8 @@ class _Unicode(_Printer):
         return f"({text})"
 
     def _sup(self, base: Expr, text: str) -> str:
-        small = text.translate(SUPERSCRIPT)
-        if all(c in "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ⁿᵏᵀᴴⁱᵐ" for c in small):
-            return self._base(base) + small
+        if all(c in _SUP for c in text) and text:
+            return self._base(base) + "".join(_SUP[c] for c in text)
         return f"{self._base(base)}^({text})"
 
     def p_Pow(self, e: Pow) -> str:
@@ -370,17 +369,22 @@ def _rule_label(by: str | None) -> str:
     return FORM_TEXT.get(by, by)
 
 
+def property_words(prop: str) -> str:
+    """``positive_definite`` -> ``positive definite``."""
+    return PROPERTY_TEXT.get(prop, prop.replace("_", " "))
+
+
 def proposition_unicode(p) -> str:
     """A hypothesis or conclusion for the terminal: ``Aᵀ invertible``, ``(A⁻¹)ᵀ = (Aᵀ)⁻¹``."""
     if isinstance(p, Has):
-        return f"{unicode(p.term)} {PROPERTY_TEXT.get(p.prop, p.prop)}"
+        return f"{unicode(p.term)} {property_words(p.prop)}"
     return unicode(p)
 
 
 def proposition_latex(p, vectors=frozenset()) -> str:
     """A hypothesis or conclusion as LaTeX: a property reads ``A^{T}\\ \\text{invertible}``."""
     if isinstance(p, Has):
-        word = PROPERTY_TEXT.get(p.prop, p.prop)
+        word = property_words(p.prop)
         return rf"{latex(p.term, vectors)}\ \text{{{word}}}"
     return latex(p, vectors)
 
@@ -475,90 +479,16 @@ def walkthrough_json(report) -> dict:
     }
 
 
-def _conditions_text(st) -> list[str]:
+def _conditions_text(st, numbers=None) -> list[str]:
     out = []
     for sc in st.conditions:
-        out.append(f"          given {proposition_unicode(sc.claim)}: {condition_source(sc)}")
+        src = condition_source(sc)
+        if sc.kind == "theorem" and numbers and sc.name in numbers:
+            src = f"Theorem {numbers[sc.name]}"
+        if sc.kind == "fact" and re.fullmatch(r"chain \d+", sc.name):
+            src = "proved above"  # an unnamed chain: the reader never sees the kernel's name
+        out.append(f"          given {proposition_unicode(sc.claim)}: {src}")
     return out
-
-
-def walkthrough_text(report) -> str:
-    """A walkthrough for the terminal: the theorem (hypotheses and conclusions), the intuition,
-    each step with its rule and the side conditions it used, and the exercise."""
-    e = report.entry
-    lines = [f"{e.id}: {e.title}", ""]
-    hyps = [(label, h) for label, h in report.hypotheses]
-    if hyps:
-        lines.append("  if")
-        for label, h in hyps:
-            tag = f"  ({label.replace('hyp:', 'hypothesis ')})" if label.startswith("hyp:") else ""
-            lines.append(f"      {proposition_unicode(h)}{tag}")
-        lines.append("  then")
-    else:
-        lines.append("  for every choice of the symbols,")
-    for c in report.conclusions or ([report.statement.expr] if report.statement else []):
-        lines.append(f"      {proposition_unicode(c)}")
-    if not report.conclusions and not report.statement:
-        lines.append(f"      {e.statement}")
-    if e.assume:
-        lines.append(f"  (assumptions as written: {e.assume})")
-    if e.explanation:
-        lines += ["", "intuition: " + _plain(e.explanation)]
-    checked, total = report.counts()
-    noun = "step" if total == 1 else "steps"
-    lines += [
-        "",
-        f"proof ({checked} of {total} {noun} checked by the kernel; status: {report.status}):",
-    ]
-    for chain in report.chains:
-        head = [f"[{chain.name}]"] if chain.name else []
-        hyp = proposition_unicode(chain.hypothesis_typed) if chain.hypothesis_typed else ""
-        if chain.fix and chain.form == "calc" and not chain.hypothesis:
-            head.append(f"[fix an arbitrary {chain.fix} ≠ 0]")
-        elif chain.hypothesis and chain.fix and chain.fix.isalpha() and len(chain.fix) == 1 and (
-                _is_vector(report, chain.fix)):
-            head.append(f"[for any {chain.fix} with {hyp}]")
-        elif chain.hypothesis:
-            head.append(f"[induction step on {chain.fix}: assume {hyp}]")
-        if chain.suppose_typed is not None:
-            head.append(f"[suppose {proposition_unicode(chain.suppose_typed)}]")
-        if head:
-            lines.append("  " + " ".join(head))
-        for k, s in enumerate(chain.steps):
-            shown = _shown(s)
-            if s.status == "start":
-                lines.append(f"      {shown}")
-                continue
-            rel = REL_TEXT.get(s.rel, s.rel) if k or s.rel == "hence" else ""
-            mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
-            lines.append(f"    {rel} {shown}")
-            label = _rule_label(s.by)
-            if s.by == "contradiction" and chain.contradicts:
-                label = f"contradiction with step '{chain.contradicts}'"
-            lines.append(
-                f"        {mark} by {label}"
-                + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else "")
-            )
-            lines += _conditions_text(s)
-            if s.prose:
-                lines.append(f"          {s.prose}")
-            if s.status == "failed" and s.message:
-                lines.append(f"          {s.message}")
-    for err in report.errors:
-        if not any(err == s.message for c in report.chains for s in c.steps):
-            lines.append(f"  ✗ {err}")
-    if report.uses:
-        lines += ["", "uses: " + ", ".join(sorted(report.uses))]
-    if report.leans_on:
-        lines.append(
-            "relies on entries whose proofs are partly prose: " + ", ".join(sorted(report.leans_on))
-        )
-    refs = ", ".join(f"{k}: {v}" for k, v in e.references)
-    if refs:
-        lines.append("references: " + refs)
-    if e.exercise:
-        lines += ["", f"exercise: {_plain(e.exercise)}", f"answer:   {_plain(e.answer)}"]
-    return "\n".join(lines)
 
 
 def _is_vector(report, name: str) -> bool:
@@ -587,8 +517,6 @@ def _plain(text: str) -> str:
 def _formula_unicode(tex: str) -> str:
     """A formula of prose in Unicode; a chain ``a = b \\ne 0`` piece by piece; as written when
     a piece does not read."""
-    from derive.errors import DeriveError
-    from derive.frontend import parse
 
     pieces = re.split(r"(\\ne\b|\\neq\b|\\le\b|\\ge\b|\\leq\b|\\geq\b|=|<|>)", tex)
     out = []
@@ -596,10 +524,7 @@ def _formula_unicode(tex: str) -> str:
         if k % 2:
             out.append(f" {REL_TEXT.get(RELATION_WORDS.get(piece.strip(), piece), piece)} ")
             continue
-        try:
-            out.append(unicode(parse(piece.strip()).tree) if piece.strip() else "")
-        except (DeriveError, RecursionError, ValueError):
-            return tex
+        out.append(tex_unicode(piece.strip()) if piece.strip() else "")
     return "".join(out).strip()
 
 
@@ -634,7 +559,12 @@ UNICODE_TEX = {
 }
 
 
-def _tex_text(s: str) -> str:
+PUNCTUATION = "…—–’‘“”"  # kept as Unicode in MathJax's \\text{} (it sets no TeX ligatures)
+
+
+def _tex_text(s: str, mathjax: bool = False) -> str:
+    """Text for LaTeX text mode; with ``mathjax`` (Markdown pages, notebooks) quotes and dashes
+    stay Unicode, since MathJax's ``\\text{}`` would show a TeX quote as a backtick."""
     out = s
     for a, b in (
         ("\\", r"\textbackslash{}"),
@@ -648,8 +578,11 @@ def _tex_text(s: str) -> str:
         ("^", r"\^{}"),
     ):
         out = out.replace(a, b).replace(r"\textbackslash\{\}", r"\textbackslash{}")
+    # straight double quotes as opening and closing quotes ("first B, then A")
+    out = re.sub(r'(?:^|(?<=[\s(\[]))"(?=\S)', "“", out).replace('"', "”")
     for a, b in UNICODE_TEX.items():
-        out = out.replace(a, b)
+        if not (mathjax and a in PUNCTUATION):
+            out = out.replace(a, b)
     return "".join(_greek(c) if "\u0370" <= c <= "\u03ff" else c for c in out)
 
 
@@ -667,10 +600,10 @@ def _greek(c: str) -> str:
     return f"$\\{word}$"
 
 
-def _prose_tex(s: str) -> str:
+def _prose_tex(s: str, mathjax: bool = False) -> str:
     """Prose with $math$ kept as math and the rest escaped."""
     parts = s.split("$")
-    return "".join(f"${p}$" if i % 2 else _tex_text(p) for i, p in enumerate(parts))
+    return "".join(f"${p}$" if i % 2 else _tex_text(p, mathjax) for i, p in enumerate(parts))
 
 
 def _statement_tex(report) -> str:
@@ -692,30 +625,530 @@ def visible_length(tex: str) -> int:
     return len(_re.sub(r"[{}^_&\\ ]", "", t))
 
 
-def proof_rows(report, link=None, prose_notes: list | None = None) -> list[list[str]]:
+def _label(entry_id: str) -> str:
+    return f"id:{entry_id}"
+
+
+# ---------------------------------------------------------------- words: math in prose, reasons
+
+TEX_UNICODE_WORDS = {
+    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
+    "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π", "rho": "ρ",
+    "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ", "omega": "ω", "Lambda": "Λ", "Sigma": "Σ",
+    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
+    "ne": "≠", "neq": "≠", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×",
+    "cdot": "·", "cdots": "⋯", "ldots": "…", "dots": "…", "Rightarrow": "⇒", "to": "→",
+    "in": "∈", "pm": "±", "infty": "∞", "ll": "≪", "succeq": "⪰", "sim": "∼", "approx": "≈",
+    "leftarrow": "←", "mid": "|", "leftrightarrow": "↔", "det": "det", "sin": "sin", "cos": "cos",
+    "exp": "exp", "log": "log", "min": "min", "max": "max", "quad": "  ", "qquad": "    ",
+}
+# every digit and letter that has a superscript (modifier) or subscript form in Unicode
+_SUP = dict(
+    zip(
+        "0123456789-+=()abcdefghijklmnoprstuvwxyzABDEGHIJKLMNOPRTUVW*",
+        "⁰¹²³⁴⁵⁶⁷⁸⁹⁻⁺⁼⁽⁾ᵃᵇᶜᵈᵉᶠᵍʰⁱʲᵏˡᵐⁿᵒᵖʳˢᵗᵘᵛʷˣʸᶻᴬᴮᴰᴱᴳᴴᴵᴶᴷᴸᴹᴺᴼᴾᴿᵀᵁⱽᵂ*",
+        strict=True,
+    )
+)
+_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True))
+
+
+def tex_unicode(tex: str) -> str:
+    """LaTeX math as plain Unicode text, for a terminal: ``A^{-1}`` -> ``A⁻¹``, ``\\lambda`` -> λ.
+
+    The exponential of a matrix reads ``exp(A)`` (``e^A`` has no superscript capital in every
+    font, and ``e^(A)`` is ASCII math). The one fallback: a subscript with no Unicode form (a
+    capital, as in ``W_O``) is written ``W_O``, the plain-text convention.
+
+    >>> tex_unicode(r"\\mathbf{v}^H(A - \\lambda I) = \\frac{1}{2}\\|\\mathbf{x}_0\\|^2 \\ne 0")
+    'vᴴ(A − λI) = (1/2)‖x₀‖² ≠ 0'
+    """
+    t = tex
+    for _ in range(4):  # nested groups, innermost first
+        t = re.sub(r"\\(?:mathbf|mathrm|operatorname|text|textbf|emph|boldsymbol)\{([^{}]*)\}", "\x03\\1", t)
+        t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: _frac_u(m[1], m[2]), t)
+        t = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if len(m[1]) == 1 else f"({m[1]})"), t)
+        t = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", lambda m: _bar_u(m[1]), t)
+    t = re.sub(r"\\(?:left|right)(?![a-z])", "", t.replace(r"\|", "‖")).replace(r"\,", " ")
+    t = t.replace(r"\;", " ").replace(r"\ ", " ").replace(r"\{", "{").replace(r"\}", "}")
+    def word(m):
+        w = TEX_UNICODE_WORDS.get(m[1], m[1])
+        glue = m[2] and w != "±" and not (w.isalpha() and m[3] and (m[3].isalpha() or m[3] == "\\"))
+        if w in ("det", "sin", "cos", "exp", "log") and m[3] and m[3].isalpha():
+            glue = True
+        return w + (" " if glue else "")
+
+    t = re.sub(r"\\([A-Za-z]+)(\s?)(?=(.?))", word, t)
+
+    def script(m, table, mark):
+        body = m[2] if m[2] is not None else m[3]
+        if all(c in table for c in body):
+            return "".join(table[c] for c in body)
+        return f"{mark}({body})" if len(body) > 1 else f"{mark}{body}"
+
+    t = re.sub(r"(?<![\\])\be\^(?:\{([^{}]*)\}|(\w))", _exp_u, t)
+    t = re.sub(r"(?<=[A-Za-z)\x06])e\^(?:\{([^{}]*)\}|([A-Z]))", _exp_u, t)  # Pe^DP⁻¹
+    t = re.sub(r"(\^)(?:\{([^{}]*)\}|(\S))", lambda m: script(m, _SUP, "^"), t)
+    t = re.sub(r"(_)(?:\{([^{}]*)\}|(\S))", lambda m: script(m, _SUB, "_"), t)
+    t = t.replace("{", "").replace("}", "").replace("-", "−").replace("\x03", "")
+    t = re.sub(r"(?<=[^\s(\[{])\x05", " ", t).replace("\x05", "")  # P exp(D) P⁻¹, (exp(A))
+    t = re.sub(r"\x06(?=[^\s)\]},.;:])", " ", t).replace("\x06", "")
+    whole = re.fullmatch("\x01([^\x01\x02]*)\x02", t.strip())
+    t = whole[1] if whole else t.replace("\x01", "(").replace("\x02", ")")
+    return re.sub(r"  +", " ", t).strip() if "  " not in tex else t.strip()
+
+
+def _bar_u(body: str) -> str:
+    """A conjugate: a letter with a combining macron (λ̄), conj(...) of anything longer."""
+    letter = TEX_UNICODE_WORDS.get(body[1:], body) if body.startswith("\\") else body
+    return letter + "\u0304" if len(letter) == 1 else f"conj({body})"
+
+
+def _exp_u(m) -> str:
+    """``e^X`` in Unicode: eˣ-style when the exponent has a superscript form and no capital
+    letter, ``exp(X)`` otherwise (the exponential of a matrix)."""
+    body = m[1] if m[1] is not None else m[2]
+    if all(c in _SUP for c in body) and not re.search(r"[A-Z]", body):
+        return m[0]
+    return f"\x05exp({body.strip()})\x06"
+
+
+def _frac_u(a: str, b: str) -> str:
+    a, b = a.replace("\x03", ""), b.replace("\x03", "")
+    wrap = lambda x: x if re.fullmatch(r"[\w.]+", x) else f"({x})"  # noqa: E731
+    return f"\x01{wrap(a)}/{wrap(b)}\x02"
+
+
+def plain(text: str) -> str:
+    """Prose with $math$, for a terminal: the math in Unicode, never raw LaTeX."""
+    return _plain(text)
+
+
+def title_tex(title: str, bookmark: bool = False) -> str:
+    """A title (prose with $math$) for LaTeX. With ``bookmark`` (a sectioning title, which
+    hyperref copies into the PDF's bookmarks) each formula is
+    ``\\texorpdfstring{$math$}{Unicode}``: math cannot go into a bookmark."""
+    if not bookmark:
+        return _prose_tex(title)
+    parts = title.split("$")
+    return "".join(
+        rf"\texorpdfstring{{${p}$}}{{{_tex_text(tex_unicode(p))}}}" if i % 2 else _tex_text(p)
+        for i, p in enumerate(parts)
+    )
+
+
+def title_unicode(title: str) -> str:
+    return _plain(title)
+
+
+def title_words(title: str) -> str:
+    """The words of a title without its math (a PDF bookmark, a sort key)."""
+    return re.sub(r"\s+", " ", re.sub(r"\$[^$]*\$", lambda m: tex_unicode(m[0][1:-1]), title))
+
+
+def _name_latex(name: str, vectors) -> str:
+    from derive.frontend import parse
+
+    try:
+        return latex(parse(name).tree, vectors)
+    except Exception:
+        return _tex_text(name)
+
+
+PLURAL = {"vector": "vectors", "scalar": "scalars", "integer": "integers", "matrix": "matrices"}
+
+
+def assume_clauses(assume: str, vectors) -> list[str]:
+    """The clauses of an entry's assumptions as prose with $math$: names set as math (vectors
+    bold), ``m x n`` as $m \\times n$, property words spelled out."""
+    out = []
+    for clause in (c.strip() for c in assume.split(";")):
+        if not clause:
+            continue
+        m = re.match(r"^(.*?)\s+(\S+)\s*(?:x|×)\s*(\S+)$", clause)
+        if m:
+            names, pred = m[1], rf"${m[2]} \times {m[3]}$"
+        else:
+            names, _, pred = clause.rpartition(" ")
+        parts = [n.strip() for n in names.split(",") if n.strip()]
+        shown = ", ".join(f"${_name_latex(n, vectors)}$" for n in parts)
+        if not m:
+            pred = property_words(pred)
+            if len(parts) > 1:
+                pred = PLURAL.get(pred, pred)
+            elif pred in PLURAL:
+                pred = ("an " if pred[0] in "aeiou" else "a ") + pred
+            if pred == "nonzero":
+                pred = "nonzero"
+        verb = "are" if len(parts) > 1 else "is"
+        out.append(f"{shown} {verb} {pred}")
+    return out
+
+
+def assume_prose(report) -> str:
+    """``Let $A$ be invertible; $\\mathbf{x}$ is a vector.`` style sentence, or ''."""
+    e = report.entry
+    if not e.assume:
+        return ""
+    clauses = assume_clauses(e.assume, _vectors(report))
+    return "Assume " + "; ".join(clauses) + "."
+
+
+def row_operation(before, after) -> str | None:
+    """The elementary row operation that takes one explicit matrix to the next, as LaTeX
+    (``R_2 \\leftarrow R_2 - 3R_1``), or None when it is not one."""
+    from derive.expr import MatrixLit as ML
+
+    if not (isinstance(before, ML) and isinstance(after, ML)):
+        return None
+    try:
+        a = [[x.value for x in row] for row in before.rows]
+        b = [[x.value for x in row] for row in after.rows]
+    except AttributeError:
+        return None
+    if len(a) != len(b):
+        return None
+    changed = [i for i in range(len(a)) if a[i] != b[i]]
+    if len(changed) == 2 and a[changed[0]] == b[changed[1]] and a[changed[1]] == b[changed[0]]:
+        i, j = changed
+        return rf"R_{{{i + 1}}} \leftrightarrow R_{{{j + 1}}}"
+    if len(changed) != 1:
+        return None
+    i = changed[0]
+    ri, ni = a[i], b[i]
+    # scale: ni = c * ri
+    nz = [k for k in range(len(ri)) if ri[k] != 0]
+    if nz:
+        c = ni[nz[0]] / ri[nz[0]]
+        if c != 0 and all(ni[k] == c * ri[k] for k in range(len(ri))):
+            return rf"R_{{{i + 1}}} \leftarrow {_coef(c)}R_{{{i + 1}}}"
+    for j in range(len(a)):
+        if j == i:
+            continue
+        rj = a[j]
+        nzj = [k for k in range(len(rj)) if rj[k] != 0]
+        if not nzj:
+            continue
+        c = (ni[nzj[0]] - ri[nzj[0]]) / rj[nzj[0]]
+        if c != 0 and all(ni[k] == ri[k] + c * rj[k] for k in range(len(ri))):
+            sign = "-" if c < 0 else "+"
+            return rf"R_{{{i + 1}}} \leftarrow R_{{{i + 1}}} {sign} {_coef(abs(c))}R_{{{j + 1}}}"
+    return None
+
+
+def _coef(c) -> str:
+    if c == 1:
+        return ""
+    if c == -1:
+        return "-"
+    return _number(Fraction(c)) + " "
+
+
+def chain_claim(chain):
+    """What a chain establishes, as a typed relation (first expression, strongest relation, last
+    expression), or its last ``hence`` proposition; None when it cannot be told."""
+    steps = [s for s in chain.steps if s.typed is not None]
+    if not steps:
+        return None
+    last = steps[-1]
+    if last.rel == "hence":
+        return last.typed
+    start = next((s.typed for s in chain.steps if s.status == "start"), None)
+    if start is None:
+        return None
+    rels = {s.rel for s in chain.steps if s.status != "start"}
+    op = "="
+    for strict, weak in ((">", ">="), ("<", "<=")):
+        if strict in rels or weak in rels:
+            op = strict if strict in rels else weak
+    if "!=" in rels:
+        op = "!="
+    try:
+        return Relation(op, start, last.typed)
+    except Exception:
+        return None
+
+
+def theorem_numbers(cat) -> dict[str, str]:
+    """Theorem numbers as in the full notes: section number (in course order) and position."""
+    out = {}
+    for k, (_sec, entries) in enumerate(course_sections(cat, list(cat.ordered())), start=1):
+        for j, e in enumerate(entries, start=1):
+            out[e.id] = f"{k}.{j}"
+    return out
+
+
+def is_ml_section(sec) -> bool:
+    return "machine-learning" in sec.id
+
+
+def course_sections(cat, entries) -> list:
+    """(section, [entries]) in course order: the mathematics by section order, then the
+    machine-learning sections together (they apply everything before them)."""
+    from derive.catalogue import Section
+
+    secs = sorted(cat.sections.values(), key=lambda s: (is_ml_section(s), s.order, s.id))
+    known = {s.id for s in secs}
+    extra = sorted({e.section for e in entries} - known)
+    secs += [Section(sid, sid.replace("-", " ").capitalize(), 999) for sid in extra]
+    return [
+        (s, [e for e in entries if e.section == s.id])
+        for s in secs
+        if any(e.section == s.id for e in entries)
+    ]
+
+
+def _hyp_formula(report, label: str, vectors) -> str | None:
+    for lab, h in report.hypotheses:
+        if lab == label:
+            return proposition_latex(h, vectors)
+    return None
+
+
+def _source_piece(report, sc, vectors, numbers) -> tuple[str, str | None]:
+    """Where a side condition comes from, as a reason piece."""
+    from derive.phrases import phrase
+
+    if sc.kind == "hypothesis":
+        return (condition_source(sc), None)
+    if sc.kind == "fact":
+        return (_fact_name(report, sc.name, vectors), None)
+    if sc.kind == "theorem":
+        return ("", f"id:{sc.name}")
+    if sc.kind in ("base fact", "fact") or sc.kind.endswith("fact"):
+        return (phrase(sc.name) or sc.name, f"rule:{sc.name}")
+    return (f"{sc.kind} {sc.name}", None)
+
+
+def _fact_name(report, name: str, vectors) -> str:
+    """A fact proved by an earlier chain: "step ‘name’ above", or for an unnamed chain (the
+    kernel calls it "chain 3", a name the reader never sees) what it proved."""
+    m = re.fullmatch(r"chain (\d+)", name)
+    if m and not any(c.name == name for c in report.chains):
+        k = int(m[1]) - 1
+        claim = chain_claim(report.chains[k]) if 0 <= k < len(report.chains) else None
+        if claim is not None:
+            return f"${proposition_latex(claim, vectors)}$ above"
+        return "the chain above"
+    return f"step ‘{name}’ above"
+
+
+def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
+    """The justification of step ``k`` of ``chain`` in words: pieces (prose with $math$, link
+    target or None). A target ``id:ENTRY`` with empty text stands for "Theorem N"; ``rule:NAME``
+    is a base rule, relational rule or base fact."""
+    from derive.core.facts import BASE_FACTS
+    from derive.core.rules import BASE_RULES, RELATIONAL_RULES
+    from derive.phrases import phrase
+
+    s = chain.steps[k]
+    by, vectors = s.by, _vectors(report)
+    base = set(BASE_RULES) | set(RELATIONAL_RULES) | {f.name for f in BASE_FACTS}
+    if by is None:
+        return [("explained in prose", None)]
+    if by == "row-operation":
+        prev = next((p.typed for p in reversed(chain.steps[:k]) if p.typed is not None), None)
+        op = row_operation(prev, s.typed)
+        return [(f"${op}$" if op else "a row operation", "rule:row-operation")]
+    if by in base:
+        return [(phrase(by) or by, f"rule:{by}")]
+    if by in report.entry.__class__.__dict__:
+        pass
+    if by.startswith("hyp:"):
+        f = _hyp_formula(report, by, vectors)
+        return [(f"hypothesis {by[4:]}" + (f" (${f}$)" if f else ""), None)]
+    if by.startswith("fact:"):
+        return [(_fact_name(report, by[5:], vectors), None)]
+    if by == "ih":
+        return [("the induction hypothesis" if chain.form == "calc" and chain.fix and not _is_vector(report, chain.fix) else "the chain's hypothesis", None)]
+    if by == "supposition":
+        return [("the supposition", None)]
+    conds = list(s.conditions)
+    if by == "cancel":
+        if conds:
+            c = conds[0]
+            what = latex(c.claim.term, vectors) if isinstance(c.claim, Has) else proposition_latex(c.claim, vectors)
+            src = _source_piece(report, c, vectors, None)
+            if src[1] and src[1].startswith("rule:"):  # a base fact: say what it says
+                return [(f"cancel ${what}$, nonzero: ", None), src]
+            return [(f"cancel ${what}$, nonzero by ", None), src]
+        return [("cancel", None)]
+    if by == "divide":
+        if conds:
+            c = conds[0]
+            what = latex(c.claim.term, vectors) if isinstance(c.claim, Has) else proposition_latex(c.claim, vectors)
+            return [(f"divide by ${what} > 0$: ", None), _source_piece(report, c, vectors, None)]
+        return [("divide by a positive number", None)]
+    if by == "contradiction":
+        target = next((c for c in report.chains if c.name == chain.contradicts), None)
+        claim = chain_claim(target) if target is not None else None
+        if claim is not None:
+            return [(f"contradiction with ${proposition_latex(claim, vectors)}$ (step ‘{chain.contradicts}’)", None)]
+        if chain.contradicts:
+            return [(f"contradiction with step ‘{chain.contradicts}’", None)]
+        return [("contradiction", None)]
+    if by == "definition":
+        prop = property_words(s.typed.prop) if isinstance(s.typed, Has) else ""
+        out = [(f"the definition of {prop}" if prop else "the definition", None)]
+        for c in conds:
+            out += [(", with ", None), _source_piece(report, c, vectors, None)]
+        return out
+    if by == "have":
+        out = []
+        for c in conds:
+            out += [(", " if out else "", None), _source_piece(report, c, vectors, None)]
+        return out or [("what is known", None)]
+    if by in ("induction", "nullspace"):
+        return [(phrase(by) or by, None)]
+    if report.env is not None and by:  # a cited entry
+        return [("", f"id:{by}")]
+    return [(by, None)]
+
+
+def reason_latex(
+    pieces, numbers=None, labels: bool = False, titles=None, mathjax: bool = False
+) -> str:
+    """Reason pieces as LaTeX text mode (for ``\\text{...}``)."""
+    out = []
+    for text, target in pieces:
+        if target and target.startswith("id:") and not text:
+            eid = target[3:]
+            if labels:
+                out.append(rf"\hyperref[{target}]{{Theorem~\ref*{{{target}}}}}")
+                continue
+            shown = f"Theorem {numbers[eid]}" if numbers and eid in numbers else (
+                f"‘{titles[eid]}’" if titles and eid in titles else eid)
+            out.append(_prose_tex(shown, mathjax))
+            continue
+        t = _prose_tex(text, mathjax)
+        if labels and target and target.startswith("rule:"):
+            t = rf"\hyperref[{target}]{{{t}}}"
+        out.append(t)
+    return "".join(out)
+
+
+def reason_unicode(pieces, numbers=None, titles=None) -> str:
+    out = []
+    for text, target in pieces:
+        if target and target.startswith("id:") and not text:
+            eid = target[3:]
+            num = f"Theorem {numbers[eid]}" if numbers and eid in numbers else "the theorem"
+            title = f" ({title_unicode(titles[eid])})" if titles and eid in titles else f" ({eid})"
+            out.append(num + title)
+            continue
+        out.append(_plain(text))
+    return "".join(out)
+
+
+def reason_markdown(pieces, numbers=None, titles=None) -> str:
+    """For the aligned math of Markdown: text with $math$ inside \\text{}."""
+    return reason_latex(pieces, numbers, False, titles, mathjax=True)
+
+
+def cited(report) -> list[str]:
+    """The entries a proof cites, in order of first use."""
+    out = []
+    for c in report.chains:
+        for k, _s in enumerate(c.steps):
+            if c.steps[k].status == "start":
+                continue
+            for _t, target in step_reason(report, c, k):
+                if target and target.startswith("id:") and target[3:] not in out:
+                    out.append(target[3:])
+    return out
+
+
+# ---------------------------------------------------------------- walkthroughs in every format
+
+
+def cite_info(report=None) -> tuple[dict, dict]:
+    """(theorem numbers, titles) of the built-in catalogue, for naming cited entries."""
+    from derive.catalogue import load
+
+    try:
+        cat = load()
+    except Exception:  # a broken extra catalogue must not stop a walkthrough
+        return {}, {}
+    return theorem_numbers(cat), {i: e.title for i, e in cat.entries.items()}
+
+
+def chain_head(report, chain) -> str:
+    """What a chain is, as prose with $math$: its name, fixed vector, hypothesis, supposition."""
+    vectors = _vectors(report)
+    head = []
+    if chain.name:
+        head.append(f"Step ‘{chain.name}’")
+    hyp = (
+        proposition_latex(chain.hypothesis_typed, vectors)
+        if chain.hypothesis_typed is not None
+        else chain.hypothesis
+    )
+    fix = _name_latex(chain.fix, vectors) if chain.fix else ""
+    if chain.fix and chain.form == "calc" and not chain.hypothesis:
+        zero = r"\mathbf{0}" if _is_vector(report, chain.fix) else "0"
+        head.append(f"fix an arbitrary ${fix} \\ne {zero}$")
+    elif chain.hypothesis and chain.fix and _is_vector(report, chain.fix):
+        head.append(f"for any ${fix}$ with ${hyp}$")
+    elif chain.hypothesis:
+        head.append(f"induction step on ${fix}$: assume ${hyp}$" if fix else f"assume ${hyp}$")
+    if chain.suppose_typed is not None or chain.suppose:
+        sup = (
+            proposition_latex(chain.suppose_typed, vectors)
+            if chain.suppose_typed is not None
+            else chain.suppose
+        )
+        head.append(f"suppose ${sup}$")
+    return "; ".join(head)
+
+
+def statement_parts(report) -> tuple[list[str], list[str]]:
+    """(hypotheses, conclusions) as LaTeX math; the properties that the assumptions declare are
+    left to the assumptions' sentence when the entry has one."""
+    vectors = _vectors(report)
+    hyps = [
+        proposition_latex(h, vectors)
+        for label, h in report.hypotheses
+        if label.startswith("hyp:") or not report.entry.assume
+    ]
+    concl = [proposition_latex(c, vectors) for c in report.conclusions]
+    if not concl:
+        concl = [_statement_tex(report)]
+    return hyps, concl
+
+
+def proof_rows(
+    report,
+    labels: bool = False,
+    prose_notes: list | None = None,
+    numbers=None,
+    titles=None,
+    mathjax: bool = False,
+) -> list[list[str]]:
     """The rows of each chain of a proof, for ``align*``/``aligned``: ``rel & expr && why``.
 
-    ``link(by, text)`` may turn a justification into a link (LaTeX); ``prose_notes``, when given,
-    collects the prose of unchecked steps, cited in the row as "(note k)".
+    With ``labels`` the reasons link (hyperref) to ``rule:NAME`` and ``id:ENTRY`` and a cited
+    entry reads "Theorem \\ref"; ``prose_notes``, when given, collects the prose of unchecked
+    steps, cited in the row as "(note k)".
     """
+    if numbers is None and not labels:
+        numbers, titles = cite_info()
     chains = []
     for chain in report.chains:
         rows = []
-        for s in chain.steps:
+        for k, s in enumerate(chain.steps):
             if s.status == "start":
                 rows.append(rf"& {s.expr}")
                 continue
-            why = _tex_text(_rule_label(s.by))
-            if link is not None and s.by:
-                why = link(s.by, why)
+            pieces = step_reason(report, chain, k)
+            why = reason_latex(pieces, numbers, labels, titles, mathjax)
+            plain_why = reason_unicode(pieces, numbers)
             if s.status != "checked":
                 why += r" (not machine-checked)"
             if prose_notes is not None and s.prose:
                 prose_notes.append(s.prose)
                 why += f" (note {len(prose_notes)})"
             rel = REL_LATEX.get(s.rel, s.rel)
-            plain = _rule_label(s.by) + ("" if s.status == "checked" else " (not machine-checked)")
-            if visible_length(s.expr) + len(plain) > WIDE:
+            if visible_length(s.expr) + len(plain_why) > WIDE:
                 rows.append(rf"{rel}\; & {s.expr}")
                 rows.append(rf"& \qquad \text{{{why}}}")
             else:
@@ -726,90 +1159,257 @@ def proof_rows(report, link=None, prose_notes: list | None = None) -> list[list[
 
 def latex_link(by: str, text: str) -> str:
     """A justification linked to the entry's label (``id:ENTRY``) or base rule (``rule:NAME``)."""
-    if by.startswith(("hyp:", "fact:")):
-        return text
-    if by in ("cancel", "contradiction", "supposition"):
-        return text
     from derive.core.rules import BASE_RULES, RELATIONAL_RULES
 
+    if by.startswith(("hyp:", "fact:")) or by in ("cancel", "contradiction", "supposition"):
+        return text
     target = f"rule:{by}" if by in BASE_RULES or by in RELATIONAL_RULES else _label(by)
     return rf"\hyperref[{target}]{{{text}}}"
 
 
-def walkthrough_latex(report, labels: bool = False) -> str:
-    """LaTeX (amsmath) for one entry: the theorem (hypotheses and conclusions) and the aligned
-    chains of its proof with their justifications.
+def _steps_noun(n: int) -> str:
+    return f"{n} step" if n == 1 else f"{n} steps"
 
-    With ``labels`` the justifications link (hyperref) to ``id:ENTRY`` and ``rule:NAME`` labels,
-    which the document must define (``derive notes`` does).
-    """
-    e, vectors = report.entry, _vectors(report)
-    lines = [rf"\paragraph{{{_tex_text(e.title)}}} (\texttt{{{_tex_text(e.id)}}})"]
-    hyps = [proposition_latex(h, vectors) for _, h in report.hypotheses]
-    concl = [proposition_latex(c, vectors) for c in report.conclusions] or [_statement_tex(report)]
-    if hyps:
-        lines.append(r"If $" + "$, $".join(hyps) + r"$, then")
-    lines.append(r"\[ " + r",\qquad ".join(concl) + r" \]")
+
+def proof_status(report) -> str:
+    checked, total = report.counts()
+    if checked == total:
+        return "checked by the kernel" if total == 1 else f"{total} steps, each checked by the kernel"
+    return f"{checked} of {_steps_noun(total)} checked by the kernel"
+
+
+def _minus(text: str) -> str:
+    """The printer's ASCII minus as the Unicode minus sign in the terminal: A − λI, −3."""
+    return text.replace("-", "−")
+
+
+def walkthrough_text(report, numbers=None, titles=None) -> str:
+    """A walkthrough for the terminal, in Unicode: the theorem (hypotheses and conclusions), the
+    assumptions, the intuition, each chain (name, fixed vector, supposition) with each step's
+    reason in words and the side conditions it used, the exercise and its answer."""
+    if numbers is None:
+        numbers, titles = cite_info()
+    e = report.entry
+    num = numbers.get(e.id)
+    lines = [f"{e.id}: {title_unicode(e.title)}" + (f"  (Theorem {num})" if num else ""), ""]
+    if report.hypotheses:
+        lines.append("  if")
+        for label, h in report.hypotheses:
+            tag = f"  ({label.replace('hyp:', 'hypothesis ')})" if label.startswith("hyp:") else ""
+            lines.append(f"      {_minus(proposition_unicode(h))}{tag}")
+        lines.append("  then")
+    else:
+        lines.append("  for every choice of the symbols,")
+    for c in report.conclusions or ([report.statement.expr] if report.statement else []):
+        lines.append(f"      {_minus(proposition_unicode(c))}")
+    if not report.conclusions and not report.statement:
+        lines.append(f"      {tex_unicode(e.statement)}")
+    if e.assume:
+        lines.append("  where " + "; ".join(_plain(c) for c in assume_clauses(e.assume, set())))
     if e.explanation:
-        lines.append(r"\emph{Intuition.} " + _prose_tex(e.explanation))
-    for chain, rows in zip(
-        report.chains, proof_rows(report, latex_link if labels else None), strict=False
-    ):
-        head = []
-        if chain.name:
-            head.append(rf"\textsc{{{_tex_text(chain.name)}}}")
-        if chain.suppose:
-            head.append(rf"suppose ${chain.suppose}$")
-        if chain.fix and not chain.hypothesis and chain.form == "calc":
-            head.append(rf"fix an arbitrary $\mathbf{{{chain.fix}}} \ne 0$")
-        if chain.hypothesis:
-            head.append(rf"assume ${chain.hypothesis}$")
+        lines += ["", "intuition: " + _plain(e.explanation)]
+    lines += ["", f"proof ({proof_status(report)}; status: {report.status}):"]
+    for chain in report.chains:
+        head = chain_head(report, chain)
         if head:
-            lines.append("; ".join(head) + ":")
-        lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(rows) + "\n" + r"\end{align*}")
-    for s_ in (s for c in report.chains for s in c.steps if s.prose):
-        lines.append(r"\emph{" + _tex_text(_rule_label(s_.by)) + ":} " + _prose_tex(s_.prose))
+            lines.append("  [" + _plain(head) + "]")
+        for k, s in enumerate(chain.steps):
+            shown = _minus(_shown(s))
+            if s.status == "start":
+                lines.append(f"      {shown}")
+                continue
+            rel = REL_TEXT.get(s.rel, s.rel)
+            mark = "✓" if s.status == "checked" else ("?" if s.status == "prose" else "✗")
+            lines.append(f"    {rel} {shown}")
+            label = reason_unicode(step_reason(report, chain, k), numbers, titles)
+            lines.append(
+                f"        {mark} by {label}"
+                + (f" ({STATUS_TEXT[s.status]})" if s.status != "checked" else "")
+            )
+            lines += _conditions_text(s, numbers)
+            if s.prose:
+                lines.append(f"          {_plain(s.prose)}")
+            if s.status == "failed" and s.message:
+                lines.append(f"          {s.message}")
+    for err in report.errors:
+        if not any(err == s.message for c in report.chains for s in c.steps):
+            lines.append(f"  ✗ {err}")
+    uses = cited(report)
+    if uses:
+        lines += ["", "uses: " + "; ".join(reason_unicode([("", f"id:{u}")], numbers, titles) for u in uses)]
+    if report.leans_on:
+        lines.append(
+            "relies on entries whose proofs are partly prose: " + ", ".join(sorted(report.leans_on))
+        )
+    refs = ", ".join(f"{k}: {v}" for k, v in e.references)
+    if refs:
+        lines.append("references: " + refs)
     if e.exercise:
-        lines.append(r"\emph{Exercise.} " + _prose_tex(e.exercise))
-        lines.append(r"\emph{Answer.} " + _prose_tex(e.answer))
+        lines += ["", f"exercise: {_plain(e.exercise)}"]
+        if e.answer:
+            lines.append(f"answer:   {_plain(e.answer)}")
     return "\n".join(lines)
 
 
-def _label(entry_id: str) -> str:
-    return f"id:{entry_id}"
+def display_lines(concl: list[str], wide: int = 48) -> str:
+    """Conclusions for ``gather*``: one a line, a long equation broken before its '='."""
+    out = []
+    for c in concl:
+        lhs, eq, rhs = c.partition(" = ")
+        if eq and visible_length(c) > wide:
+            out.append(rf"\begin{{aligned}} & {lhs} \\ & \quad = {rhs} \end{{aligned}}")
+        else:
+            out.append(c)
+    return r"\begin{gather*}" + r" \\ ".join(out) + r"\end{gather*}"
 
 
-def walkthrough_markdown(report, link=None, heading: str = "###") -> str:
+def walkthrough_latex(report, labels: bool = False, numbers=None, titles=None) -> str:
+    """LaTeX (amsmath) for one entry: the theorem (assumptions, hypotheses, conclusions), the
+    intuition, each chain with its name, fixed vector and supposition, the steps with their
+    reasons in words, prose notes, the exercise and its answer.
+
+    With ``labels`` the reasons link (hyperref) to ``id:ENTRY`` and ``rule:NAME`` labels,
+    which the document must define (``derive notes`` does).
+    """
+    if numbers is None:
+        numbers, titles = cite_info()
+    e = report.entry
+    lines = [rf"\paragraph{{{title_tex(e.title)}}}"]
+    hyps, concl = statement_parts(report)
+    if e.assume:
+        lines.append(_prose_tex(assume_prose(report)))
+    if hyps:
+        lines.append(r"If $" + "$, $".join(hyps) + r"$, then")
+    lines.append(display_lines(concl))
+    if e.explanation:
+        lines.append(r"\emph{Intuition.} " + _prose_tex(e.explanation))
+    notes: list[str] = []
+    rows = proof_rows(report, labels, notes, numbers, titles)
+    if report.chains:
+        lines.append(rf"\emph{{Proof}} ({_tex_text(proof_status(report))}).")
+    for chain, chain_rows in zip(report.chains, rows, strict=False):
+        head = chain_head(report, chain)
+        if head:
+            lines.append(_prose_tex(head) + ":")
+        lines.append(r"\begin{align*}" + "\n" + " \\\\\n".join(chain_rows) + "\n" + r"\end{align*}")
+    for k, note in enumerate(notes, start=1):
+        lines.append(rf"\emph{{Note {k}:}} " + _prose_tex(note))
+    uses = cited(report)
+    if uses:
+        lines.append(
+            r"\emph{Uses:} "
+            + "; ".join(
+                _prose_tex(reason_unicode([("", f"id:{u}")], numbers, titles).split(" (")[0])
+                + (": " + title_tex(titles[u]) if titles and u in titles else "")
+                for u in uses
+            )
+            + "."
+        )
+    if e.exercise:
+        lines.append(r"\emph{Exercise.} " + _prose_tex(e.exercise))
+        if e.answer:
+            lines.append(r"\emph{Answer.} " + _prose_tex(e.answer))
+    return "\n".join(lines)
+
+
+def walkthrough_markdown(
+    report, link=None, heading: str = "###", numbers=None, titles=None, answers: bool = True
+) -> str:
     """Markdown with $...$ math (MathJax or KaTeX) for one entry.
 
-    ``link(by)``, when given, returns a Markdown link for a cited entry or rule (or None); the
-    cited ones are listed under the proof, since links do not work inside math.
+    ``link(id)``, when given, returns a Markdown link for a cited entry (or None); the cited ones
+    are listed under the proof, since links do not work inside math.
     """
+    if numbers is None:
+        numbers, titles = cite_info()
     e = report.entry
-    checked, total = report.counts()
-    lines = [f"{heading} {e.title}", "", f"`{e.id}`", "", f"$${_statement_tex(report)}$$", ""]
+    num = numbers.get(e.id)
+    lines = [f"{heading} " + (f"Theorem {num}. " if num else "") + e.title, "", f"*{e.id}*", ""]
+    hyps, concl = statement_parts(report)
     if e.assume:
-        lines += [f"*Assume:* {e.assume}", ""]
-    for i, h in enumerate(e.hypotheses, start=1):
-        lines += [f"*Hypothesis {i}:* `{h}`", ""]
+        lines += [assume_prose(report), ""]
+    if hyps:
+        lines += ["If " + ", ".join(f"${h}$" for h in hyps) + ", then", ""]
+    lines += ["$$" + r" \qquad ".join(concl) + "$$", ""]
+    if e.explanation:
+        lines += [f"*Intuition.* {e.explanation}", ""]
     if report.chains:
-        lines += [f"Proof ({checked} of {total} steps checked by the kernel):", ""]
-    for rows in proof_rows(report):
+        lines += [f"*Proof* ({proof_status(report)}).", ""]
+    for chain, rows in zip(report.chains, proof_rows(report, False, None, numbers, titles, mathjax=True), strict=False):
+        head = chain_head(report, chain)
+        if head:
+            lines += [head + ":", ""]
         lines += ["$$", r"\begin{aligned}", " \\\\\n".join(rows), r"\end{aligned}", "$$", ""]
     notes = [s for c in report.chains for s in c.steps if s.prose]
     for s in notes:
-        lines += [f"- *{_rule_label(s.by)}:* {s.prose}"]
+        lines += [f"- *Note:* {s.prose}"]
     if notes:
         lines.append("")
-    if link is not None:
-        cited = []
-        for c in report.chains:
-            for s in c.steps:
-                md = link(s.by) if s.by else None
-                if md and md not in cited:
-                    cited.append(md)
-        if cited:
-            lines += ["Uses: " + ", ".join(cited), ""]
+    uses = cited(report)
+    if uses:
+        shown = []
+        for u in uses:
+            md = link(u) if link is not None else None
+            name = f"Theorem {numbers[u]}" if u in numbers else u
+            title = titles.get(u, u) if titles else u
+            shown.append(md or f"{name}: {title}")
+        lines += ["Uses: " + "; ".join(shown), ""]
     if e.exercise:
-        lines += [f"**Exercise.** {e.exercise}", "", f"**Answer.** {e.answer}", ""]
+        lines += [f"**Exercise.** {e.exercise}", ""]
+        if answers and e.answer:
+            lines += [f"**Answer.** {e.answer}", ""]
     return "\n".join(lines)
+
+
+def walkthrough_html(report) -> str:
+    """HTML for a notebook: the Markdown walkthrough as paragraphs, the math left to MathJax."""
+    return _md_html(walkthrough_markdown(report))
+
+
+def _md_html(md: str) -> str:
+    import html
+
+    out = []
+    for block in md.split("\n\n"):
+        b = block.strip()
+        if not b:
+            continue
+        if b.startswith("#"):
+            level = len(b) - len(b.lstrip("#"))
+            out.append(f"<h{level}>{html.escape(b.lstrip('#').strip())}</h{level}>")
+        elif b.startswith("$$"):
+            out.append(f"<div>{html.escape(b)}</div>")
+        else:
+            t = html.escape(b)
+            t = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", t)
+            t = re.sub(r"\*(.+?)\*", r"<i>\1</i>", t)
+            out.append(f"<p>{t}</p>")
+    return "<div class='derive-walkthrough'>" + "\n".join(out) + "</div>"
+
+
+def check_result_html(result) -> str:
+    """HTML for a ``CheckResult`` in a notebook: the verdict, both sides as math, and for an
+    invalid input its error (never "answer: $None$")."""
+    import html
+
+    verdict = getattr(result, "verdict", "?")
+    rows = [f"<b>verdict:</b> {html.escape(str(verdict))}"]
+    for key in ("expected", "answer"):
+        val = getattr(result, key, None)
+        if val:
+            rows.append(f"<b>{key}:</b> ${html.escape(str(val))}$")
+    method = getattr(result, "method", None)
+    if method:
+        rows.append(f"<b>method:</b> {html.escape(str(method))}")
+    err = getattr(result, "error", None)
+    if err:
+        where = err.get("input", "input") if isinstance(err, dict) else "input"
+        msg = err.get("message", str(err)) if isinstance(err, dict) else str(err)
+        rows.append(f"<b>error in the {html.escape(str(where))}:</b> {html.escape(str(msg))}")
+    reason = getattr(result, "reason", None)
+    if reason:
+        rows.append(html.escape(str(reason)))
+    hint = getattr(result, "hint", None)
+    if hint:
+        rows.append(f"<b>hint:</b> {html.escape(str(hint))}")
+    return "<div class='derive-check'>" + "<br>".join(rows) + "</div>"
