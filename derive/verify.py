@@ -327,6 +327,7 @@ def catalogue_context(cat: Catalogue) -> dict[str, EntryReport]:
         for e in cat.ordered():
             cache[e.id] = _verify(e, cat.__dict__["_context"])
         save_parse_cache()
+        _save_uses({i: sorted(r.uses) for i, r in cache.items()})
     return cache
 
 
@@ -336,7 +337,23 @@ def context_of(cat: Catalogue) -> K.Context:
 
 
 def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
-    """The report of one entry, checked in the context of the entries before it."""
+    """The report of one entry, checked in the context of the entries before it.
+
+    Without the whole catalogue checked already, it first tries a smaller context: the earlier
+    entries that the last full run found it to use (and theirs), each checked by the kernel now.
+    A proof checked in part of the context holds in all of it; if it fails there, the whole
+    catalogue is checked and the entry with it, so the answer never depends on the hint.
+    """
+    if "_reports" not in cat.__dict__ and cat.entries.get(entry.id) is entry:
+        needed = _needed(entry.id, _load_uses())
+        if needed is not None:
+            ctx = K.Context()
+            earlier = [e for e in cat.ordered() if e.id in needed]
+            if all(_verify(e, ctx).status != "failed" for e in earlier):
+                report = _verify(entry, ctx)
+                if report.status == "checked":
+                    save_parse_cache()
+                    return report
     reports = catalogue_context(cat)
     if entry.id in reports and cat.entries.get(entry.id) is entry:
         return reports[entry.id]
@@ -347,6 +364,45 @@ def verify_entry(entry: Entry, cat: Catalogue) -> EntryReport:
         if reports[e.id].status != "failed":
             _verify(e, ctx)
     return _verify(entry, ctx)
+
+
+def _uses_file():
+    from pathlib import Path
+
+    root = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "derive"
+    return root / f"uses-{_READER_VERSION}.json"
+
+
+def _load_uses() -> dict:
+    import json
+
+    try:
+        return json.loads(_uses_file().read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _save_uses(uses: dict) -> None:
+    import json
+
+    try:
+        _uses_file().parent.mkdir(parents=True, exist_ok=True)
+        _uses_file().write_text(json.dumps(uses))
+    except OSError:
+        pass
+
+
+def _needed(entry_id: str, uses: dict) -> set[str] | None:
+    """The entries ``entry_id`` used in the last full run, and theirs; None if it is not known."""
+    if entry_id not in uses:
+        return None
+    out, todo = set(), list(uses[entry_id])
+    while todo:
+        name = todo.pop()
+        if name not in out:
+            out.add(name)
+            todo += uses.get(name, [])
+    return out
 
 
 def verify_all(cat: Catalogue, ids: list[str] | None = None) -> list[EntryReport]:
