@@ -147,40 +147,94 @@ def expm(a, prec: int | None = None):
     import mpmath
 
     prec = prec or mpmath.mp.prec
-    n = a.rows
     norm = _norm_bound(a)
     if not math.isfinite(norm):
         raise ValueError("a matrix too large for its exponential")
-    # mpmath's choices: 2^j above the norm, and half the square root of the precision more
-    j = max(1, math.frexp(norm)[1] if norm else 1) + int(0.5 * prec**0.5)
-    work = prec + 10 + 2 * j + n.bit_length()  # bits kept in the largest entry
+    key = (prec, a.rows, tuple(_mp_key(z) for z in a))
+    out = _EXPM.get(key)
+    if out is None:
+        out = _expm(a, prec, norm)
+        if len(_EXPM) > 64:
+            _EXPM.clear()
+        _EXPM[key] = out
+    return out.copy()
+
+
+_EXPM: dict = {}  # e^A by precision and argument (sin A and cos A share e^{iA})
+
+
+def _mp_key(z):
+    return getattr(z, "_mpc_", None) or getattr(z, "_mpf_", None) or z
+
+
+def _taylor_degree(r: float, bits: int) -> int:
+    """The least m with 2 r^{m+1}/(m+1)! < 2^-bits (the tail of e^x past x^m, for |x| ≤ r ≤ 1/2)."""
+    if r == 0:
+        return 1
+    lr = math.log2(r)
+    m = 1
+    while 1 + (m + 1) * lr - math.lgamma(m + 2) / math.log(2) >= -bits:
+        m += 1
+    return m
+
+
+def _plan(norm: float, prec: int) -> tuple[int, int]:
+    """(squarings j, Taylor degree m) with the fewest products: j + about 2√m (Paterson-Stockmeyer).
+
+    j starts where |A/2^j| ≤ 1/2 and goes up to mpmath's choice (half the square root of the
+    precision more); the guard bits of each choice are counted."""
+    j0 = max(1, math.frexp(norm)[1] + 1 if norm else 1)
+    best = None
+    for j in range(j0, j0 + int(0.5 * prec**0.5) + 1):
+        r = norm / 2.0**j
+        m = _taylor_degree(r, prec + 8 + 2 * j)
+        s = max(1, math.isqrt(m))
+        cost = j + (s - 1) + m // s
+        if best is None or cost < best[0]:
+            best = (cost, j, m)
+    return best[1], best[2]
+
+
+def _expm(a, prec: int, norm: float):
+    n = a.rows
+    j, m = _plan(norm, prec)
+    work = prec + 10 + 2 * j + n.bit_length() + m.bit_length()  # bits kept in the largest entry
     x = _from_mp(a, j - work)  # A / 2^j, as integers times 2^-work
     x.exp = -work
     one = 1 << work
-    eye = [[one if i == k else 0 for k in range(n)] for i in range(n)]
-    y = _M(_add(eye, x.re), [r[:] for r in x.im] if x.im is not None else None, -work)
-    t = x
-    tol = -(prec + 8 + n.bit_length())  # a term below 2^tol in every entry ends the series
-    k = 2
-    while True:
-        t = _fixed(_times(t, x, 2 * work + 8), -work)  # terms in fixed point: they shrink
-        t = _M(_div(t.re, k), _div(t.im, k) if t.im is not None else None, t.exp)
-        big = max(_maxbits(t.re), _maxbits(t.im) if t.im is not None else 0)
-        if big + t.exp < tol:
-            break
-        y = _accumulate(y, t)
-        k += 1
-        if k > 10 * work:  # cannot happen for |A/2^j| < 1/2; a guard against a runaway loop
-            raise ValueError("the exponential series did not converge")
+    # Paterson-Stockmeyer: p(x) = sum_i B_i (x^s)^i, B_i = sum_{l<s} x^l/(is+l)!, by Horner in x^s
+    s = max(1, math.isqrt(m))
+    powers = [_M([[one if i == k else 0 for k in range(n)] for i in range(n)], None, -work), x]
+    for _ in range(2, s + 1):
+        powers.append(_fixed(_times(powers[-1], x, 2 * work + 8), -work))
+    coeff = [one // math.factorial(k) for k in range(m + 1)]  # 1/k! in units of 2^-work
+
+    def block(i: int) -> _M:
+        out = None
+        for l in range(s):
+            k = i * s + l
+            if k > m:
+                break
+            term = _scale(powers[l], coeff[k], work)
+            out = term if out is None else _accumulate(out, term)
+        return out
+
+    q = m // s
+    y = block(q)
+    for i in range(q - 1, -1, -1):
+        y = _accumulate(_fixed(_times(y, powers[s], 2 * work + 8), -work), block(i))
     for _ in range(j):
         y = _times(y, y, work)
     return _to_mp(y, prec)
 
 
-def _div(rows, k: int):
-    return [
-        [(x + (k >> 1)) // k if x >= 0 else -((-x + (k >> 1)) // k) for x in row] for row in rows
-    ]
+def _scale(t: _M, c: int, work: int) -> _M:
+    """t times c·2^-work (c an integer), in t's units."""
+
+    def sc(rows):
+        return [[(x * c) >> work for x in row] for row in rows]
+
+    return _M(sc(t.re), sc(t.im) if t.im is not None else None, t.exp)
 
 
 def _accumulate(y: _M, t: _M) -> _M:
