@@ -103,6 +103,7 @@ class Arith:
         self.complex = complex_
         self.limits = limits
         self.mag = 0.0  # the largest |log10| of a numeric value seen since the last reset
+        self.mags: list | None = None  # with a list: every magnitude noted (signed), in order
         self.max_dps = MAX_DPS  # lowered once a matrix function is met
         self.complex_names: frozenset[str] = frozenset()  # the symbols declared complex
         self._real_typed: dict[int, bool] = {}
@@ -113,8 +114,11 @@ class Arith:
         import mpmath
 
         for z in _flat_mp(x) if isinstance(x, mpmath.matrix) else (x,):
-            if z:
-                self.mag = max(self.mag, abs(int(mpmath.mag(z))) * 0.30103)
+            m = int(mpmath.mag(z)) * 0.30103 if z else None
+            if self.mags is not None:
+                self.mags.append(m)
+            if m is not None:
+                self.mag = max(self.mag, abs(m))
 
     def real_typed(self, e: Expr) -> bool:
         """Whether ``e`` is real by its type: no complex symbol and no ``i`` (cached by node)."""
@@ -379,7 +383,10 @@ class Arith:
         if name == "log" and real:
             self._real_domain(a, x, "a logarithm")
         if name == "tanh":  # 1 - tanh(x) is about 2e^{-2|x|}: that many digits are needed
-            self.mag = max(self.mag, float(abs(mpmath.re(x))) * 0.8686)
+            m = float(abs(mpmath.re(x))) * 0.8686
+            self.mag = max(self.mag, m)
+            if self.mags is not None:
+                self.mags.append(m)
         fn = {
             "exp": mpmath.exp,
             "sin": mpmath.sin,
@@ -1298,7 +1305,7 @@ def compare_instance(left, right, values, sizes, arith):
     larger domain). Where the answer alone leaves the real domain (on a set of positive measure,
     unlike a singular point), that is a difference, confirmed at a higher precision.
     """
-    arith.mag = 0.0
+    arith.mag, arith.mags = 0.0, []
     try:
         lv = evaluate(left, values, sizes, arith)
     except NotReal:
@@ -1318,6 +1325,28 @@ def compare_instance(left, right, values, sizes, arith):
     if same is None:
         return "skip", lv, rv, None
     return ("agree" if same else "differ"), lv, rv, diff
+
+
+def noise_free_magnitude(first: list, second: list, step: int) -> float | None:
+    """The largest |log10| among the magnitudes noted in two evaluations of the same values, at
+    some precision and at ``step`` digits more, leaving out rounding noise: a value that is zero
+    at one of them, or that shrank by nearly ``step`` digits (within 5) from the first to the
+    second. None if the two evaluations noted different numbers of values (nothing is left out).
+
+    A value that is exactly zero at one precision and not at the other is noise too. The sources
+    of a genuine tiny value (e^{-1000}, a scalar 10^-70) are noted where they are computed, and
+    they do not shrink with the precision.
+    """
+    if len(first) != len(second):
+        return None
+    kept = 0.0
+    for a, b in zip(first, second, strict=True):
+        if a is None or b is None:
+            continue
+        if a < 0 and b <= a - (step - 5):
+            continue
+        kept = max(kept, abs(a), abs(b))
+    return kept
 
 
 def working_precision(mag: float, cap: int = MAX_DPS) -> int | None:
@@ -1373,6 +1402,19 @@ def numeric_verdict(left, right, values, sizes, arith, lv, rv):
     ):
         return False, None
     p = working_precision(arith.mag, arith.max_dps)
+    first, arith.mags = arith.mags, None
+    if p != DPS and first is not None:
+        # is the magnitude that asks for more digits rounding noise (I + 10^-60 where two
+        # products cancel)? Noise shrinks as the precision grows; a magnitude does not
+        arith.mags = []
+        try:
+            _evaluate_at(2 * DPS, left, right, values, sizes, arith)
+        except Undefined:
+            return None, None
+        kept = noise_free_magnitude(first, arith.mags, DPS)
+        arith.mags = None
+        if kept is not None:
+            p = working_precision(kept, arith.max_dps)
     if p is None:
         return None, None
     prev = arith.difference(lv, rv)[0] if p == DPS else None
