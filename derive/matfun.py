@@ -14,6 +14,7 @@ the same bound that floating-point products of matrices have.
 
 from __future__ import annotations
 
+import functools
 import math
 from operator import mul
 
@@ -150,21 +151,7 @@ def expm(a, prec: int | None = None):
     norm = _norm_bound(a)
     if not math.isfinite(norm):
         raise ValueError("a matrix too large for its exponential")
-    key = (prec, a.rows, tuple(_mp_key(z) for z in a))
-    out = _EXPM.get(key)
-    if out is None:
-        out = _expm(a, prec, norm)
-        if len(_EXPM) > 64:
-            _EXPM.clear()
-        _EXPM[key] = out
-    return out.copy()
-
-
-_EXPM: dict = {}  # e^A by precision and argument (sin A and cos A share e^{iA})
-
-
-def _mp_key(z):
-    return getattr(z, "_mpc_", None) or getattr(z, "_mpf_", None) or z
+    return _expm(a, prec, norm)
 
 
 def _taylor_degree(r: float, bits: int) -> int:
@@ -182,7 +169,15 @@ def _plan(norm: float, prec: int) -> tuple[int, int]:
     """(squarings j, Taylor degree m) with the fewest products: j + about 2√m (Paterson-Stockmeyer).
 
     j starts where |A/2^j| ≤ 1/2 and goes up to mpmath's choice (half the square root of the
-    precision more); the guard bits of each choice are counted."""
+    precision more); the guard bits of each choice are counted. The norm is rounded up to a
+    power of 2^{1/8} (a larger bound: more terms, never fewer), so that plans are reused."""
+    if norm:
+        norm = 2.0 ** (math.ceil(math.log2(norm) * 8) / 8)
+    return _plan_for(norm, prec)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan_for(norm: float, prec: int) -> tuple[int, int]:
     j0 = max(1, math.frexp(norm)[1] + 1 if norm else 1)
     best = None
     for j in range(j0, j0 + int(0.5 * prec**0.5) + 1):
@@ -209,15 +204,22 @@ def _expm(a, prec: int, norm: float):
         powers.append(_fixed(_times(powers[-1], x, 2 * work + 8), -work))
     coeff = [one // math.factorial(k) for k in range(m + 1)]  # 1/k! in units of 2^-work
 
+    zero = [[0] * n for _ in range(n)]
+
     def block(i: int) -> _M:
-        out = None
-        for l in range(s):
-            k = i * s + l
-            if k > m:
-                break
-            term = _scale(powers[l], coeff[k], work)
-            out = term if out is None else _accumulate(out, term)
-        return out
+        cs = coeff[i * s : min(i * s + s, m + 1)]
+        ps = powers[: len(cs)]
+
+        def part(mats):
+            return [
+                [sum(map(mul, cs, vals)) >> work for vals in zip(*(p[r] for p in mats))]
+                for r in range(n)
+            ]
+
+        im = None
+        if x.im is not None:
+            im = part([p.im if p.im is not None else zero for p in ps])
+        return _M(part([p.re for p in ps]), im, -work)
 
     q = m // s
     y = block(q)
@@ -226,15 +228,6 @@ def _expm(a, prec: int, norm: float):
     for _ in range(j):
         y = _times(y, y, work)
     return _to_mp(y, prec)
-
-
-def _scale(t: _M, c: int, work: int) -> _M:
-    """t times c·2^-work (c an integer), in t's units."""
-
-    def sc(rows):
-        return [[(x * c) >> work for x in row] for row in rows]
-
-    return _M(sc(t.re), sc(t.im) if t.im is not None else None, t.exp)
 
 
 def _accumulate(y: _M, t: _M) -> _M:
@@ -250,20 +243,21 @@ def _accumulate(y: _M, t: _M) -> _M:
     return _M(re, _add(yi, ti), y.exp)
 
 
-def funm(name: str, a):
-    """exp, sin or cos of a square mpmath matrix at the working precision; None for another."""
+def funm(name: str, a, exp=expm):
+    """exp, sin or cos of a square mpmath matrix at the working precision; None for another.
+    ``exp`` computes e^A (a caller's cache: sin A and cos A of a real A share e^{iA})."""
     import mpmath
 
     if name == "exp":
-        return expm(a)
+        return exp(a)
     if name not in ("sin", "cos"):
         return None
     real = all(not isinstance(x, mpmath.mpc) or not x.imag for row in a.tolist() for x in row)
-    plus = expm(a * mpmath.mpc(0, 1))  # e^{iA} = cos A + i sin A
+    plus = exp(a * mpmath.mpc(0, 1))  # e^{iA} = cos A + i sin A
     if real:
         part = (lambda z: mpmath.mpf(z.imag)) if name == "sin" else (lambda z: mpmath.mpf(z.real))
         return plus.apply(part)
-    minus = expm(a * mpmath.mpc(0, -1))
+    minus = exp(a * mpmath.mpc(0, -1))
     if name == "cos":
         return (plus + minus) * mpmath.mpf(0.5)
     return (plus - minus) * mpmath.mpc(0, -0.5)
