@@ -14,7 +14,7 @@ from __future__ import annotations
 import math
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from derive.errors import LimitError
@@ -1242,6 +1242,7 @@ class TrialReport:
     counterexample: Trial | None
     exact: bool  # whether every comparison was exact
     sizes_tried: list[dict[str, int]]
+    sizes_agreed: list[dict[str, int]] = field(default_factory=list)  # of the agreed trials
 
 
 MAX_DPS = 3000  # beyond this working precision an instance decides nothing
@@ -1281,13 +1282,13 @@ def run_trials(
     agreed = undefined = 0
     exact = True
     capped: LimitError | None = None
-    large = 0 if spread > 4 else 1  # instances with a size over LARGE (the second round's one)
+    large = 0 if spread > 4 else 1  # agreed instances with a size over LARGE (the second round's)
+    agreed_sizes: list[dict[str, int]] = []
     for index, sizes in enumerate(plan):
         tick()
         big = max(sizes.values(), default=0) > LARGE
         if arith.max_dps == MAX_DPS_MATRIX_FUNCTION and (index % 2 or (big and large)):
             continue  # a matrix function was met: fewer instances, one large (they are slow)
-        large += big
         try:
             for _ in range(REDRAWS):  # a real function's domain is a set of positive measure
                 values = sampler.instance(env, sizes)
@@ -1305,11 +1306,15 @@ def run_trials(
             continue
         exact = exact and lv.exact and rv is not None and rv.exact
         if status != "agree":
-            return TrialReport(agreed, undefined, Trial(sizes, values, lv, rv, diff), exact, plan)
+            return TrialReport(
+                agreed, undefined, Trial(sizes, values, lv, rv, diff), exact, plan, agreed_sizes
+            )
         agreed += 1
+        large += big  # (an undefined large instance leaves its place to the next one)
+        agreed_sizes.append(sizes)
     if capped is not None and agreed == 0:
         raise capped
-    return TrialReport(agreed, undefined, None, exact, plan)
+    return TrialReport(agreed, undefined, None, exact, plan, agreed_sizes)
 
 
 def compare_instance(left, right, values, sizes, arith):
