@@ -413,7 +413,8 @@ def grade_job(task: dict) -> dict:
 
     assume = task.get("assume") or ""
     answer = task["answer"]
-    first = check(task["expected"], answer, assume=assume).to_dict()
+    # no hint yet: it is searched (within its budget) only if no feedback message matches
+    first = check(task["expected"], answer, assume=assume, hints=False).to_dict()
     if first["verdict"] in ("equivalent", "invalid"):
         return outcome(first)
     for k, form in enumerate(task.get("accepted") or (), 1):
@@ -424,6 +425,8 @@ def grade_job(task: dict) -> dict:
         match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
         if match["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
+    if first["verdict"] == "not-equivalent":  # the same check again, now with the hint
+        first = check(task["expected"], answer, assume=assume).to_dict()
     return outcome(first)
 
 
@@ -570,7 +573,9 @@ def grade_rows(
     if not runnable:
         return
     own = pool is None
-    pool = pool or CheckPool(workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job)
+    pool = pool or CheckPool(
+        workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job, once=True
+    )
     by_index = {row.index: row for row, _ in runnable}
     try:
         for index, graded in pool.imap_unordered((row.index, task) for row, task in runnable):
