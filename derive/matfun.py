@@ -212,7 +212,10 @@ def _expm(a, prec: int, norm: float):
 
         def part(mats):
             return [
-                [sum(map(mul, cs, vals)) >> work for vals in zip(*(p[r] for p in mats))]
+                [
+                    sum(map(mul, cs, vals)) >> work
+                    for vals in zip(*(p[r] for p in mats), strict=True)
+                ]
                 for r in range(n)
             ]
 
