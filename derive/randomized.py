@@ -250,10 +250,14 @@ class Arith:
     def inverse(self, a: Value) -> Value:
         if not a.matrix:
             return self.reciprocal(a)
-        if a.exact:
-            if a.val.det() == self.K.zero:
-                raise Undefined("a singular matrix has no inverse")
-            return self.check_size(Value(a.val.inv(), True, True))
+        if a.exact:  # exact elimination finds a singular matrix itself (no determinant first)
+            from sympy.polys.matrices.exceptions import DMNonInvertibleMatrixError
+
+            try:
+                inv = a.val.inv()
+            except DMNonInvertibleMatrixError:
+                raise Undefined("a singular matrix has no inverse") from None
+            return self.check_size(Value(inv, True, True))
         import mpmath
 
         if mpmath.det(a.val) == 0:
