@@ -8,6 +8,7 @@ random instance; "not-equivalent" always comes with a counterexample; "unknown" 
 
 from __future__ import annotations
 
+import functools
 import json
 import random
 from dataclasses import dataclass
@@ -157,7 +158,7 @@ def check(
     >>> check("A^{-1}", "A^{-1").verdict
     'invalid'
     """
-    from derive.frontend import build_env, parse, parse_assumptions, typecheck_compared
+    from derive.frontend import build_env, parse_assumptions, typecheck_compared
     from derive.render import latex
 
     try:
@@ -172,7 +173,7 @@ def check(
                 reading = _read_answer(text, assumptions, limits)
                 parsed.append(reading.parsed)
                 continue
-            parsed.append(parse(text, limits=limits))
+            parsed.append(_parse(text, limits))
         except DeriveError as exc:
             read_so_far = [latex(p.tree, p.bold) for p in parsed] + [None, None]
             return _invalid(which, exc, *read_so_far[:2])  # the side that did read, as read
@@ -210,6 +211,15 @@ def _feedback(result: CheckResult) -> str:
     from derive.feedback import explain
 
     return explain(result.to_dict())
+
+
+@functools.lru_cache(maxsize=1024)
+def _parse(text: str, limits: Limits):
+    """``frontend.parse``, remembered: a grader reads one expected answer (and each known wrong
+    answer) once per student. A ``Parsed`` is only read after it is built; errors are not kept."""
+    from derive.frontend import parse
+
+    return parse(text, limits=limits)
 
 
 def _shapes_fit(a, b) -> bool:
@@ -305,6 +315,16 @@ def decide(
         report.agreed += second.agreed
         report.exact = report.exact and second.exact
         report.sizes_tried = report.sizes_tried + second.sizes_tried
+        report.sizes_agreed = report.sizes_agreed + second.sizes_agreed
+        if _large_untried(second):
+            return CheckResult(
+                "unknown",
+                "randomized evaluation",
+                *shown,
+                reason="the two sides agree on every random instance with both sides defined, "
+                f"but none of size over {SMALL_SIZES} (sizes {_sizes_words(_sorted(report.sizes_agreed))}): "
+                "a claim may hold for small sizes only; the normal forms differ",
+            )
     if report.agreed >= MIN_AGREEMENTS and _generic_only(left.expr, right.expr):
         return CheckResult(
             "unknown",
@@ -315,7 +335,7 @@ def decide(
             "agreement is no evidence; the normal forms differ",
         )
     if report.agreed >= MIN_AGREEMENTS:
-        sizes = sorted({tuple(sorted(s.items())) for s in report.sizes_tried})
+        sizes = _sorted(report.sizes_agreed or report.sizes_tried)
         kind = (
             "exactly"
             if report.exact
@@ -339,6 +359,23 @@ def decide(
         reason=f"only {report.agreed} random instances had both sides defined, "
         "and the normal forms differ",
     )
+
+
+SMALL_SIZES = 5  # a polynomial in n with roots 1..5 is zero on every size of the first round
+
+
+def _large_untried(second) -> bool:
+    """Whether the second round planned sizes over SMALL_SIZES and agreed on none of them (each
+    had a side undefined, or magnitudes past every precision: e^{120A} at n = 6)."""
+
+    def large(sizes) -> bool:
+        return max(sizes.values(), default=0) > SMALL_SIZES
+
+    return any(map(large, second.sizes_tried)) and not any(map(large, second.sizes_agreed))
+
+
+def _sorted(sizes: list[dict[str, int]]) -> list:
+    return sorted({tuple(sorted(s.items())) for s in sizes})
 
 
 def _generic_only(left, right) -> bool:

@@ -513,7 +513,8 @@ def grade_job(task: dict) -> dict:
 
     assume = task.get("assume") or ""
     answer = task["answer"]
-    first = check(task["expected"], answer, assume=assume).to_dict()
+    # no hint yet: it is searched (within its budget) only if no feedback message matches
+    first = check(task["expected"], answer, assume=assume, hints=False).to_dict()
     if first["verdict"] == "equivalent":
         return _with_form(first, task)
     if first["verdict"] == "invalid":
@@ -527,6 +528,8 @@ def grade_job(task: dict) -> dict:
         match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
         if match["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
+    if first["verdict"] == "not-equivalent":  # the same check again, now with the hint
+        first = check(task["expected"], answer, assume=assume).to_dict()
     return outcome(first)
 
 
@@ -703,7 +706,9 @@ def grade_rows(
         yield from flush()
         return
     own = pool is None
-    pool = pool or CheckPool(workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job)
+    pool = pool or CheckPool(
+        workers=workers, timeout=timeout, memory_mb=memory_mb, job=grade_job, once=True
+    )
     by_index = {row.index: row for row, _ in runnable}
     try:
         yield from flush()

@@ -14,6 +14,7 @@ the same bound that floating-point products of matrices have.
 
 from __future__ import annotations
 
+import functools
 import math
 from operator import mul
 
@@ -147,40 +148,89 @@ def expm(a, prec: int | None = None):
     import mpmath
 
     prec = prec or mpmath.mp.prec
-    n = a.rows
     norm = _norm_bound(a)
     if not math.isfinite(norm):
         raise ValueError("a matrix too large for its exponential")
-    # mpmath's choices: 2^j above the norm, and half the square root of the precision more
-    j = max(1, math.frexp(norm)[1] if norm else 1) + int(0.5 * prec**0.5)
-    work = prec + 10 + 2 * j + n.bit_length()  # bits kept in the largest entry
+    return _expm(a, prec, norm)
+
+
+def _taylor_degree(r: float, bits: int) -> int:
+    """The least m with 2 r^{m+1}/(m+1)! < 2^-bits (the tail of e^x past x^m, for |x| ≤ r ≤ 1/2)."""
+    if r == 0:
+        return 1
+    lr = math.log2(r)
+    m = 1
+    while 1 + (m + 1) * lr - math.lgamma(m + 2) / math.log(2) >= -bits:
+        m += 1
+    return m
+
+
+def _plan(norm: float, prec: int) -> tuple[int, int]:
+    """(squarings j, Taylor degree m) with the fewest products: j + about 2√m (Paterson-Stockmeyer).
+
+    j starts where |A/2^j| ≤ 1/2 and goes up to mpmath's choice (half the square root of the
+    precision more); the guard bits of each choice are counted. The norm is rounded up to a
+    power of 2^{1/8} (a larger bound: more terms, never fewer), so that plans are reused."""
+    if norm:
+        norm = 2.0 ** (math.ceil(math.log2(norm) * 8) / 8)
+    return _plan_for(norm, prec)
+
+
+@functools.lru_cache(maxsize=1024)
+def _plan_for(norm: float, prec: int) -> tuple[int, int]:
+    j0 = max(1, math.frexp(norm)[1] + 1 if norm else 1)
+    best = None
+    for j in range(j0, j0 + int(0.5 * prec**0.5) + 1):
+        r = norm / 2.0**j
+        m = _taylor_degree(r, prec + 8 + 2 * j)
+        s = max(1, math.isqrt(m))
+        cost = j + (s - 1) + m // s
+        if best is None or cost < best[0]:
+            best = (cost, j, m)
+    return best[1], best[2]
+
+
+def _expm(a, prec: int, norm: float):
+    n = a.rows
+    j, m = _plan(norm, prec)
+    work = prec + 10 + 2 * j + n.bit_length() + m.bit_length()  # bits kept in the largest entry
     x = _from_mp(a, j - work)  # A / 2^j, as integers times 2^-work
     x.exp = -work
     one = 1 << work
-    eye = [[one if i == k else 0 for k in range(n)] for i in range(n)]
-    y = _M(_add(eye, x.re), [r[:] for r in x.im] if x.im is not None else None, -work)
-    t = x
-    tol = -(prec + 8 + n.bit_length())  # a term below 2^tol in every entry ends the series
-    k = 2
-    while True:
-        t = _fixed(_times(t, x, 2 * work + 8), -work)  # terms in fixed point: they shrink
-        t = _M(_div(t.re, k), _div(t.im, k) if t.im is not None else None, t.exp)
-        big = max(_maxbits(t.re), _maxbits(t.im) if t.im is not None else 0)
-        if big + t.exp < tol:
-            break
-        y = _accumulate(y, t)
-        k += 1
-        if k > 10 * work:  # cannot happen for |A/2^j| < 1/2; a guard against a runaway loop
-            raise ValueError("the exponential series did not converge")
+    # Paterson-Stockmeyer: p(x) = sum_i B_i (x^s)^i, B_i = sum_{l<s} x^l/(is+l)!, by Horner in x^s
+    s = max(1, math.isqrt(m))
+    powers = [_M([[one if i == k else 0 for k in range(n)] for i in range(n)], None, -work), x]
+    for _ in range(2, s + 1):
+        powers.append(_fixed(_times(powers[-1], x, 2 * work + 8), -work))
+    coeff = [one // math.factorial(k) for k in range(m + 1)]  # 1/k! in units of 2^-work
+
+    zero = [[0] * n for _ in range(n)]
+
+    def block(i: int) -> _M:
+        cs = coeff[i * s : min(i * s + s, m + 1)]
+        ps = powers[: len(cs)]
+
+        def part(mats):
+            return [
+                [
+                    sum(map(mul, cs, vals)) >> work
+                    for vals in zip(*(p[r] for p in mats), strict=True)
+                ]
+                for r in range(n)
+            ]
+
+        im = None
+        if x.im is not None:
+            im = part([p.im if p.im is not None else zero for p in ps])
+        return _M(part([p.re for p in ps]), im, -work)
+
+    q = m // s
+    y = block(q)
+    for i in range(q - 1, -1, -1):
+        y = _accumulate(_fixed(_times(y, powers[s], 2 * work + 8), -work), block(i))
     for _ in range(j):
         y = _times(y, y, work)
     return _to_mp(y, prec)
-
-
-def _div(rows, k: int):
-    return [
-        [(x + (k >> 1)) // k if x >= 0 else -((-x + (k >> 1)) // k) for x in row] for row in rows
-    ]
 
 
 def _accumulate(y: _M, t: _M) -> _M:
@@ -196,20 +246,21 @@ def _accumulate(y: _M, t: _M) -> _M:
     return _M(re, _add(yi, ti), y.exp)
 
 
-def funm(name: str, a):
-    """exp, sin or cos of a square mpmath matrix at the working precision; None for another."""
+def funm(name: str, a, exp=expm):
+    """exp, sin or cos of a square mpmath matrix at the working precision; None for another.
+    ``exp`` computes e^A (a caller's cache: sin A and cos A of a real A share e^{iA})."""
     import mpmath
 
     if name == "exp":
-        return expm(a)
+        return exp(a)
     if name not in ("sin", "cos"):
         return None
     real = all(not isinstance(x, mpmath.mpc) or not x.imag for row in a.tolist() for x in row)
-    plus = expm(a * mpmath.mpc(0, 1))  # e^{iA} = cos A + i sin A
+    plus = exp(a * mpmath.mpc(0, 1))  # e^{iA} = cos A + i sin A
     if real:
         part = (lambda z: mpmath.mpf(z.imag)) if name == "sin" else (lambda z: mpmath.mpf(z.real))
         return plus.apply(part)
-    minus = expm(a * mpmath.mpc(0, -1))
+    minus = exp(a * mpmath.mpc(0, -1))
     if name == "cos":
         return (plus + minus) * mpmath.mpf(0.5)
     return (plus - minus) * mpmath.mpc(0, -0.5)

@@ -170,6 +170,7 @@ class CheckPool:
         memory_mb: int | None = DEFAULT_MEMORY_MB,
         job: Job = check_job,
         warm: Callable[[], None] = warm_engine,
+        once: bool = False,
     ):
         if workers < 1:
             raise ValueError(f"workers must be at least 1, not {workers}")
@@ -180,6 +181,7 @@ class CheckPool:
         self.memory_mb = memory_mb
         self.job = job
         self.warm = warm
+        self.once = once  # identical tasks run once (a deterministic job only)
         self.stats = PoolStats()
         self._ctx = multiprocessing.get_context("fork")
         self._workers: list[_Worker] = []
@@ -271,7 +273,26 @@ class CheckPool:
         return f"the worker process died ({how}{limit}); it was replaced"
 
     def imap_unordered(self, tasks: Iterable[tuple[Any, dict]]) -> Iterator[tuple[Any, dict]]:
-        """Run every ``(key, task)``; yield ``(key, result)`` as each finishes, exactly once each."""
+        """Run every ``(key, task)``; yield ``(key, result)`` as each finishes, exactly once each.
+
+        With ``once``, identical tasks (the same JSON text: five students with one answer) run
+        once, and every key of them gets the result (and its time) when it comes."""
+        if not self.once:
+            yield from self._imap(tasks)
+            return
+        keys: dict[str, list[Any]] = {}
+        unique: list[tuple[str, dict]] = []
+        for key, task in tasks:
+            text = json.dumps(task, sort_keys=True, ensure_ascii=False)
+            if text not in keys:
+                keys[text] = []
+                unique.append((text, task))
+            keys[text].append(key)
+        for text, result in self._imap(unique):
+            for key in keys[text]:
+                yield key, dict(result)
+
+    def _imap(self, tasks: Iterable[tuple[Any, dict]]) -> Iterator[tuple[Any, dict]]:
         pending = deque(tasks)
         while len(self._workers) < min(self.size, max(1, len(pending))):
             self._start()
