@@ -335,15 +335,23 @@ def verify_command(ids: tuple[str, ...], dirs: tuple[str, ...]) -> None:
 @click.option("--title", default=None, help="The document's title (may hold $math$).")
 @click.option("--author", default="", help="The author line (and the PDF's author).")
 @click.option(
-    "--paper", type=click.Choice(["a4", "letter"]), default="a4", show_default=True,
+    "--paper",
+    type=click.Choice(["a4", "letter"]),
+    default="a4",
+    show_default=True,
     help="Paper size.",
 )
 @click.option(
-    "--answers", type=click.Choice(["inline", "end", "none"]), default="inline",
-    show_default=True, help="Answers under each exercise, all after the last section, or none.",
+    "--answers",
+    type=click.Choice(["inline", "end", "none"]),
+    default="inline",
+    show_default=True,
+    help="Answers under each exercise, all after the last section, or none.",
 )
 @click.option(
-    "--references/--no-references", default=False, show_default=True,
+    "--references/--no-references",
+    default=False,
+    show_default=True,
     help="The Mathlib/Cookbook reference line under each theorem (for teachers).",
 )
 @catalogue_option
@@ -384,7 +392,12 @@ def notes_command(
         if not folder.parent.is_dir():
             raise click.ClickException(f"no folder '{folder.parent}' to write '{folder}' in")
         files = notes_markdown(
-            cat, folder, tags, sections, examples=not no_examples, answers=answers,
+            cat,
+            folder,
+            tags,
+            sections,
+            examples=not no_examples,
+            answers=answers,
             title=title or "",
         )
         click.echo(f"wrote {len(files)} pages to {folder}/")
@@ -395,8 +408,15 @@ def notes_command(
     from derive.notes import DEFAULT_TITLE
 
     text = notes_latex(
-        cat, tags, sections, title=title or DEFAULT_TITLE, examples=not no_examples,
-        author=author, paper=paper, answers=answers, references=references,
+        cat,
+        tags,
+        sections,
+        title=title or DEFAULT_TITLE,
+        examples=not no_examples,
+        author=author,
+        paper=paper,
+        answers=answers,
+        references=references,
     )
     try:
         out.write_text(text, encoding="utf-8")

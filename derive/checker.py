@@ -90,8 +90,10 @@ class CheckResult:
     def _repr_markdown_(self) -> str:
         parts = [f"**{self.verdict}** ({self.method})"]
         if self.expected is not None:
-            parts.append(f"expected: ${self.expected}$" + (
-                f", answer: ${self.answer}$" if self.answer is not None else ""))
+            parts.append(
+                f"expected: ${self.expected}$"
+                + (f", answer: ${self.answer}$" if self.answer is not None else "")
+            )
         if self.counterexample:
             ce = self.counterexample
             inst = ", ".join(f"${k} = {v['latex']}$" for k, v in ce["instance"].items())

@@ -199,12 +199,19 @@ def example_problems(ex: Example) -> list[str]:
     """What makes a worked example mislead: a size or count that is not positive where the
     author chose it, or a computed value that is trivially 0 = 0 or 1 = 1."""
     out = []
-    if ex.lhs[1] == ex.rhs[1] and ex.lhs[1].strip() in ("0", "1") and not re.fullmatch(
-        r"-?\d+|I|0", ex.rhs[0].strip()
-    ) and not ex.parts:
+    if (
+        ex.lhs[1] == ex.rhs[1]
+        and ex.lhs[1].strip() in ("0", "1")
+        and not re.fullmatch(r"-?\d+|I|0", ex.rhs[0].strip())
+        and not ex.parts
+    ):
         out.append(f"the value is trivially {ex.lhs[1]} = {ex.rhs[1]}")
     for sym, val in ex.values:
-        if "bmatrix" not in val and re.fullmatch(r"-\s*\d.*", val) and sym in ("d", "k", "r", "m", "n"):
+        if (
+            "bmatrix" not in val
+            and re.fullmatch(r"-\s*\d.*", val)
+            and sym in ("d", "k", "r", "m", "n")
+        ):
             out.append(f"the size {sym} = {val} is not positive")
     return out
 
@@ -378,7 +385,9 @@ def _rule_item(name: str, phrase: str, stmt: str) -> str:
     body = "".join(
         _tex_text(p)
         if i % 2
-        else (" " * p[:1].isspace() + f"${p.strip()}$" + " " * p[-1:].isspace() if p.strip() else " ")
+        else (
+            " " * p[:1].isspace() + f"${p.strip()}$" + " " * p[-1:].isspace() if p.strip() else " "
+        )
         for i, p in enumerate(pieces)
     )
     return (
@@ -623,7 +632,11 @@ def notes_markdown(
         for e in entries:
             r = by_id[e.id]
             md = walkthrough_markdown(
-                r, link, heading="##", numbers=numbers, titles=titles,
+                r,
+                link,
+                heading="##",
+                numbers=numbers,
+                titles=titles,
                 answers=answers == "inline",
             )
             page += [f'<a id="{e.id}"></a>', "", md]
@@ -640,7 +653,9 @@ def notes_markdown(
     index += ["", "## Index of theorems", ""]
     for r in sorted(reports, key=lambda r: title_words(r.entry.title).lower()):
         eid = r.entry.id
-        index.append(f"- [{_md_escape(r.entry.title)}]({page_of[eid]}#{eid}): Theorem {numbers[eid]}")
+        index.append(
+            f"- [{_md_escape(r.entry.title)}]({page_of[eid]}#{eid}): Theorem {numbers[eid]}"
+        )
     rules = ["# Base rules and facts", "", "[All sections](index.md)", ""]
     for name, (phrase, stmt) in [*RULES.items(), *FACTS.items()]:
         rules += [f'<a id="rule-{name}"></a>', "", f"**{phrase}** ({name})", "", f"$${stmt}$$", ""]
@@ -710,7 +725,9 @@ class Walkthrough:
         from derive.render import title_words
 
         r = self.report
-        rows = [rf"& {_statement_tex(r)} && \text{{{_tex_text(title_words(r.entry.title), mathjax=True)}}}"]
+        rows = [
+            rf"& {_statement_tex(r)} && \text{{{_tex_text(title_words(r.entry.title), mathjax=True)}}}"
+        ]
         for chain in proof_rows(r, mathjax=True):
             rows.append(r"& \text{Proof:}")
             rows += chain

@@ -632,15 +632,64 @@ def _label(entry_id: str) -> str:
 # ---------------------------------------------------------------- words: math in prose, reasons
 
 TEX_UNICODE_WORDS = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "varepsilon": "ε",
-    "eta": "η", "theta": "θ", "lambda": "λ", "mu": "μ", "nu": "ν", "pi": "π", "rho": "ρ",
-    "sigma": "σ", "tau": "τ", "phi": "φ", "psi": "ψ", "omega": "ω", "Lambda": "Λ", "Sigma": "Σ",
-    "Gamma": "Γ", "Delta": "Δ", "Theta": "Θ", "Phi": "Φ", "Psi": "Ψ", "Omega": "Ω",
-    "ne": "≠", "neq": "≠", "le": "≤", "leq": "≤", "ge": "≥", "geq": "≥", "times": "×",
-    "cdot": "·", "cdots": "⋯", "ldots": "…", "dots": "…", "Rightarrow": "⇒", "to": "→",
-    "in": "∈", "pm": "±", "infty": "∞", "ll": "≪", "succeq": "⪰", "sim": "∼", "approx": "≈",
-    "leftarrow": "←", "mid": "|", "leftrightarrow": "↔", "det": "det", "sin": "sin", "cos": "cos",
-    "exp": "exp", "log": "log", "min": "min", "max": "max", "quad": "  ", "qquad": "    ",
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "varepsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lambda": "λ",
+    "mu": "μ",
+    "nu": "ν",
+    "pi": "π",
+    "rho": "ρ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "psi": "ψ",
+    "omega": "ω",
+    "Lambda": "Λ",
+    "Sigma": "Σ",
+    "Gamma": "Γ",
+    "Delta": "Δ",
+    "Theta": "Θ",
+    "Phi": "Φ",
+    "Psi": "Ψ",
+    "Omega": "Ω",
+    "ne": "≠",
+    "neq": "≠",
+    "le": "≤",
+    "leq": "≤",
+    "ge": "≥",
+    "geq": "≥",
+    "times": "×",
+    "cdot": "·",
+    "cdots": "⋯",
+    "ldots": "…",
+    "dots": "…",
+    "Rightarrow": "⇒",
+    "to": "→",
+    "in": "∈",
+    "pm": "±",
+    "infty": "∞",
+    "ll": "≪",
+    "succeq": "⪰",
+    "sim": "∼",
+    "approx": "≈",
+    "leftarrow": "←",
+    "mid": "|",
+    "leftrightarrow": "↔",
+    "det": "det",
+    "sin": "sin",
+    "cos": "cos",
+    "exp": "exp",
+    "log": "log",
+    "min": "min",
+    "max": "max",
+    "quad": "  ",
+    "qquad": "    ",
 }
 # every digit and letter that has a superscript (modifier) or subscript form in Unicode
 _SUP = dict(
@@ -650,7 +699,9 @@ _SUP = dict(
         strict=True,
     )
 )
-_SUB = dict(zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True))
+_SUB = dict(
+    zip("0123456789aehijklmnoprstuvx+-=()", "₀₁₂₃₄₅₆₇₈₉ₐₑₕᵢⱼₖₗₘₙₒₚᵣₛₜᵤᵥₓ₊₋₌₍₎", strict=True)
+)
 
 
 def tex_unicode(tex: str) -> str:
@@ -665,12 +716,19 @@ def tex_unicode(tex: str) -> str:
     """
     t = tex
     for _ in range(4):  # nested groups, innermost first
-        t = re.sub(r"\\(?:mathbf|mathrm|operatorname|text|textbf|emph|boldsymbol)\{([^{}]*)\}", "\x03\\1", t)
+        t = re.sub(
+            r"\\(?:mathbf|mathrm|operatorname|text|textbf|emph|boldsymbol)\{([^{}]*)\}",
+            "\x03\\1",
+            t,
+        )
         t = re.sub(r"\\frac\{([^{}]*)\}\{([^{}]*)\}", lambda m: _frac_u(m[1], m[2]), t)
-        t = re.sub(r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if len(m[1]) == 1 else f"({m[1]})"), t)
+        t = re.sub(
+            r"\\sqrt\{([^{}]*)\}", lambda m: "√" + (m[1] if len(m[1]) == 1 else f"({m[1]})"), t
+        )
         t = re.sub(r"\\(?:bar|overline)\{([^{}]*)\}", lambda m: _bar_u(m[1]), t)
     t = re.sub(r"\\(?:left|right)(?![a-z])", "", t.replace(r"\|", "‖")).replace(r"\,", " ")
     t = t.replace(r"\;", " ").replace(r"\ ", " ").replace(r"\{", "{").replace(r"\}", "}")
+
     def word(m):
         w = TEX_UNICODE_WORDS.get(m[1], m[1])
         glue = m[2] and w != "±" and not (w.isalpha() and m[3] and (m[3].isalpha() or m[3] == "\\"))
@@ -960,14 +1018,25 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
     if by.startswith("fact:"):
         return [(_fact_name(report, by[5:], vectors), None)]
     if by == "ih":
-        return [("the induction hypothesis" if chain.form == "calc" and chain.fix and not _is_vector(report, chain.fix) else "the chain's hypothesis", None)]
+        return [
+            (
+                "the induction hypothesis"
+                if chain.form == "calc" and chain.fix and not _is_vector(report, chain.fix)
+                else "the chain's hypothesis",
+                None,
+            )
+        ]
     if by == "supposition":
         return [("the supposition", None)]
     conds = list(s.conditions)
     if by == "cancel":
         if conds:
             c = conds[0]
-            what = latex(c.claim.term, vectors) if isinstance(c.claim, Has) else proposition_latex(c.claim, vectors)
+            what = (
+                latex(c.claim.term, vectors)
+                if isinstance(c.claim, Has)
+                else proposition_latex(c.claim, vectors)
+            )
             src = _source_piece(report, c, vectors, None)
             if src[1] and src[1].startswith("rule:"):  # a base fact: say what it says
                 return [(f"cancel ${what}$, nonzero: ", None), src]
@@ -976,14 +1045,23 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
     if by == "divide":
         if conds:
             c = conds[0]
-            what = latex(c.claim.term, vectors) if isinstance(c.claim, Has) else proposition_latex(c.claim, vectors)
+            what = (
+                latex(c.claim.term, vectors)
+                if isinstance(c.claim, Has)
+                else proposition_latex(c.claim, vectors)
+            )
             return [(f"divide by ${what} > 0$: ", None), _source_piece(report, c, vectors, None)]
         return [("divide by a positive number", None)]
     if by == "contradiction":
         target = next((c for c in report.chains if c.name == chain.contradicts), None)
         claim = chain_claim(target) if target is not None else None
         if claim is not None:
-            return [(f"contradiction with ${proposition_latex(claim, vectors)}$ (step ‘{chain.contradicts}’)", None)]
+            return [
+                (
+                    f"contradiction with ${proposition_latex(claim, vectors)}$ (step ‘{chain.contradicts}’)",
+                    None,
+                )
+            ]
         if chain.contradicts:
             return [(f"contradiction with step ‘{chain.contradicts}’", None)]
         return [("contradiction", None)]
@@ -1016,8 +1094,11 @@ def reason_latex(
             if labels:
                 out.append(rf"\hyperref[{target}]{{Theorem~\ref*{{{target}}}}}")
                 continue
-            shown = f"Theorem {numbers[eid]}" if numbers and eid in numbers else (
-                f"‘{titles[eid]}’" if titles and eid in titles else eid)
+            shown = (
+                f"Theorem {numbers[eid]}"
+                if numbers and eid in numbers
+                else (f"‘{titles[eid]}’" if titles and eid in titles else eid)
+            )
             out.append(_prose_tex(shown, mathjax))
             continue
         t = _prose_tex(text, mathjax)
@@ -1174,7 +1255,9 @@ def _steps_noun(n: int) -> str:
 def proof_status(report) -> str:
     checked, total = report.counts()
     if checked == total:
-        return "checked by the kernel" if total == 1 else f"{total} steps, each checked by the kernel"
+        return (
+            "checked by the kernel" if total == 1 else f"{total} steps, each checked by the kernel"
+        )
     return f"{checked} of {_steps_noun(total)} checked by the kernel"
 
 
@@ -1236,7 +1319,10 @@ def walkthrough_text(report, numbers=None, titles=None) -> str:
             lines.append(f"  ✗ {err}")
     uses = cited(report)
     if uses:
-        lines += ["", "uses: " + "; ".join(reason_unicode([("", f"id:{u}")], numbers, titles) for u in uses)]
+        lines += [
+            "",
+            "uses: " + "; ".join(reason_unicode([("", f"id:{u}")], numbers, titles) for u in uses),
+        ]
     if report.leans_on:
         lines.append(
             "relies on entries whose proofs are partly prose: " + ", ".join(sorted(report.leans_on))
@@ -1335,7 +1421,9 @@ def walkthrough_markdown(
         lines += [f"*Intuition.* {e.explanation}", ""]
     if report.chains:
         lines += [f"*Proof* ({proof_status(report)}).", ""]
-    for chain, rows in zip(report.chains, proof_rows(report, False, None, numbers, titles, mathjax=True), strict=False):
+    for chain, rows in zip(
+        report.chains, proof_rows(report, False, None, numbers, titles, mathjax=True), strict=False
+    ):
         head = chain_head(report, chain)
         if head:
             lines += [head + ":", ""]

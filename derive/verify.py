@@ -459,8 +459,9 @@ def _verify(entry: Entry, ctx: K.Context) -> EntryReport:
 
 
 def _chain_report(entry, ci, spec, cr, typed, vectors, latex) -> ChainReport:
-    out = ChainReport(spec.name, form=spec.form(), fix=spec.fix or "",
-                      contradicts=spec.contradicts or "")
+    out = ChainReport(
+        spec.name, form=spec.form(), fix=spec.fix or "", contradicts=spec.contradicts or ""
+    )
     if spec.suppose:
         out.suppose_typed = typed[f"{ci}.suppose"].expr
         out.suppose = latex(out.suppose_typed, vectors)

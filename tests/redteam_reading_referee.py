@@ -27,6 +27,7 @@ DRAWS = 8
 
 # ---------------------------------------------------------------- instances
 
+
 def real(rng, n, m=None):
     return rng.standard_normal((n, n if m is None else m))
 
@@ -99,6 +100,7 @@ def rank(m) -> int:
 
 # ---------------------------------------------------------------- the claims
 
+
 def _T_power_declared(rng):
     r, t = positive(rng), scalar(rng)
     return (1 + r) ** t, 1 + r
@@ -158,6 +160,7 @@ def _inverse_pair(f, g, complex_=True, orth=False):
         n = size(rng)
         a = orthogonal(rng, n) if orth else (cplx(rng, n) if complex_ else real(rng, n))
         return f(a), g(a)
+
     return run
 
 
@@ -287,6 +290,7 @@ def _real_unitary(transpose):
     def run(rng):
         u = orthogonal(rng, size(rng))  # a real unitary matrix
         return (u.T if transpose else _H(u)) @ u, np.eye(u.shape[0])
+
     return run
 
 

@@ -14,14 +14,33 @@ from derive.verify import entry_env, split_property
 
 CATALOGUE = load()
 REQUIRED = [
-    "transpose-inverse", "inverse-of-product", "symmetric-inverse", "plane-normal-vector",
-    "orthogonal-preserves-length", "unitary-determinant", "pd-inverse", "complete-the-square",
-    "rank-of-product", "psd-gram", "ata-aat-eigenvalues", "matrix-functions",
-    "hermitian-real-eigenvalues", "hermitian-orthogonal-eigenvectors", "pd-eigenvalue-test",
+    "transpose-inverse",
+    "inverse-of-product",
+    "symmetric-inverse",
+    "plane-normal-vector",
+    "orthogonal-preserves-length",
+    "unitary-determinant",
+    "pd-inverse",
+    "complete-the-square",
+    "rank-of-product",
+    "psd-gram",
+    "ata-aat-eigenvalues",
+    "matrix-functions",
+    "hermitian-real-eigenvalues",
+    "hermitian-orthogonal-eigenvectors",
+    "pd-eigenvalue-test",
     "pd-invertible",
 ]
-SECTIONS = ["linear-systems", "matrix-operations", "inverse-transpose", "special-matrices",
-            "rank", "decompositions", "eigen", "machine-learning"]
+SECTIONS = [
+    "linear-systems",
+    "matrix-operations",
+    "inverse-transpose",
+    "special-matrices",
+    "rank",
+    "decompositions",
+    "eigen",
+    "machine-learning",
+]
 
 
 def test_the_required_entries_and_sections_are_there():
@@ -37,8 +56,7 @@ STANDALONE = [e for e in CATALOGUE.ordered() if not e.hypotheses]
 CONCLUSIONS = [(e, i) for e in STANDALONE for i in range(len(e.conclusion_texts()))]
 
 
-@pytest.mark.parametrize("entry,index", CONCLUSIONS,
-                         ids=[f"{e.id}:{i}" for e, i in CONCLUSIONS])
+@pytest.mark.parametrize("entry,index", CONCLUSIONS, ids=[f"{e.id}:{i}" for e, i in CONCLUSIONS])
 def test_statement_holds_on_random_instances(entry, index):
     env, typed = entry_env(entry)
     statement = typed[f"concl:{index}"].expr

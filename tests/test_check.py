@@ -63,11 +63,18 @@ TRAPS = [
     ("(A^T)^{-1}", "(A^{-1})^T", "A invertible", EQ),
     # completing the square: needs the symmetry of A
     ("(x+A^{-1}b)^TA(x+A^{-1}b) - b^TA^{-1}b", "x^TAx+2b^Tx", "x, b vector; A invertible", NE),
-    ("(x+A^{-1}b)^TA(x+A^{-1}b) - b^TA^{-1}b", "x^TAx+2b^Tx",
-     "x, b vector; A symmetric; A invertible", EQ),
-    ("\\mathbf{x}^TA\\mathbf{x}-2\\mathbf{b}^T\\mathbf{x}",
-     "(\\mathbf{x}-A^{-1}\\mathbf{b})^TA(\\mathbf{x}-A^{-1}\\mathbf{b})-\\mathbf{b}^TA^{-1}\\mathbf{b}",
-     "A positive_definite", EQ),
+    (
+        "(x+A^{-1}b)^TA(x+A^{-1}b) - b^TA^{-1}b",
+        "x^TAx+2b^Tx",
+        "x, b vector; A symmetric; A invertible",
+        EQ,
+    ),
+    (
+        "\\mathbf{x}^TA\\mathbf{x}-2\\mathbf{b}^T\\mathbf{x}",
+        "(\\mathbf{x}-A^{-1}\\mathbf{b})^TA(\\mathbf{x}-A^{-1}\\mathbf{b})-\\mathbf{b}^TA^{-1}\\mathbf{b}",
+        "A positive_definite",
+        EQ,
+    ),
     # orthogonal matrices: det is +-1, not 1; not positive definite
     ("\\det(Q)", "1", "Q orthogonal", NE),
     ("\\det(Q)^2", "1", "Q orthogonal", EQ),
@@ -162,14 +169,14 @@ def test_counterexample_of_a_commuting_trap_satisfies_its_claim():
     b = exact_matrix(ce["instance"]["B"]["value"])
     n = len(a)
     ab = [[sum(a[i][k] * b[k][j] for k in range(n)) for j in range(n)] for i in range(n)]
-    assert exact_matrix(ce["expected"]["value"]) == [[ab[j][i] for j in range(n)]
-                                                      for i in range(n)]
+    assert exact_matrix(ce["expected"]["value"]) == [[ab[j][i] for j in range(n)] for i in range(n)]
     assert ce["expected"]["value"] != ce["answer"]["value"]
 
 
 def test_hint_names_the_missing_property():
-    sym = check("(x+A^{-1}b)^TA(x+A^{-1}b) - b^TA^{-1}b", "x^TAx+2b^Tx",
-                assume="x, b vector; A invertible")
+    sym = check(
+        "(x+A^{-1}b)^TA(x+A^{-1}b) - b^TA^{-1}b", "x^TAx+2b^Tx", assume="x, b vector; A invertible"
+    )
     assert sym.verdict == NE and "symmetric" in (sym.hint or "")
     comm = check("(A+B)^2", "A^2+2AB+B^2")
     assert comm.verdict == NE and "commuted" in (comm.hint or "")
@@ -188,9 +195,18 @@ COMPLEX = [
     ("H^T", "H", "H hermitian", NE),
     ("H^T", "\\overline{H}", "H hermitian", EQ),
     ("\\mathbf{x}^H\\mathbf{x}", "\\overline{\\mathbf{x}^H\\mathbf{x}}", "x complex", EQ),
-    ("\\mathbf{x}^HH\\mathbf{x}", "\\overline{\\mathbf{x}^HH\\mathbf{x}}",
-     "x complex; H hermitian", EQ),
-    ("\\mathbf{x}^HA\\mathbf{x}", "\\overline{\\mathbf{x}^HA\\mathbf{x}}", "x complex; A complex", NE),
+    (
+        "\\mathbf{x}^HH\\mathbf{x}",
+        "\\overline{\\mathbf{x}^HH\\mathbf{x}}",
+        "x complex; H hermitian",
+        EQ,
+    ),
+    (
+        "\\mathbf{x}^HA\\mathbf{x}",
+        "\\overline{\\mathbf{x}^HA\\mathbf{x}}",
+        "x complex; A complex",
+        NE,
+    ),
     ("\\mathbf{x}^H\\mathbf{b}", "\\mathbf{b}^H\\mathbf{x}", "x, b complex", NE),
     ("\\mathbf{x}^T\\mathbf{b}", "\\mathbf{b}^T\\mathbf{x}", "x, b complex", EQ),
     ("\\|\\mathbf{x}\\|^2", "\\mathbf{x}^H\\mathbf{x}", "x complex", EQ),
@@ -250,16 +266,32 @@ EXPLICIT = [
     ("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}^T", "\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", NE),
     ("\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "-2", EQ),
     ("\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "2", NE),
-    ("\\begin{bmatrix}2&0\\\\0&3\\end{bmatrix}^{-1}",
-     "\\begin{bmatrix}\\frac{1}{2}&0\\\\0&\\frac{1}{3}\\end{bmatrix}", EQ),
-    ("\\begin{bmatrix}2&0\\\\0&3\\end{bmatrix}^{-1}",
-     "\\begin{bmatrix}0.5&0\\\\0&0.333\\end{bmatrix}", NE),
-    ("\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}",
-     "\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}", NE),
-    ("\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}",
-     "\\begin{bmatrix}2&1\\\\1&1\\end{bmatrix}", EQ),
+    (
+        "\\begin{bmatrix}2&0\\\\0&3\\end{bmatrix}^{-1}",
+        "\\begin{bmatrix}\\frac{1}{2}&0\\\\0&\\frac{1}{3}\\end{bmatrix}",
+        EQ,
+    ),
+    (
+        "\\begin{bmatrix}2&0\\\\0&3\\end{bmatrix}^{-1}",
+        "\\begin{bmatrix}0.5&0\\\\0&0.333\\end{bmatrix}",
+        NE,
+    ),
+    (
+        "\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}",
+        "\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}",
+        NE,
+    ),
+    (
+        "\\begin{bmatrix}1&1\\\\0&1\\end{bmatrix}\\begin{bmatrix}1&0\\\\1&1\\end{bmatrix}",
+        "\\begin{bmatrix}2&1\\\\1&1\\end{bmatrix}",
+        EQ,
+    ),
     ("\\operatorname{tr}\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", "5", EQ),
-    ("e^{\\begin{bmatrix}1&0\\\\0&2\\end{bmatrix}}", "\\begin{bmatrix}e&0\\\\0&e^{2}\\end{bmatrix}", EQ),
+    (
+        "e^{\\begin{bmatrix}1&0\\\\0&2\\end{bmatrix}}",
+        "\\begin{bmatrix}e&0\\\\0&e^{2}\\end{bmatrix}",
+        EQ,
+    ),
     ("\\begin{bmatrix}1&2\\end{bmatrix}\\begin{bmatrix}3\\\\4\\end{bmatrix}", "11", EQ),
     ("\\begin{bmatrix}1\\\\2\\end{bmatrix}", "\\begin{bmatrix}1&2\\end{bmatrix}", NE),
 ]
@@ -451,8 +483,9 @@ def test_function_names_and_code_written_as_letters_are_invalid_with_a_reason():
 
 
 def test_cli_negative_number_answer_after_double_dash():
-    res = CliRunner().invoke(main, ["check", "--json", "--",
-                                    "\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "-2"])
+    res = CliRunner().invoke(
+        main, ["check", "--json", "--", "\\det\\begin{pmatrix}1&2\\\\3&4\\end{pmatrix}", "-2"]
+    )
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["verdict"] == EQ
 
@@ -461,7 +494,11 @@ def test_cli_negative_number_answer_after_double_dash():
 def test_installed_derive_end_to_end():
     proc = subprocess.run(
         ["derive", "check", "\\det(Q)", "1", "--assume", "Q orthogonal", "--json"],
-        capture_output=True, text=True, timeout=60, cwd="/")
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd="/",
+    )
     assert proc.returncode == 1, proc.stderr
     out = json.loads(proc.stdout)
     assert out["verdict"] == NE
@@ -497,61 +534,80 @@ def test_commuting_clauses_keep_the_other_properties():
     assert qtq == [[Fraction(int(i == j)) for j in range(n)] for i in range(n)]  # Q orthogonal
 
 
-
 # More traps, each with the verdict a careful teacher expects (true, false, and "where defined").
 MORE_TRAPS = [
- (r"\det(A+B)", r"\det(A)+\det(B)", "", "not-equivalent"),
- (r"\det(2A)", r"2\det(A)", "", "not-equivalent"),
- (r"\det(2A)", r"2^{n}\det(A)", "A n x n", "equivalent"),
- (r"\operatorname{tr}(A^{-1})", r"\frac{1}{\operatorname{tr}(A)}", "A invertible", "not-equivalent"),
- (r"(A^T)^2", r"(A^2)^T", "", "equivalent"),
- (r"e^{A+B}", r"e^{A}e^{B}", "", "not-equivalent"),
- (r"e^{A+B}", r"e^{A}e^{B}", "A, B commute", "equivalent"),
- (r"\sqrt{A^2}", r"A", "", "not-equivalent"),
- (r"\|\mathbf{x}\|", r"\sqrt{\mathbf{x}^T\mathbf{x}}", "", "equivalent"),
- (r"|\det(Q)|", r"1", "Q orthogonal", "equivalent"),
- (r"\mathbf{x}^TA\mathbf{x}", r"\mathbf{x}^TA^T\mathbf{x}", "", "equivalent"),
- (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "", "not-equivalent"),
- (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "A symmetric", "equivalent"),
- (r"(I-A)^{-1}", r"I+A+A^2", "", "not-equivalent"),
- (r"A^{-1}B^{-1}", r"(BA)^{-1}", "A, B invertible", "equivalent"),
- (r"\lambda", r"\bar{\lambda}", r"\lambda complex", "not-equivalent"),
- (r"\lambda", r"\bar{\lambda}", "", "equivalent"),
- (r"\mathbf{x}^H\mathbf{x}", r"\mathbf{x}^T\mathbf{x}", "x complex", "not-equivalent"),
- (r"i^2", r"-1", "", "equivalent"),
- (r"(\mathbf{x}^T\mathbf{y})^2", r"\mathbf{x}^T\mathbf{y}\mathbf{y}^T\mathbf{x}", "", "equivalent"),
- (r"\mathbf{x}\mathbf{x}^T", r"\mathbf{x}^T\mathbf{x}", "", "not-equivalent"),
- (r"\sin^2(x)+\cos^2(x)", r"1", "", "equivalent"),
- (r"\sqrt{x^2}", r"x", "", "not-equivalent"),
- (r"\sqrt{x^2}", r"|x|", "", "equivalent"),
- (r"e^{i\pi}", r"-1", "", "equivalent"),
- (r"\log(ab)", r"\log a+\log b", "", "not-equivalent"),
- (r"\log(ab)", r"\log a+\log b", "a, b positive", "equivalent"),
- (r"A^0", r"I", "", "equivalent"),
- (r"A^{k}A", r"AA^{k}", "k integer", "equivalent"),
- (r"(AB)^{k}", r"A^{k}B^{k}", "k integer", "not-equivalent"),
- (r"\det(A^{-1})", r"\frac{1}{\det A}", "A invertible", "equivalent"),
- (r"\det(Q^TQ)", r"1", "Q orthogonal", "equivalent"),
- (r"\det(Q)^2", r"1", "Q orthogonal", "equivalent"),
- (r"\operatorname{tr}(P)", r"\operatorname{rank}(P)", "P symmetric", "not-equivalent"),
- (r"\mathbf{x}^TA\mathbf{x}", r"0", "A positive_definite", "not-equivalent"),
- (r"U^HU", r"UU^H", "U unitary", "equivalent"),
- (r"H", r"H^H", "H hermitian", "equivalent"),
- (r"H", r"H^T", "H hermitian", "not-equivalent"),
- (r"D_1D_2", r"D_2D_1", "D_1, D_2 diagonal", "equivalent"),
- (r"(A+B)^{-1}", r"A^{-1}+B^{-1}", "A, B invertible", "not-equivalent"),
- (r"(I+AB)^{-1}A", r"A(I+BA)^{-1}", "", "equivalent"),
- (r"\begin{bmatrix}1&2\\3&4\end{bmatrix}^T", r"\begin{bmatrix}1&3\\2&4\end{bmatrix}", "", "equivalent"),
- (r"\begin{bmatrix}0&1\\1&0\end{bmatrix}^{2}", r"I", "", "equivalent"),
- (r"2^{10}", r"1024", "", "equivalent"),
- (r"\frac{a^2-b^2}{a-b}", r"a+b", "", "equivalent"),
- # ^T (a letter) on a scalar is refused: x^Tx with a plain (scalar) x is almost surely a vector
- # written without \mathbf, and reading it as x^2 proved a false claim about vectors
- (r"x^Tx", r"x^2", "", "invalid"),
- (r"x^{\top}x", r"x^2", "", "equivalent"),
- (r"\mathbf{a}^T\mathbf{b}\mathbf{c}", r"\mathbf{c}\mathbf{b}^T\mathbf{a}", "", "equivalent"),
- (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{c}^T\mathbf{b}\mathbf{a}", "", "equivalent"),
- (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{b}^T\mathbf{a}\mathbf{c}", "", "not-equivalent"),
+    (r"\det(A+B)", r"\det(A)+\det(B)", "", "not-equivalent"),
+    (r"\det(2A)", r"2\det(A)", "", "not-equivalent"),
+    (r"\det(2A)", r"2^{n}\det(A)", "A n x n", "equivalent"),
+    (
+        r"\operatorname{tr}(A^{-1})",
+        r"\frac{1}{\operatorname{tr}(A)}",
+        "A invertible",
+        "not-equivalent",
+    ),
+    (r"(A^T)^2", r"(A^2)^T", "", "equivalent"),
+    (r"e^{A+B}", r"e^{A}e^{B}", "", "not-equivalent"),
+    (r"e^{A+B}", r"e^{A}e^{B}", "A, B commute", "equivalent"),
+    (r"\sqrt{A^2}", r"A", "", "not-equivalent"),
+    (r"\|\mathbf{x}\|", r"\sqrt{\mathbf{x}^T\mathbf{x}}", "", "equivalent"),
+    (r"|\det(Q)|", r"1", "Q orthogonal", "equivalent"),
+    (r"\mathbf{x}^TA\mathbf{x}", r"\mathbf{x}^TA^T\mathbf{x}", "", "equivalent"),
+    (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "", "not-equivalent"),
+    (r"\mathbf{x}^TA\mathbf{y}", r"\mathbf{y}^TA\mathbf{x}", "A symmetric", "equivalent"),
+    (r"(I-A)^{-1}", r"I+A+A^2", "", "not-equivalent"),
+    (r"A^{-1}B^{-1}", r"(BA)^{-1}", "A, B invertible", "equivalent"),
+    (r"\lambda", r"\bar{\lambda}", r"\lambda complex", "not-equivalent"),
+    (r"\lambda", r"\bar{\lambda}", "", "equivalent"),
+    (r"\mathbf{x}^H\mathbf{x}", r"\mathbf{x}^T\mathbf{x}", "x complex", "not-equivalent"),
+    (r"i^2", r"-1", "", "equivalent"),
+    (
+        r"(\mathbf{x}^T\mathbf{y})^2",
+        r"\mathbf{x}^T\mathbf{y}\mathbf{y}^T\mathbf{x}",
+        "",
+        "equivalent",
+    ),
+    (r"\mathbf{x}\mathbf{x}^T", r"\mathbf{x}^T\mathbf{x}", "", "not-equivalent"),
+    (r"\sin^2(x)+\cos^2(x)", r"1", "", "equivalent"),
+    (r"\sqrt{x^2}", r"x", "", "not-equivalent"),
+    (r"\sqrt{x^2}", r"|x|", "", "equivalent"),
+    (r"e^{i\pi}", r"-1", "", "equivalent"),
+    (r"\log(ab)", r"\log a+\log b", "", "not-equivalent"),
+    (r"\log(ab)", r"\log a+\log b", "a, b positive", "equivalent"),
+    (r"A^0", r"I", "", "equivalent"),
+    (r"A^{k}A", r"AA^{k}", "k integer", "equivalent"),
+    (r"(AB)^{k}", r"A^{k}B^{k}", "k integer", "not-equivalent"),
+    (r"\det(A^{-1})", r"\frac{1}{\det A}", "A invertible", "equivalent"),
+    (r"\det(Q^TQ)", r"1", "Q orthogonal", "equivalent"),
+    (r"\det(Q)^2", r"1", "Q orthogonal", "equivalent"),
+    (r"\operatorname{tr}(P)", r"\operatorname{rank}(P)", "P symmetric", "not-equivalent"),
+    (r"\mathbf{x}^TA\mathbf{x}", r"0", "A positive_definite", "not-equivalent"),
+    (r"U^HU", r"UU^H", "U unitary", "equivalent"),
+    (r"H", r"H^H", "H hermitian", "equivalent"),
+    (r"H", r"H^T", "H hermitian", "not-equivalent"),
+    (r"D_1D_2", r"D_2D_1", "D_1, D_2 diagonal", "equivalent"),
+    (r"(A+B)^{-1}", r"A^{-1}+B^{-1}", "A, B invertible", "not-equivalent"),
+    (r"(I+AB)^{-1}A", r"A(I+BA)^{-1}", "", "equivalent"),
+    (
+        r"\begin{bmatrix}1&2\\3&4\end{bmatrix}^T",
+        r"\begin{bmatrix}1&3\\2&4\end{bmatrix}",
+        "",
+        "equivalent",
+    ),
+    (r"\begin{bmatrix}0&1\\1&0\end{bmatrix}^{2}", r"I", "", "equivalent"),
+    (r"2^{10}", r"1024", "", "equivalent"),
+    (r"\frac{a^2-b^2}{a-b}", r"a+b", "", "equivalent"),
+    # ^T (a letter) on a scalar is refused: x^Tx with a plain (scalar) x is almost surely a vector
+    # written without \mathbf, and reading it as x^2 proved a false claim about vectors
+    (r"x^Tx", r"x^2", "", "invalid"),
+    (r"x^{\top}x", r"x^2", "", "equivalent"),
+    (r"\mathbf{a}^T\mathbf{b}\mathbf{c}", r"\mathbf{c}\mathbf{b}^T\mathbf{a}", "", "equivalent"),
+    (r"\mathbf{a}\mathbf{b}^T\mathbf{c}", r"\mathbf{c}^T\mathbf{b}\mathbf{a}", "", "equivalent"),
+    (
+        r"\mathbf{a}\mathbf{b}^T\mathbf{c}",
+        r"\mathbf{b}^T\mathbf{a}\mathbf{c}",
+        "",
+        "not-equivalent",
+    ),
 ]
 
 
@@ -560,19 +616,21 @@ def test_more_traps(expected, answer, assume, verdict):
     assert check(expected, answer, assume=assume).verdict == verdict
 
 
-
-@pytest.mark.parametrize("expected,answer,assume,verdict", [
-    ("\\det(Q)^2", "1", "Q orthogonal", EQ),
-    ("|\\det(Q)|", "1", "Q orthogonal", EQ),
-    ("\\det(Q)^3", "\\det(Q)", "Q orthogonal", EQ),
-    ("\\det(Q)^2", "\\det(Q)", "Q orthogonal", NE),
-    ("\\det(U)\\overline{\\det(U)}", "1", "U unitary", EQ),
-    ("|\\det(U)|", "1", "U unitary", EQ),
-    ("\\det(U)^2", "1", "U unitary", NE),
-    ("(I+A)(I+A)^{-1}", "I", "", EQ),
-    ("B(I+A)^{-1}(I+A)C", "BC", "", EQ),
-    ("(I+A)^{-1}(I+B)", "I", "", NE),
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume,verdict",
+    [
+        ("\\det(Q)^2", "1", "Q orthogonal", EQ),
+        ("|\\det(Q)|", "1", "Q orthogonal", EQ),
+        ("\\det(Q)^3", "\\det(Q)", "Q orthogonal", EQ),
+        ("\\det(Q)^2", "\\det(Q)", "Q orthogonal", NE),
+        ("\\det(U)\\overline{\\det(U)}", "1", "U unitary", EQ),
+        ("|\\det(U)|", "1", "U unitary", EQ),
+        ("\\det(U)^2", "1", "U unitary", NE),
+        ("(I+A)(I+A)^{-1}", "I", "", EQ),
+        ("B(I+A)^{-1}(I+A)C", "BC", "", EQ),
+        ("(I+A)^{-1}(I+B)", "I", "", NE),
+    ],
+)
 def test_normal_form_proves_unit_determinants_and_inverse_pairs(expected, answer, assume, verdict):
     result = check(expected, answer, assume=assume)
     assert result.verdict == verdict
@@ -583,15 +641,18 @@ def test_normal_form_proves_unit_determinants_and_inverse_pairs(expected, answer
 # ---------------------------------------------------------------- red-team: sampler and tolerance
 
 
-@pytest.mark.parametrize("expected,answer,assume", [
-    (r"\det(U)^4", "1", "U unitary"),  # det(U) was always one of 1, -1, i, -i
-    (r"|\det(A)-1|", r"\det(A)-1", "A positive_definite"),  # MM^T + I had every eigenvalue >= 1
-    (r"A^HA", "I", "A orthogonal; A complex"),  # complex orthogonal was drawn unitary
-    (r"AC+B-B", "CA+B-B", "A, B commute; B, C commute"),  # commuting is not transitive
-    (r"e^{-100}", "0", ""),  # a constant below the 40-digit tolerance
-    (r"|c-10|", "10-c", ""),  # scalars were drawn in [-9, 9]
-    (r"k(k-1)(k-2)(k-3)(k-4)(k+1)(k+2)", "0", "k integer"),  # integers were drawn in [-2, 4]
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume",
+    [
+        (r"\det(U)^4", "1", "U unitary"),  # det(U) was always one of 1, -1, i, -i
+        (r"|\det(A)-1|", r"\det(A)-1", "A positive_definite"),  # MM^T + I had every eigenvalue >= 1
+        (r"A^HA", "I", "A orthogonal; A complex"),  # complex orthogonal was drawn unitary
+        (r"AC+B-B", "CA+B-B", "A, B commute; B, C commute"),  # commuting is not transitive
+        (r"e^{-100}", "0", ""),  # a constant below the 40-digit tolerance
+        (r"|c-10|", "10-c", ""),  # scalars were drawn in [-9, 9]
+        (r"k(k-1)(k-2)(k-3)(k-4)(k+1)(k+2)", "0", "k integer"),  # integers were drawn in [-2, 4]
+    ],
+)
 def test_false_identities_that_special_samples_passed(expected, answer, assume):
     assert check(expected, answer, assume=assume).verdict in (NE, "unknown")
 
@@ -604,15 +665,23 @@ def test_numeric_cancellation_at_60_digits_is_no_counterexample():
     assert check("e^{200}+1-e^{200}", "1").verdict == EQ
 
 
-@pytest.mark.parametrize("expected,answer,assume,verdict", [
-    ("A^T", "A", "A symmetric; A orthogonal", EQ),
-    ("A^2", "I", "A symmetric; A orthogonal", EQ),  # a symmetric orthogonal matrix is an involution
-    ("A", "I", "A positive_definite; A orthogonal", EQ),
-    ("A^2", "I", "A unitary; A symmetric", NE),  # complex symmetric unitary: phases, not ±1
-    ("AB", "BA", "A, B diagonal; A, B positive_definite", EQ),
-    ("\\det(A)", "|\\det(A)|", "A diagonal; A positive_definite", EQ),
-    ("e^{10A}e^{-10A}", "I", "", EQ),  # precision loss is not a counterexample
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume,verdict",
+    [
+        ("A^T", "A", "A symmetric; A orthogonal", EQ),
+        (
+            "A^2",
+            "I",
+            "A symmetric; A orthogonal",
+            EQ,
+        ),  # a symmetric orthogonal matrix is an involution
+        ("A", "I", "A positive_definite; A orthogonal", EQ),
+        ("A^2", "I", "A unitary; A symmetric", NE),  # complex symmetric unitary: phases, not ±1
+        ("AB", "BA", "A, B diagonal; A, B positive_definite", EQ),
+        ("\\det(A)", "|\\det(A)|", "A diagonal; A positive_definite", EQ),
+        ("e^{10A}e^{-10A}", "I", "", EQ),  # precision loss is not a counterexample
+    ],
+)
 def test_instances_satisfy_every_declared_property(expected, answer, assume, verdict):
     assert check(expected, answer, assume=assume).verdict == verdict
 
@@ -634,15 +703,18 @@ def test_an_identity_true_only_for_small_sizes_is_refuted():
     assert check(f"({n}-1)({n}-2)", f"{n}^2 - 3{n} + 2").verdict == EQ
 
 
-@pytest.mark.parametrize("expected, answer, assume", [
-    # a complex x: principal values (x = -1: -i against i); a real x has no square root or
-    # logarithm below 0, and where it has one, it is real (test_real_scalars_stay_in_their_domain)
-    ("\\overline{\\sqrt{x}}", "\\sqrt{x}", "x complex"),
-    ("\\overline{\\log(x)}", "\\log(x)", "x complex"),
-    ("(\\sqrt{A})^H", "(\\sqrt{A})^T", ""),  # sqrt(A) of a real A is not real: A = [-1]
-    ("\\|\\sqrt{A}\\mathbf{x}\\|^2", "\\mathbf{x}^T\\sqrt{A}^T\\sqrt{A}\\mathbf{x}", ""),
-    ("\\overline{\\det(\\sqrt{A})}", "\\det(\\sqrt{A})", ""),
-])
+@pytest.mark.parametrize(
+    "expected, answer, assume",
+    [
+        # a complex x: principal values (x = -1: -i against i); a real x has no square root or
+        # logarithm below 0, and where it has one, it is real (test_real_scalars_stay_in_their_domain)
+        ("\\overline{\\sqrt{x}}", "\\sqrt{x}", "x complex"),
+        ("\\overline{\\log(x)}", "\\log(x)", "x complex"),
+        ("(\\sqrt{A})^H", "(\\sqrt{A})^T", ""),  # sqrt(A) of a real A is not real: A = [-1]
+        ("\\|\\sqrt{A}\\mathbf{x}\\|^2", "\\mathbf{x}^T\\sqrt{A}^T\\sqrt{A}\\mathbf{x}", ""),
+        ("\\overline{\\det(\\sqrt{A})}", "\\det(\\sqrt{A})", ""),
+    ],
+)
 def test_a_complex_value_of_real_matrices_is_conjugated(expected, answer, assume):
     assert check(expected, answer, assume=assume).verdict == NE
 
@@ -651,8 +723,10 @@ def test_an_opaque_atom_is_real_only_when_it_surely_is():
     from derive.frontend import build_env, parse, parse_assumptions, typecheck_compared
     from derive.normal import equal_normal_forms
 
-    for left, right in (("\\overline{(A+iI)^{-1}}", "(A+iI)^{-1}"),
-                        ("\\overline{\\sqrt{A}}", "\\sqrt{A}")):
+    for left, right in (
+        ("\\overline{(A+iI)^{-1}}", "(A+iI)^{-1}"),
+        ("\\overline{\\sqrt{A}}", "\\sqrt{A}"),
+    ):
         parsed = [parse(left), parse(right)]
         env = build_env(parse_assumptions(""), parsed)
         lt, rt = typecheck_compared(parsed[0], parsed[1], env)
@@ -668,10 +742,12 @@ def test_a_complex_counterexample_with_a_numeric_value_is_shown():
 def test_commuting_partners_are_not_only_quadratic_polynomials():
     # for n >= 4, B = A^3 commutes with A but is not in the span of I, A, A^2
     tr = "\\operatorname{tr}"
-    rows = [[f"{tr}(I)", f"{tr}(A)", f"{tr}(A^2)", f"{tr}(B)"],
-            [f"{tr}(A)", f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(AB)"],
-            [f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(A^4)", f"{tr}(A^2B)"],
-            [f"{tr}(B)", f"{tr}(AB)", f"{tr}(A^2B)", f"{tr}(B^2)"]]
+    rows = [
+        [f"{tr}(I)", f"{tr}(A)", f"{tr}(A^2)", f"{tr}(B)"],
+        [f"{tr}(A)", f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(AB)"],
+        [f"{tr}(A^2)", f"{tr}(A^3)", f"{tr}(A^4)", f"{tr}(A^2B)"],
+        [f"{tr}(B)", f"{tr}(AB)", f"{tr}(A^2B)", f"{tr}(B^2)"],
+    ]
     gram = "\\det\\begin{bmatrix}" + " \\\\ ".join(" & ".join(r) for r in rows) + "\\end{bmatrix}"
     assert check(gram, "0", assume="A, B symmetric; A, B commute").verdict == NE
 
@@ -699,8 +775,11 @@ def test_a_claim_defined_nowhere_is_unknown_and_negative_integer_powers_read():
 
 
 def test_matrices_of_two_sizes_and_ranks_of_explicit_matrices():
-    result = check("\\operatorname{tr}(BB^{-1})", "\\operatorname{tr}(AA^{-1})",
-                   assume="A invertible; B m x m; B invertible")
+    result = check(
+        "\\operatorname{tr}(BB^{-1})",
+        "\\operatorname{tr}(AA^{-1})",
+        assume="A invertible; B m x m; B invertible",
+    )
     assert result.verdict == NE  # m ≠ n; the hint must not try to make A and B commute
     assert check("\\|\\begin{bmatrix}3\\\\4\\end{bmatrix}\\|", "5").verdict == EQ
     assert check("\\operatorname{rank}(\\mathbf{0})", "0").verdict in (EQ, UNKNOWN)
@@ -776,7 +855,6 @@ def test_prove_derives_a_product_of_large_powers_of_e():
 
     # a monomial's exponents multiply at any size: e^{-100}e^{100} is 1 in the canonical form
     assert prove("e^{-100}e^{100} = 1").status == "proved"
-
 
 
 def test_an_unbraced_subscript_of_several_digits_is_refused():

@@ -24,6 +24,7 @@ CAT = load()
 
 # ---------------------------------------------------------------- (1) imports, (2) size
 
+
 def _imports(path: Path) -> list[str]:
     out = []
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
@@ -36,11 +37,25 @@ def _imports(path: Path) -> list[str]:
 
 def test_the_core_imports_only_the_standard_library_and_itself():
     files = sorted(CORE.glob("*.py"))
-    assert {f.name for f in files} >= {"terms.py", "shapes.py", "arith.py", "match.py",
-                                       "facts.py", "rules.py", "kernel.py"}
-    bad = [(f.name, m) for f in files for m in _imports(f)
-           if not (m.split(".")[0] in sys.stdlib_module_names
-                   or m == "derive.core" or m.startswith("derive.core."))]
+    assert {f.name for f in files} >= {
+        "terms.py",
+        "shapes.py",
+        "arith.py",
+        "match.py",
+        "facts.py",
+        "rules.py",
+        "kernel.py",
+    }
+    bad = [
+        (f.name, m)
+        for f in files
+        for m in _imports(f)
+        if not (
+            m.split(".")[0] in sys.stdlib_module_names
+            or m == "derive.core"
+            or m.startswith("derive.core.")
+        )
+    ]
     assert not bad, bad
 
 
@@ -57,9 +72,16 @@ def test_the_core_is_small():
 
 # ---------------------------------------------------------------- (3) citation order, cycles
 
+
 def _theorem(eid: str, statement: str, steps, assume: str = ""):
-    entry = Entry(id=eid, title="t", statement=statement, section="s", assume=assume,
-                  chains=(Chain(tuple(Step(e, by) for e, by in steps)),))
+    entry = Entry(
+        id=eid,
+        title="t",
+        statement=statement,
+        section="s",
+        assume=assume,
+        chains=(Chain(tuple(Step(e, by) for e, by in steps)),),
+    )
     env, typed = entry_env(entry)
     return statement_of(entry, env, typed), chains_of(entry, typed)
 
@@ -99,6 +121,7 @@ def test_a_theorem_is_made_only_by_the_kernel():
 
 # ---------------------------------------------------------------- (4) a theorem in context
 
+
 def _context_before(eid: str) -> K.Context:
     """The catalogue's theorems before ``eid`` (in order), without ``eid`` and what follows."""
     ctx = K.Context()
@@ -113,8 +136,7 @@ def _context_before(eid: str) -> K.Context:
 
 
 def _step_in(ctx: K.Context, prev: str, nxt: str, rule: str, assume: str, rel: str):
-    entry = Entry(id="step", title="step", statement=f"{prev} = {prev}", section="",
-                  assume=assume)
+    entry = Entry(id="step", title="step", statement=f"{prev} = {prev}", section="", assume=assume)
     parsed = [parse(prev), parse(nxt)]
     env = build_env(parse_assumptions(assume), parsed)
     a, b = (typecheck([p], env)[0] for p in parsed)
@@ -123,8 +145,13 @@ def _step_in(ctx: K.Context, prev: str, nxt: str, rule: str, assume: str, rel: s
     return K.Checker(ctx, st).check_step(a.expr, chain.steps[1], chain, "")
 
 
-X_A_INV_X = ("\\mathbf{x}^TA^{-1}\\mathbf{x}", "0", "positive-definite-definition",
-             "A positive_definite; x nonzero", ">")
+X_A_INV_X = (
+    "\\mathbf{x}^TA^{-1}\\mathbf{x}",
+    "0",
+    "positive-definite-definition",
+    "A positive_definite; x nonzero",
+    ">",
+)
 
 
 def test_the_inverse_of_a_pd_matrix_is_pd_only_with_the_theorem_pd_inverse():
@@ -147,10 +174,12 @@ def test_a_pd_matrix_is_invertible_only_with_the_theorem_pd_invertible():
     res = _step_in(_context_before("pd-inverse"), *step)
     assert res.ok
     assert ("invertible", "theorem", "pd-invertible") in {
-        (c.claim.prop, c.kind, c.name) for c in res.conditions}
+        (c.claim.prop, c.kind, c.name) for c in res.conditions
+    }
 
 
 # ---------------------------------------------------------------- (5) the command line
+
 
 def test_derive_verify_passes_for_the_built_in_catalogue():
     result = CliRunner().invoke(cli.main, ["verify"])
@@ -183,10 +212,23 @@ def test_show_json_of_every_entry_has_the_documented_shape():
         result = runner.invoke(cli.main, ["show", eid, "--json"])
         assert result.exit_code == 0, (eid, result.output)
         data = json.loads(result.output)
-        assert {"id", "title", "assume", "hypotheses", "conclusions", "steps", "uses", "status",
-                "explanation"} <= set(data), eid
-        assert data["id"] == eid and data["status"] in ("checked", "partial", "failed",
-                                                        "unproved"), eid
+        assert {
+            "id",
+            "title",
+            "assume",
+            "hypotheses",
+            "conclusions",
+            "steps",
+            "uses",
+            "status",
+            "explanation",
+        } <= set(data), eid
+        assert data["id"] == eid and data["status"] in (
+            "checked",
+            "partial",
+            "failed",
+            "unproved",
+        ), eid
         assert data["conclusions"], eid
         for p in data["conclusions"] + data["hypotheses"]:
             _check_proposition(p, eid)
@@ -201,21 +243,37 @@ def test_show_json_of_every_entry_has_the_documented_shape():
 
 # ---------------------------------------------------------------- (6) a step that changes nothing
 
-@pytest.mark.parametrize("prev,nxt,rule,assume", [
-    ("A(BC)", "A(BC)", "mul-assoc", ""),
-    ("AA^{-1}", "AA^{-1}", "inverse-mul-self", "A invertible"),
-    ("(A^T)^T", "(A^T)^T", "transpose-of-transpose", ""),
-    ("(AB)C", "A(BC)", "mul-assoc", ""),  # only the grouping of a product differs
-])
+
+@pytest.mark.parametrize(
+    "prev,nxt,rule,assume",
+    [
+        ("A(BC)", "A(BC)", "mul-assoc", ""),
+        ("AA^{-1}", "AA^{-1}", "inverse-mul-self", "A invertible"),
+        ("(A^T)^T", "(A^T)^T", "transpose-of-transpose", ""),
+        ("(AB)C", "A(BC)", "mul-assoc", ""),  # only the grouping of a product differs
+    ],
+)
 def test_the_kernel_rejects_a_step_that_changes_nothing(prev, nxt, rule, assume):
     res = check_one_step(prev, nxt, rule, assume)
     assert not res.ok and "changes nothing" in res.message
 
 
 def test_a_step_that_changes_nothing_fails_its_entry():
-    entry = Entry(id="idle", title="t", statement="(A^T)^T = A", section="s",
-                  chains=(Chain((Step("(A^T)^T", None), Step("(A^T)^T", "transpose-of-transpose"),
-                                 Step("A", "transpose-of-transpose"))),))
+    entry = Entry(
+        id="idle",
+        title="t",
+        statement="(A^T)^T = A",
+        section="s",
+        chains=(
+            Chain(
+                (
+                    Step("(A^T)^T", None),
+                    Step("(A^T)^T", "transpose-of-transpose"),
+                    Step("A", "transpose-of-transpose"),
+                )
+            ),
+        ),
+    )
     env, typed = entry_env(entry)
     result = K.Context().add(statement_of(entry, env, typed), chains_of(entry, typed))
     assert not result.ok and "changes nothing" in result.errors[0]

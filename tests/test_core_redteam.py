@@ -34,8 +34,9 @@ hypotheses = [{hyps}]
 
 
 def entry(id, statement, assume="", hyps=()):
-    return E.format(id=id, statement=statement, assume=assume,
-                    hyps=", ".join("'" + h + "'" for h in hyps))
+    return E.format(
+        id=id, statement=statement, assume=assume, hyps=", ".join("'" + h + "'" for h in hyps)
+    )
 
 
 def proof(id, chains):
@@ -54,140 +55,265 @@ X_ = r"\mathbf{x}"
 Z_ = r"\mathbf{z}"
 
 # ------------------------------------------------------------------ relation chains
-case("compose-less-then-greater",
-     entry("rt", "a < c", "a, b, c scalar", ["a < b", "c < b"]),
-     proof("rt", r"""{ steps = [ { expr = 'a' }, { expr = 'b', rel = '<', by = 'hyp:1' },
-                                 { expr = 'c', rel = '>', by = 'hyp:2' } ] },"""),
-     "a < b > c says nothing about a vs c: a=0, b=2, c=-1 gives a > c")
-case("compose-two-not-equal",
-     entry("rt", "a \\ne c", "a, b, c scalar", ["a \\ne b", "b \\ne c"]),
-     proof("rt", r"""{ steps = [ { expr = 'a' }, { expr = 'b', rel = '!=', by = 'hyp:1' },
-                                 { expr = 'c', rel = '!=', by = 'hyp:2' } ] },"""),
-     "a ≠ b ≠ c does not give a ≠ c: a = c = 0, b = 1")
-case("conclusion-stronger-than-chain",
-     entry("rt", "\\mathbf{x}^T\\mathbf{x} > 0", "x vector"),
-     proof("rt", r"""{ steps = [ { expr = '\mathbf{x}^T\mathbf{x}' },
-                                 { expr = '0', rel = '>=', by = 'norm-squared-positive' } ] },"""),
-     "x^Tx ≥ 0 is proved, x^Tx > 0 is claimed: false for x = 0")
-case("inequality-rule-used-as-equation",
-     entry("rt", "\\mathbf{z}^TA\\mathbf{z} = 0", "A positive_definite; z nonzero"),
-     proof("rt", r"""{ steps = [ { expr = '\mathbf{z}^TA\mathbf{z}' },
-                                 { expr = '0', by = 'positive-definite-definition' } ] },"""),
-     "z^TAz > 0, never = 0, for A = I, z = e1")
-case("row-equivalence-is-not-equality",
-     entry("rt", "\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix} = \\begin{bmatrix}1&2\\\\0&-2\\end{bmatrix}"),
-     proof("rt", r"""{ steps = [ { expr = '\begin{bmatrix}1&2\\3&4\end{bmatrix}' },
-                                 { expr = '\begin{bmatrix}1&2\\0&-2\end{bmatrix}', rel = '~', by = 'row-operation' } ] },"""),
-     "row-equivalent matrices are not equal: the (2,1) entries are 3 and 0")
-case("explicit-arithmetic-wrong",
-     entry("rt", "\\det\\left(\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}\\right) = 2"),
-     proof("rt", r"""{ steps = [ { expr = '\det\left(\begin{bmatrix}1&2\\3&4\end{bmatrix}\right)' },
-                                 { expr = '2', by = 'arithmetic' } ] },"""),
-     "det [[1,2],[3,4]] = -2")
+case(
+    "compose-less-then-greater",
+    entry("rt", "a < c", "a, b, c scalar", ["a < b", "c < b"]),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = 'a' }, { expr = 'b', rel = '<', by = 'hyp:1' },
+                                 { expr = 'c', rel = '>', by = 'hyp:2' } ] },""",
+    ),
+    "a < b > c says nothing about a vs c: a=0, b=2, c=-1 gives a > c",
+)
+case(
+    "compose-two-not-equal",
+    entry("rt", "a \\ne c", "a, b, c scalar", ["a \\ne b", "b \\ne c"]),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = 'a' }, { expr = 'b', rel = '!=', by = 'hyp:1' },
+                                 { expr = 'c', rel = '!=', by = 'hyp:2' } ] },""",
+    ),
+    "a ≠ b ≠ c does not give a ≠ c: a = c = 0, b = 1",
+)
+case(
+    "conclusion-stronger-than-chain",
+    entry("rt", "\\mathbf{x}^T\\mathbf{x} > 0", "x vector"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{x}^T\mathbf{x}' },
+                                 { expr = '0', rel = '>=', by = 'norm-squared-positive' } ] },""",
+    ),
+    "x^Tx ≥ 0 is proved, x^Tx > 0 is claimed: false for x = 0",
+)
+case(
+    "inequality-rule-used-as-equation",
+    entry("rt", "\\mathbf{z}^TA\\mathbf{z} = 0", "A positive_definite; z nonzero"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{z}^TA\mathbf{z}' },
+                                 { expr = '0', by = 'positive-definite-definition' } ] },""",
+    ),
+    "z^TAz > 0, never = 0, for A = I, z = e1",
+)
+case(
+    "row-equivalence-is-not-equality",
+    entry(
+        "rt", "\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix} = \\begin{bmatrix}1&2\\\\0&-2\\end{bmatrix}"
+    ),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\begin{bmatrix}1&2\\3&4\end{bmatrix}' },
+                                 { expr = '\begin{bmatrix}1&2\\0&-2\end{bmatrix}', rel = '~', by = 'row-operation' } ] },""",
+    ),
+    "row-equivalent matrices are not equal: the (2,1) entries are 3 and 0",
+)
+case(
+    "explicit-arithmetic-wrong",
+    entry("rt", "\\det\\left(\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}\\right) = 2"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\det\left(\begin{bmatrix}1&2\\3&4\end{bmatrix}\right)' },
+                                 { expr = '2', by = 'arithmetic' } ] },""",
+    ),
+    "det [[1,2],[3,4]] = -2",
+)
 
 # ------------------------------------------------------------------ side conditions
-case("inverse-mul-self-singular",
-     entry("rt", "AA^{-1} = I", "A matrix"),
-     proof("rt", r"""{ steps = [ { expr = 'AA^{-1}' }, { expr = 'I', by = 'inverse-mul-self' } ] },"""),
-     "A = 0 has no inverse")
-case("symmetric-transpose-not-symmetric",
-     entry("rt", "A^T = A", "A matrix"),
-     proof("rt", r"""{ steps = [ { expr = 'A^T' }, { expr = 'A', by = 'symmetric-transpose' } ] },"""),
-     "A = [[0,1],[0,0]] is not symmetric")
-case("have-sum-invertible",
-     entry("rt", "A + B invertible", "A, B invertible"),
-     proof("rt", r"""{ have = 'A + B invertible' },"""),
-     "B = -A: A + B = 0")
-case("have-product-symmetric",
-     entry("rt", "AB symmetric", "A, B symmetric"),
-     proof("rt", r"""{ have = 'AB symmetric' },"""),
-     "A = [[1,0],[0,2]], B = [[0,1],[1,0]]: AB = [[0,1],[2,0]]")
-case("sqrt-of-square-of-any-scalar",
-     entry("rt", "\\sqrt{c^2} = c", "c scalar"),
-     proof("rt", r"""{ steps = [ { expr = '\sqrt{c^2}' }, { expr = 'c', by = 'sqrt-of-square' } ] },"""),
-     "c = -1: sqrt(1) = 1 ≠ -1")
-case("conj-of-complex-scalar",
-     entry("rt", "\\bar{\\lambda} = \\lambda", "\\lambda complex"),
-     proof("rt", r"""{ steps = [ { expr = '\bar{\lambda}' }, { expr = '\lambda', by = 'conj-of-real' } ] },"""),
-     "λ = i: conj(i) = -i")
-case("conj-transpose-of-complex-as-transpose",
-     entry("rt", "A^H = A^T", "A complex"),
-     proof("rt", r"""{ steps = [ { expr = 'A^H' }, { expr = 'A^T', by = 'conj-transpose-real' } ] },"""),
-     "A = i I: A^H = -iI ≠ iI = A^T")
-case("pd-definition-vector-may-be-zero",
-     entry("rt", "\\mathbf{z}^TA\\mathbf{z} > 0", "A positive_definite; z vector"),
-     proof("rt", r"""{ steps = [ { expr = '\mathbf{z}^TA\mathbf{z}' },
-                                 { expr = '0', rel = '>', by = 'positive-definite-definition' } ] },"""),
-     "z = 0 gives 0")
-case("sum-of-squares-complex-vector",
-     entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z complex; z nonzero"),
-     proof("rt", r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' },
-                                 { expr = '0', rel = '>', by = 'norm-squared-positive' } ] },"""),
-     "z = (1, i): z^Tz = 1 + i^2 = 0")
-case("det-of-scalar-multiple",
-     entry("rt", "\\det(2A) = 2\\det(A)", "A matrix"),
-     proof("rt", r"""{ steps = [ { expr = '\det(2A)' }, { expr = '2\det(A)', by = 'det-of-product' } ] },"""),
-     "n = 2, A = I: det(2I) = 4 ≠ 2")
+case(
+    "inverse-mul-self-singular",
+    entry("rt", "AA^{-1} = I", "A matrix"),
+    proof(
+        "rt", r"""{ steps = [ { expr = 'AA^{-1}' }, { expr = 'I', by = 'inverse-mul-self' } ] },"""
+    ),
+    "A = 0 has no inverse",
+)
+case(
+    "symmetric-transpose-not-symmetric",
+    entry("rt", "A^T = A", "A matrix"),
+    proof(
+        "rt", r"""{ steps = [ { expr = 'A^T' }, { expr = 'A', by = 'symmetric-transpose' } ] },"""
+    ),
+    "A = [[0,1],[0,0]] is not symmetric",
+)
+case(
+    "have-sum-invertible",
+    entry("rt", "A + B invertible", "A, B invertible"),
+    proof("rt", r"""{ have = 'A + B invertible' },"""),
+    "B = -A: A + B = 0",
+)
+case(
+    "have-product-symmetric",
+    entry("rt", "AB symmetric", "A, B symmetric"),
+    proof("rt", r"""{ have = 'AB symmetric' },"""),
+    "A = [[1,0],[0,2]], B = [[0,1],[1,0]]: AB = [[0,1],[2,0]]",
+)
+case(
+    "sqrt-of-square-of-any-scalar",
+    entry("rt", "\\sqrt{c^2} = c", "c scalar"),
+    proof(
+        "rt", r"""{ steps = [ { expr = '\sqrt{c^2}' }, { expr = 'c', by = 'sqrt-of-square' } ] },"""
+    ),
+    "c = -1: sqrt(1) = 1 ≠ -1",
+)
+case(
+    "conj-of-complex-scalar",
+    entry("rt", "\\bar{\\lambda} = \\lambda", "\\lambda complex"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\bar{\lambda}' }, { expr = '\lambda', by = 'conj-of-real' } ] },""",
+    ),
+    "λ = i: conj(i) = -i",
+)
+case(
+    "conj-transpose-of-complex-as-transpose",
+    entry("rt", "A^H = A^T", "A complex"),
+    proof(
+        "rt", r"""{ steps = [ { expr = 'A^H' }, { expr = 'A^T', by = 'conj-transpose-real' } ] },"""
+    ),
+    "A = i I: A^H = -iI ≠ iI = A^T",
+)
+case(
+    "pd-definition-vector-may-be-zero",
+    entry("rt", "\\mathbf{z}^TA\\mathbf{z} > 0", "A positive_definite; z vector"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{z}^TA\mathbf{z}' },
+                                 { expr = '0', rel = '>', by = 'positive-definite-definition' } ] },""",
+    ),
+    "z = 0 gives 0",
+)
+case(
+    "sum-of-squares-complex-vector",
+    entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z complex; z nonzero"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' },
+                                 { expr = '0', rel = '>', by = 'norm-squared-positive' } ] },""",
+    ),
+    "z = (1, i): z^Tz = 1 + i^2 = 0",
+)
+case(
+    "det-of-scalar-multiple",
+    entry("rt", "\\det(2A) = 2\\det(A)", "A matrix"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\det(2A)' }, { expr = '2\det(A)', by = 'det-of-product' } ] },""",
+    ),
+    "n = 2, A = I: det(2I) = 4 ≠ 2",
+)
 
 # ------------------------------------------------------------------ division and cancellation
-case("divide-out-possibly-zero",
-     entry("rt", "\\frac{cA}{c} = A", "c scalar; A matrix"),
-     proof("rt", r"""{ steps = [ { expr = '\frac{cA}{c}' }, { expr = 'A', by = 'scalar-arithmetic' } ] },"""),
-     "c = 0: 0/0 is undefined, so the step divides by zero")
-case("divide-out-possibly-zero-difference",
-     entry("rt", "\\frac{a - b}{a - b} = 1", "a, b scalar"),
-     proof("rt", r"""{ steps = [ { expr = '\frac{a - b}{a - b}' }, { expr = '1', by = 'scalar-arithmetic' } ] },"""),
-     "a = b: 0/0")
-case("cancel-possibly-zero-scalar",
-     entry("rt", "A = B", "c scalar; A, B matrix", ["cA = cB"]),
-     proof("rt", r"""{ name = 'h', steps = [ { expr = 'Ac' }, { expr = 'cA', by = 'scalar-commute' },
+case(
+    "divide-out-possibly-zero",
+    entry("rt", "\\frac{cA}{c} = A", "c scalar; A matrix"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\frac{cA}{c}' }, { expr = 'A', by = 'scalar-arithmetic' } ] },""",
+    ),
+    "c = 0: 0/0 is undefined, so the step divides by zero",
+)
+case(
+    "divide-out-possibly-zero-difference",
+    entry("rt", "\\frac{a - b}{a - b} = 1", "a, b scalar"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\frac{a - b}{a - b}' }, { expr = '1', by = 'scalar-arithmetic' } ] },""",
+    ),
+    "a = b: 0/0",
+)
+case(
+    "cancel-possibly-zero-scalar",
+    entry("rt", "A = B", "c scalar; A, B matrix", ["cA = cB"]),
+    proof(
+        "rt",
+        r"""{ name = 'h', steps = [ { expr = 'Ac' }, { expr = 'cA', by = 'scalar-commute' },
                                              { expr = 'cB', by = 'hyp:1' }, { expr = 'Bc', by = 'scalar-commute' } ] },
-  { cancel = 'c', from = 'h', result = 'A = B' },"""),
-     "c = 0, A = I, B = 0")
-case("cancel-a-nonzero-vector",
-     entry("rt", "A = B", "A, B matrix; v nonzero", ["A\\mathbf{v} = B\\mathbf{v}"]),
-     proof("rt", r"""{ name = 'h', steps = [ { expr = 'A\mathbf{v}' }, { expr = 'B\mathbf{v}', by = 'hyp:1' } ] },
-  { cancel = '\mathbf{v}', from = 'h', result = 'A = B' },"""),
-     "A = I, B = diag(1, 0), v = e1: Av = Bv, A ≠ B")
-case("cancel-a-singular-matrix",
-     entry("rt", "A = B", "A, B, C matrix; C nonzero", ["AC = BC"]),
-     proof("rt", r"""{ name = 'h', steps = [ { expr = 'AC' }, { expr = 'BC', by = 'hyp:1' } ] },
-  { cancel = 'C', from = 'h', result = 'A = B' },"""),
-     "C = diag(1,0), A = I, B = diag(1,2)")
-case("divide-by-possibly-negative",
-     entry("rt", "a > b", "a, b, p scalar; p nonzero", ["ap > bp"]),
-     proof("rt", r"""{ name = 'h', steps = [ { expr = 'ap' }, { expr = 'bp', rel = '>', by = 'hyp:1' } ] },
-  { divisor = 'p', from = 'h', result = 'a > b' },"""),
-     "p = -1, a = 0, b = 1: ap = 0 > -1 = bp, yet a < b")
-case("divide-matrix-inequality",
-     entry("rt", "a > b", "a, b, p scalar; p positive", ["ap > b"]),
-     proof("rt", r"""{ name = 'h', steps = [ { expr = 'ap' }, { expr = 'b', rel = '>', by = 'hyp:1' } ] },
-  { divisor = 'p', from = 'h', result = 'a > b' },"""),
-     "only one side was multiplied: p = 10, a = 1, b = 5")
+  { cancel = 'c', from = 'h', result = 'A = B' },""",
+    ),
+    "c = 0, A = I, B = 0",
+)
+case(
+    "cancel-a-nonzero-vector",
+    entry("rt", "A = B", "A, B matrix; v nonzero", ["A\\mathbf{v} = B\\mathbf{v}"]),
+    proof(
+        "rt",
+        r"""{ name = 'h', steps = [ { expr = 'A\mathbf{v}' }, { expr = 'B\mathbf{v}', by = 'hyp:1' } ] },
+  { cancel = '\mathbf{v}', from = 'h', result = 'A = B' },""",
+    ),
+    "A = I, B = diag(1, 0), v = e1: Av = Bv, A ≠ B",
+)
+case(
+    "cancel-a-singular-matrix",
+    entry("rt", "A = B", "A, B, C matrix; C nonzero", ["AC = BC"]),
+    proof(
+        "rt",
+        r"""{ name = 'h', steps = [ { expr = 'AC' }, { expr = 'BC', by = 'hyp:1' } ] },
+  { cancel = 'C', from = 'h', result = 'A = B' },""",
+    ),
+    "C = diag(1,0), A = I, B = diag(1,2)",
+)
+case(
+    "divide-by-possibly-negative",
+    entry("rt", "a > b", "a, b, p scalar; p nonzero", ["ap > bp"]),
+    proof(
+        "rt",
+        r"""{ name = 'h', steps = [ { expr = 'ap' }, { expr = 'bp', rel = '>', by = 'hyp:1' } ] },
+  { divisor = 'p', from = 'h', result = 'a > b' },""",
+    ),
+    "p = -1, a = 0, b = 1: ap = 0 > -1 = bp, yet a < b",
+)
+case(
+    "divide-matrix-inequality",
+    entry("rt", "a > b", "a, b, p scalar; p positive", ["ap > b"]),
+    proof(
+        "rt",
+        r"""{ name = 'h', steps = [ { expr = 'ap' }, { expr = 'b', rel = '>', by = 'hyp:1' } ] },
+  { divisor = 'p', from = 'h', result = 'a > b' },""",
+    ),
+    "only one side was multiplied: p = 10, a = 1, b = 5",
+)
 
 # ------------------------------------------------------------------ definitions and fixed vectors
-case("pd-definition-fixed-vector-in-statement",
-     entry("rt", "A positive_definite", "A symmetric; v vector", [f"{V}^TA{V} > 0"]),
-     proof("rt", rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
+case(
+    "pd-definition-fixed-vector-in-statement",
+    entry("rt", "A positive_definite", "A symmetric; v vector", [f"{V}^TA{V} > 0"]),
+    proof(
+        "rt",
+        rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
                          {{ expr = '0', rel = '>', by = 'hyp:1' }} ] }},
-  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},"""),
-     "one vector v with v^TAv > 0 does not make A positive definite: A = diag(1, -1), v = e1")
-case("pd-definition-fixed-vector-declared",
-     entry("rt", "A positive_definite", "A symmetric; v nonzero", ["A\\mathbf{v} = \\mathbf{v}"]),
-     proof("rt", rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
+  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},""",
+    ),
+    "one vector v with v^TAv > 0 does not make A positive definite: A = diag(1, -1), v = e1",
+)
+case(
+    "pd-definition-fixed-vector-declared",
+    entry("rt", "A positive_definite", "A symmetric; v nonzero", ["A\\mathbf{v} = \\mathbf{v}"]),
+    proof(
+        "rt",
+        rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
                          {{ expr = '{V}^T{V}', by = 'hyp:1' }},
                          {{ expr = '0', rel = '>', by = 'norm-squared-positive' }} ] }},
-  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},"""),
-     "one eigenvector does not make A positive definite: A = diag(1, -1), v = e1")
-case("pd-definition-from-semidefinite",
-     entry("rt", "A positive_definite", "A positive_semidefinite; v vector"),
-     proof("rt", rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
+  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},""",
+    ),
+    "one eigenvector does not make A positive definite: A = diag(1, -1), v = e1",
+)
+case(
+    "pd-definition-from-semidefinite",
+    entry("rt", "A positive_definite", "A positive_semidefinite; v vector"),
+    proof(
+        "rt",
+        rf"""{{ name = 'pos', fix = 'v', steps = [ {{ expr = '{V}^TA{V}' }},
                          {{ expr = '0', rel = '>=', by = 'positive-semidefinite-definition' }} ] }},
-  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},"""),
-     "A = 0 is positive semidefinite, not positive definite")
-case("pd-definition-without-symmetry",
-     entry("rt", "A positive_definite", "A, C matrix; v vector", ["A = I + C", "C^T = -C"]),
-     proof("rt", rf"""{{ name = 'skew', fix = 'v', steps = [
+  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},""",
+    ),
+    "A = 0 is positive semidefinite, not positive definite",
+)
+case(
+    "pd-definition-without-symmetry",
+    entry("rt", "A positive_definite", "A, C matrix; v vector", ["A = I + C", "C^T = -C"]),
+    proof(
+        "rt",
+        rf"""{{ name = 'skew', fix = 'v', steps = [
     {{ expr = '2{V}^TC{V}' }},
     {{ expr = '{V}^TC{V} + ({V}^TC{V})^T', by = 'transpose-of-scalar' }},
     {{ expr = '{V}^TC{V} + {V}^TC^T({V}^T)^T', by = 'transpose-of-product' }},
@@ -201,24 +327,43 @@ case("pd-definition-without-symmetry",
                          {{ expr = '{V}^T{V} + 0', by = 'fact:zero' }},
                          {{ expr = '{V}^T{V}', by = 'scalar-arithmetic' }},
                          {{ expr = '0', rel = '>', by = 'norm-squared-positive' }} ] }},
-  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},"""),
-     "A = I + [[0,1],[-1,0]] has v^TAv = |v|^2 > 0 but is not symmetric, so not positive definite")
-case("invertible-definition-without-identity",
-     entry("rt", "A invertible", "A, W matrix", ["AW = W", "WA = W"]),
-     proof("rt", r"""{ name = 'left', steps = [ { expr = 'AW' }, { expr = 'W', by = 'hyp:1' } ] },
+  {{ definition = 'A positive_definite', fix = 'v', from = 'pos' }},""",
+    ),
+    "A = I + [[0,1],[-1,0]] has v^TAv = |v|^2 > 0 but is not symmetric, so not positive definite",
+)
+case(
+    "invertible-definition-without-identity",
+    entry("rt", "A invertible", "A, W matrix", ["AW = W", "WA = W"]),
+    proof(
+        "rt",
+        r"""{ name = 'left', steps = [ { expr = 'AW' }, { expr = 'W', by = 'hyp:1' } ] },
   { name = 'right', steps = [ { expr = 'WA' }, { expr = 'W', by = 'hyp:2' } ] },
-  { definition = 'A invertible', witness = 'W', from = 'left, right' },"""),
-     "A = W = diag(1, 0)")
-case("invertible-definition-facts-of-another-matrix",
-     entry("rt", "A invertible", "A matrix; B invertible"),
-     proof("rt", r"""{ name = 'left', steps = [ { expr = 'BB^{-1}' }, { expr = 'I', by = 'inverse-mul-self' } ] },
+  { definition = 'A invertible', witness = 'W', from = 'left, right' },""",
+    ),
+    "A = W = diag(1, 0)",
+)
+case(
+    "invertible-definition-facts-of-another-matrix",
+    entry("rt", "A invertible", "A matrix; B invertible"),
+    proof(
+        "rt",
+        r"""{ name = 'left', steps = [ { expr = 'BB^{-1}' }, { expr = 'I', by = 'inverse-mul-self' } ] },
   { name = 'right', steps = [ { expr = 'B^{-1}B' }, { expr = 'I', by = 'inverse-mul-self' } ] },
-  { definition = 'A invertible', witness = 'B^{-1}', from = 'left, right' },"""),
-     "A = 0, B = I")
-case("complex-pd-by-real-fixed-vector",
-     entry("rt", "X positive_definite", "A positive_definite; K matrix; X complex; v vector",
-           ["X = A + iK", "K^T = -K", "X hermitian"]),
-     proof("rt", rf"""{{ name = 'twice', fix = 'v', steps = [
+  { definition = 'A invertible', witness = 'B^{-1}', from = 'left, right' },""",
+    ),
+    "A = 0, B = I",
+)
+case(
+    "complex-pd-by-real-fixed-vector",
+    entry(
+        "rt",
+        "X positive_definite",
+        "A positive_definite; K matrix; X complex; v vector",
+        ["X = A + iK", "K^T = -K", "X hermitian"],
+    ),
+    proof(
+        "rt",
+        rf"""{{ name = 'twice', fix = 'v', steps = [
     {{ expr = '2{V}^TK{V}' }},
     {{ expr = '{V}^TK{V} + ({V}^TK{V})^T', by = 'transpose-of-scalar' }},
     {{ expr = '{V}^TK{V} + {V}^TK^T({V}^T)^T', by = 'transpose-of-product' }},
@@ -235,15 +380,24 @@ case("complex-pd-by-real-fixed-vector",
     {{ expr = '{V}^TA{V} + i0', by = 'fact:zero' }},
     {{ expr = '{V}^TA{V}', by = 'scalar-arithmetic' }},
     {{ expr = '0', rel = '>', by = 'positive-definite-definition' }} ] }},
-  {{ definition = 'X positive_definite', fix = 'v', from = 'pos' }},"""),
-     "A = I, K = [[0,1],[-1,0]], X = I + iK = [[1,i],[-i,1]] is hermitian with eigenvalues 0 and 2: "
-     "v = (1, i) gives v^H X v = 0. A real fixed vector only tests real v",
-     hole="(fixed) Checker._definition / _check_arbitrary accepted a REAL fixed vector for a complex "
-          "(hermitian) matrix: v^H X v > 0 for real v does not make X positive definite")
-case("complex-psd-by-real-fixed-vector",
-     entry("rt", "X positive_semidefinite", "K matrix; X complex; v vector",
-           ["X = I + 2iK", "K^T = -K", "X hermitian"]),
-     proof("rt", rf"""{{ name = 'twice', fix = 'v', steps = [
+  {{ definition = 'X positive_definite', fix = 'v', from = 'pos' }},""",
+    ),
+    "A = I, K = [[0,1],[-1,0]], X = I + iK = [[1,i],[-i,1]] is hermitian with eigenvalues 0 and 2: "
+    "v = (1, i) gives v^H X v = 0. A real fixed vector only tests real v",
+    hole="(fixed) Checker._definition / _check_arbitrary accepted a REAL fixed vector for a complex "
+    "(hermitian) matrix: v^H X v > 0 for real v does not make X positive definite",
+)
+case(
+    "complex-psd-by-real-fixed-vector",
+    entry(
+        "rt",
+        "X positive_semidefinite",
+        "K matrix; X complex; v vector",
+        ["X = I + 2iK", "K^T = -K", "X hermitian"],
+    ),
+    proof(
+        "rt",
+        rf"""{{ name = 'twice', fix = 'v', steps = [
     {{ expr = '2{V}^TK{V}' }},
     {{ expr = '{V}^TK{V} + ({V}^TK{V})^T', by = 'transpose-of-scalar' }},
     {{ expr = '{V}^TK{V} + {V}^TK^T({V}^T)^T', by = 'transpose-of-product' }},
@@ -260,70 +414,126 @@ case("complex-psd-by-real-fixed-vector",
     {{ expr = '{V}^TI{V} + 2i0', by = 'fact:zero' }},
     {{ expr = '{V}^T{V}', by = 'scalar-arithmetic' }},
     {{ expr = '0', rel = '>=', by = 'norm-squared-positive' }} ] }},
-  {{ definition = 'X positive_semidefinite', fix = 'v', from = 'pos' }},"""),
-     "K = [[0,1],[-1,0]], X = I + 2iK is hermitian with eigenvalues -1 and 3",
-     hole="(fixed) Checker._definition accepted a REAL fixed vector for a complex matrix (semidefinite)")
+  {{ definition = 'X positive_semidefinite', fix = 'v', from = 'pos' }},""",
+    ),
+    "K = [[0,1],[-1,0]], X = I + 2iK is hermitian with eigenvalues -1 and 3",
+    hole="(fixed) Checker._definition accepted a REAL fixed vector for a complex matrix (semidefinite)",
+)
 
 # ------------------------------------------------------------------ contradiction
-case("contradiction-not-incompatible",
-     entry("rt", "A\\mathbf{v} \\ne \\mathbf{0}", "A matrix; v nonzero"),
-     proof("rt", rf"""{{ name = 'p', steps = [ {{ expr = '{V}^T{V}' }}, {{ expr = '0', rel = '>', by = 'norm-squared-positive' }} ] }},
+case(
+    "contradiction-not-incompatible",
+    entry("rt", "A\\mathbf{v} \\ne \\mathbf{0}", "A matrix; v nonzero"),
+    proof(
+        "rt",
+        rf"""{{ name = 'p', steps = [ {{ expr = '{V}^T{V}' }}, {{ expr = '0', rel = '>', by = 'norm-squared-positive' }} ] }},
   {{ name = 'c', suppose = 'A{V} = \mathbf{{0}}', contradicts = 'p', result = 'A{V} \ne \mathbf{{0}}', steps = [
-    {{ expr = '{V}^T{V}' }}, {{ expr = '0', rel = '>=', by = 'norm-squared-positive' }} ] }},"""),
-     "v^Tv ≥ 0 does not contradict v^Tv > 0; A = 0 makes Av = 0")
-case("contradiction-supposes-an-inequality",
-     entry("rt", "a = 0", "a scalar"),
-     proof("rt", r"""{ name = 'p', steps = [ { expr = '1' }, { expr = '1', by = 'scalar-arithmetic' } ] },
+    {{ expr = '{V}^T{V}' }}, {{ expr = '0', rel = '>=', by = 'norm-squared-positive' }} ] }},""",
+    ),
+    "v^Tv ≥ 0 does not contradict v^Tv > 0; A = 0 makes Av = 0",
+)
+case(
+    "contradiction-supposes-an-inequality",
+    entry("rt", "a = 0", "a scalar"),
+    proof(
+        "rt",
+        r"""{ name = 'p', steps = [ { expr = '1' }, { expr = '1', by = 'scalar-arithmetic' } ] },
   { name = 'c', suppose = 'a \ne 0', contradicts = 'p', result = 'a = 0', steps = [
-    { expr = '1' }, { expr = '1', by = 'scalar-arithmetic' } ] },"""),
-     "a = 1")
+    { expr = '1' }, { expr = '1', by = 'scalar-arithmetic' } ] },""",
+    ),
+    "a = 1",
+)
 
 # ------------------------------------------------------------------ 1×1 vs scalar
-case("drop-identity-from-one-by-one",
-     entry("rt", "(\\mathbf{x}^T\\mathbf{x})I = \\mathbf{x}^T\\mathbf{x}", "x vector"),
-     proof("rt", r"""{ steps = [ { expr = '(\mathbf{x}^T\mathbf{x})I' }, { expr = '\mathbf{x}^T\mathbf{x}', by = 'mul-identity' } ] },"""),
-     "an n×n matrix is not a number (n = 2, x = e1: I ≠ 1)")
-case("outer-is-inner",
-     entry("rt", "\\mathbf{x}\\mathbf{x}^T = \\mathbf{x}^T\\mathbf{x}I", "x vector"),
-     proof("rt", r"""{ steps = [ { expr = '\mathbf{x}\mathbf{x}^T' }, { expr = '\mathbf{x}^T\mathbf{x}I', by = 'scalar-commute' } ] },"""),
-     "x = e1 (n = 2): xx^T = diag(1,0) ≠ I")
-case("det-of-outer-product-as-inner",
-     entry("rt", "\\det(\\mathbf{x}\\mathbf{x}^T) = \\mathbf{x}^T\\mathbf{x}", "x vector"),
-     proof("rt", r"""{ steps = [ { expr = '\det(\mathbf{x}\mathbf{x}^T)' }, { expr = '\mathbf{x}^T\mathbf{x}', by = 'det-of-product' } ] },"""),
-     "n = 2, x = e1: det(xx^T) = 0 ≠ 1 = x^Tx")
+case(
+    "drop-identity-from-one-by-one",
+    entry("rt", "(\\mathbf{x}^T\\mathbf{x})I = \\mathbf{x}^T\\mathbf{x}", "x vector"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '(\mathbf{x}^T\mathbf{x})I' }, { expr = '\mathbf{x}^T\mathbf{x}', by = 'mul-identity' } ] },""",
+    ),
+    "an n×n matrix is not a number (n = 2, x = e1: I ≠ 1)",
+)
+case(
+    "outer-is-inner",
+    entry("rt", "\\mathbf{x}\\mathbf{x}^T = \\mathbf{x}^T\\mathbf{x}I", "x vector"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{x}\mathbf{x}^T' }, { expr = '\mathbf{x}^T\mathbf{x}I', by = 'scalar-commute' } ] },""",
+    ),
+    "x = e1 (n = 2): xx^T = diag(1,0) ≠ I",
+)
+case(
+    "det-of-outer-product-as-inner",
+    entry("rt", "\\det(\\mathbf{x}\\mathbf{x}^T) = \\mathbf{x}^T\\mathbf{x}", "x vector"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '\det(\mathbf{x}\mathbf{x}^T)' }, { expr = '\mathbf{x}^T\mathbf{x}', by = 'det-of-product' } ] },""",
+    ),
+    "n = 2, x = e1: det(xx^T) = 0 ≠ 1 = x^Tx",
+)
 
 # ------------------------------------------------------------------ citations
 THM_REAL = entry("rt-real-square", "\\mathbf{x}^T\\mathbf{x} > 0", "x nonzero") + "\n"
-PRF_REAL = proof("rt-real-square", r"""{ steps = [ { expr = '\mathbf{x}^T\mathbf{x}' }, { expr = '0', rel = '>', by = 'norm-squared-positive' } ] },""")
-case("cite-real-theorem-with-complex-vector",
-     THM_REAL + entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z complex; z nonzero"),
-     PRF_REAL + proof("rt", r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' }, { expr = '0', rel = '>', by = 'rt-real-square' } ] },"""),
-     "z = (1, i): z^Tz = 0")
-case("cite-theorem-without-its-hypothesis",
-     THM_REAL + entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z vector"),
-     PRF_REAL + proof("rt", r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' }, { expr = '0', rel = '>', by = 'rt-real-square' } ] },"""),
-     "z = 0")
-case("cite-inverse-of-product-in-wrong-order",
-     entry("rt", "(AB)^{-1} = A^{-1}B^{-1}", "A, B invertible"),
-     proof("rt", r"""{ steps = [ { expr = '(AB)^{-1}' }, { expr = 'A^{-1}B^{-1}', by = 'inverse-of-product' } ] },"""),
-     "A = [[1,1],[0,1]], B = [[1,0],[1,1]]: (AB)^{-1} = B^{-1}A^{-1} ≠ A^{-1}B^{-1}")
-case("cite-itself",
-     entry("rt", "A = B", "A, B matrix"),
-     proof("rt", r"""{ steps = [ { expr = 'A' }, { expr = 'B', by = 'rt' } ] },"""),
-     "A = I, B = 0")
-case("cite-later-entry",
-     entry("rt-first", "A = B", "A, B matrix") + entry("rt", "C = D", "C, D matrix"),
-     proof("rt-first", r"""{ steps = [ { expr = 'A' }, { expr = 'B', by = 'rt' } ] },""")
-     + proof("rt", r"""{ steps = [ { expr = 'C' }, { expr = 'D', by = 'rt-first' } ] },"""),
-     "a citation cycle: A = I, B = 0")
-case("cite-commuting-theorem-without-commuting",
-     entry("rt-comm", "(AB)^2 = A^2B^2", "A, B matrix", ["AB = BA"])
-     + entry("rt", "(CD)^2 = C^2D^2", "C, D matrix"),
-     proof("rt-comm", r"""{ steps = [ { expr = '(AB)^2' }, { expr = 'ABAB', by = 'power-definition' },
+PRF_REAL = proof(
+    "rt-real-square",
+    r"""{ steps = [ { expr = '\mathbf{x}^T\mathbf{x}' }, { expr = '0', rel = '>', by = 'norm-squared-positive' } ] },""",
+)
+case(
+    "cite-real-theorem-with-complex-vector",
+    THM_REAL + entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z complex; z nonzero"),
+    PRF_REAL
+    + proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' }, { expr = '0', rel = '>', by = 'rt-real-square' } ] },""",
+    ),
+    "z = (1, i): z^Tz = 0",
+)
+case(
+    "cite-theorem-without-its-hypothesis",
+    THM_REAL + entry("rt", "\\mathbf{z}^T\\mathbf{z} > 0", "z vector"),
+    PRF_REAL
+    + proof(
+        "rt",
+        r"""{ steps = [ { expr = '\mathbf{z}^T\mathbf{z}' }, { expr = '0', rel = '>', by = 'rt-real-square' } ] },""",
+    ),
+    "z = 0",
+)
+case(
+    "cite-inverse-of-product-in-wrong-order",
+    entry("rt", "(AB)^{-1} = A^{-1}B^{-1}", "A, B invertible"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '(AB)^{-1}' }, { expr = 'A^{-1}B^{-1}', by = 'inverse-of-product' } ] },""",
+    ),
+    "A = [[1,1],[0,1]], B = [[1,0],[1,1]]: (AB)^{-1} = B^{-1}A^{-1} ≠ A^{-1}B^{-1}",
+)
+case(
+    "cite-itself",
+    entry("rt", "A = B", "A, B matrix"),
+    proof("rt", r"""{ steps = [ { expr = 'A' }, { expr = 'B', by = 'rt' } ] },"""),
+    "A = I, B = 0",
+)
+case(
+    "cite-later-entry",
+    entry("rt-first", "A = B", "A, B matrix") + entry("rt", "C = D", "C, D matrix"),
+    proof("rt-first", r"""{ steps = [ { expr = 'A' }, { expr = 'B', by = 'rt' } ] },""")
+    + proof("rt", r"""{ steps = [ { expr = 'C' }, { expr = 'D', by = 'rt-first' } ] },"""),
+    "a citation cycle: A = I, B = 0",
+)
+case(
+    "cite-commuting-theorem-without-commuting",
+    entry("rt-comm", "(AB)^2 = A^2B^2", "A, B matrix", ["AB = BA"])
+    + entry("rt", "(CD)^2 = C^2D^2", "C, D matrix"),
+    proof(
+        "rt-comm",
+        r"""{ steps = [ { expr = '(AB)^2' }, { expr = 'ABAB', by = 'power-definition' },
         { expr = 'AABB', by = 'hyp:1' }, { expr = 'A^2BB', by = 'power-definition' },
-        { expr = 'A^2B^2', by = 'power-definition' } ] },""")
-     + proof("rt", r"""{ steps = [ { expr = '(CD)^2' }, { expr = 'C^2D^2', by = 'rt-comm' } ] },"""),
-     "C = [[1,1],[0,1]], D = [[1,0],[1,1]] do not commute and (CD)^2 ≠ C^2D^2")
+        { expr = 'A^2B^2', by = 'power-definition' } ] },""",
+    )
+    + proof("rt", r"""{ steps = [ { expr = '(CD)^2' }, { expr = 'C^2D^2', by = 'rt-comm' } ] },"""),
+    "C = [[1,1],[0,1]], D = [[1,0],[1,1]] do not commute and (CD)^2 ≠ C^2D^2",
+)
 
 # ------------------------------------------------------------------ induction
 IND_ENTRY = entry("rt", "A^k = A", "A matrix; k integer", ["k \\ge 0", "A^2 = A"])
@@ -331,49 +541,85 @@ IND_STEP = r"""{ name = 'step', fix = 'k', hypothesis = 'A^k = A', steps = [
     { expr = 'A^{k+1}' }, { expr = 'A^kA', by = 'power-successor' },
     { expr = 'AA', by = 'ih' }, { expr = 'A^2', by = 'power-definition' },
     { expr = 'A', by = 'hyp:2' } ] },"""
-case("induction-base-at-one",
-     IND_ENTRY,
-     proof("rt", r"""{ name = 'base', steps = [ { expr = 'A^1' }, { expr = 'A^0A', by = 'power-successor' },
+case(
+    "induction-base-at-one",
+    IND_ENTRY,
+    proof(
+        "rt",
+        r"""{ name = 'base', steps = [ { expr = 'A^1' }, { expr = 'A^0A', by = 'power-successor' },
         { expr = 'IA', by = 'power-zero' }, { expr = 'A', by = 'mul-identity' } ] },
-  """ + IND_STEP + r"""
-  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = A' },"""),
-     "k = 0, A = diag(1, 0): A^0 = I ≠ A")
-case("induction-step-fact-as-conclusion",
-     IND_ENTRY,
-     proof("rt", IND_STEP),
-     "k = 0, A = diag(1, 0): the step alone proves only P(k) ⇒ P(k+1)")
-case("induction-hypothesis-used-in-base",
-     IND_ENTRY,
-     proof("rt", r"""{ name = 'base', fix = 'k', hypothesis = 'A^k = A', steps = [ { expr = 'A^0' }, { expr = 'I', by = 'power-zero' } ] },
-  """ + IND_STEP + r"""
-  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = A' },"""),
-     "k = 0, A = diag(1, 0)")
-case("induction-with-a-hypothesis-about-k",
-     entry("rt", "A^k = I", "A matrix; k integer", ["k \\ge 0", "A^{k+1} = I"]),
-     proof("rt", r"""{ name = 'base', steps = [ { expr = 'A^0' }, { expr = 'I', by = 'power-zero' } ] },
+  """
+        + IND_STEP
+        + r"""
+  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = A' },""",
+    ),
+    "k = 0, A = diag(1, 0): A^0 = I ≠ A",
+)
+case(
+    "induction-step-fact-as-conclusion",
+    IND_ENTRY,
+    proof("rt", IND_STEP),
+    "k = 0, A = diag(1, 0): the step alone proves only P(k) ⇒ P(k+1)",
+)
+case(
+    "induction-hypothesis-used-in-base",
+    IND_ENTRY,
+    proof(
+        "rt",
+        r"""{ name = 'base', fix = 'k', hypothesis = 'A^k = A', steps = [ { expr = 'A^0' }, { expr = 'I', by = 'power-zero' } ] },
+  """
+        + IND_STEP
+        + r"""
+  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = A' },""",
+    ),
+    "k = 0, A = diag(1, 0)",
+)
+case(
+    "induction-with-a-hypothesis-about-k",
+    entry("rt", "A^k = I", "A matrix; k integer", ["k \\ge 0", "A^{k+1} = I"]),
+    proof(
+        "rt",
+        r"""{ name = 'base', steps = [ { expr = 'A^0' }, { expr = 'I', by = 'power-zero' } ] },
   { name = 'step', fix = 'k', hypothesis = 'A^k = I', steps = [ { expr = 'A^{k+1}' }, { expr = 'I', by = 'hyp:2' } ] },
-  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = I' },"""),
-     "A = -I, k = 1: A^2 = I but A^1 ≠ I (the hypothesis about k is not one about k + 1)")
-case("induction-step-fact-cited-as-fact",
-     IND_ENTRY,
-     proof("rt", IND_STEP + r"""
+  { induction = 'k', fix = 'k', from = 'base, step', result = 'A^k = I' },""",
+    ),
+    "A = -I, k = 1: A^2 = I but A^1 ≠ I (the hypothesis about k is not one about k + 1)",
+)
+case(
+    "induction-step-fact-cited-as-fact",
+    IND_ENTRY,
+    proof(
+        "rt",
+        IND_STEP
+        + r"""
   { steps = [ { expr = 'A^{k+1}' }, { expr = 'A', by = 'fact:step' } ] },
-  { steps = [ { expr = 'A^k' }, { expr = 'A^{k+1}', by = 'power-successor' } ] },"""),
-     "k = 0, A = diag(1,0)")
+  { steps = [ { expr = 'A^k' }, { expr = 'A^{k+1}', by = 'power-successor' } ] },""",
+    ),
+    "k = 0, A = diag(1,0)",
+)
 
 # ------------------------------------------------------------------ prose / no-op
-case("prose-step-is-not-checked",
-     entry("rt", "(A + B)^{-1} = A^{-1} + B^{-1}", "A, B invertible"),
-     proof("rt", r"""{ steps = [ { expr = '(A + B)^{-1}' }, { expr = 'A^{-1} + B^{-1}' } ] },"""),
-     "A = B = I: (2I)^{-1} = I/2 ≠ 2I")
-case("unrelated-rule",
-     entry("rt", "(AB)^T = A^TB^T", "A, B matrix"),
-     proof("rt", r"""{ steps = [ { expr = '(AB)^T' }, { expr = 'A^TB^T', by = 'transpose-of-product' } ] },"""),
-     "A = [[0,1],[0,0]], B = [[0,0],[1,0]]")
-case("never-commute-matrices",
-     entry("rt", "AB = BA", "A, B matrix"),
-     proof("rt", r"""{ steps = [ { expr = 'AB' }, { expr = 'BA', by = 'scalar-arithmetic' } ] },"""),
-     "A = [[0,1],[0,0]], B = [[0,0],[1,0]]")
+case(
+    "prose-step-is-not-checked",
+    entry("rt", "(A + B)^{-1} = A^{-1} + B^{-1}", "A, B invertible"),
+    proof("rt", r"""{ steps = [ { expr = '(A + B)^{-1}' }, { expr = 'A^{-1} + B^{-1}' } ] },"""),
+    "A = B = I: (2I)^{-1} = I/2 ≠ 2I",
+)
+case(
+    "unrelated-rule",
+    entry("rt", "(AB)^T = A^TB^T", "A, B matrix"),
+    proof(
+        "rt",
+        r"""{ steps = [ { expr = '(AB)^T' }, { expr = 'A^TB^T', by = 'transpose-of-product' } ] },""",
+    ),
+    "A = [[0,1],[0,0]], B = [[0,0],[1,0]]",
+)
+case(
+    "never-commute-matrices",
+    entry("rt", "AB = BA", "A, B matrix"),
+    proof("rt", r"""{ steps = [ { expr = 'AB' }, { expr = 'BA', by = 'scalar-arithmetic' } ] },"""),
+    "A = [[0,1],[0,0]], B = [[0,0],[1,0]]",
+)
 
 
 def _verify_case(tmp_path, ids: str, proofs: str) -> str:
@@ -412,6 +658,7 @@ def test_there_are_enough_hostile_cases():
 
 # ---------------------------------------------------------------- the Python API
 
+
 def _api_scope_hole():
     """A Statement whose Scope declares ``A invertible`` but whose hypotheses omit it: the fact
     prover reads declared properties as hypotheses while checking the proof, but a citation only
@@ -423,15 +670,30 @@ def _api_scope_hole():
 
     a, b = Sym("A"), Sym("B")
     ctx = Context()
-    sa = Scope((("A", SymbolType("matrix", "n", "n", frozenset({"invertible", "real"}))),),
-               frozenset({"n"}))
+    sa = Scope(
+        (("A", SymbolType("matrix", "n", "n", frozenset({"invertible", "real"}))),),
+        frozenset({"n"}),
+    )
     t = Statement("rt-declared", sa, (), (Relation("=", Mul((a, Inverse(a))), Identity("n")),))
-    r1 = ctx.add(t, [Chain("calc", steps=(Step(Mul((a, Inverse(a))), None),
-                                          Step(Identity("n"), "inverse-mul-self")))])
+    r1 = ctx.add(
+        t,
+        [
+            Chain(
+                "calc",
+                steps=(Step(Mul((a, Inverse(a))), None), Step(Identity("n"), "inverse-mul-self")),
+            )
+        ],
+    )
     sb = Scope((("B", SymbolType("matrix", "n", "n", frozenset({"real"}))),), frozenset({"n"}))
     s = Statement("rt", sb, (), (Relation("=", Mul((b, Inverse(b))), Identity("n")),))
-    r2 = ctx.add(s, [Chain("calc", steps=(Step(Mul((b, Inverse(b))), None),
-                                          Step(Identity("n"), "rt-declared")))])
+    r2 = ctx.add(
+        s,
+        [
+            Chain(
+                "calc", steps=(Step(Mul((b, Inverse(b))), None), Step(Identity("n"), "rt-declared"))
+            )
+        ],
+    )
     return r1.ok and r2.ok
 
 

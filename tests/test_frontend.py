@@ -114,14 +114,14 @@ def test_product_keeps_its_order(source):
     assert expr(source) == Mul((A, B))
 
 
-@pytest.mark.parametrize("source", ["A^T", "A^{T}", "A^\\top", "A^{\\top}", "A^\\intercal",
-                                    "A^{\\intercal}"])
+@pytest.mark.parametrize(
+    "source", ["A^T", "A^{T}", "A^\\top", "A^{\\top}", "A^\\intercal", "A^{\\intercal}"]
+)
 def test_transpose(source):
     assert expr(source) == Transpose(A)
 
 
-@pytest.mark.parametrize("source", ["A^H", "A^{H}", "A^*", "A^{*}", "A^\\dagger",
-                                    "A^{\\dagger}"])
+@pytest.mark.parametrize("source", ["A^H", "A^{H}", "A^*", "A^{*}", "A^\\dagger", "A^{\\dagger}"])
 def test_conjugate_transpose(source):
     assert expr(source) == ConjTranspose(A)
 
@@ -146,8 +146,10 @@ def test_bars_of_a_scalar_are_its_absolute_value():
     assert expr("\\left|c\\right|") == Abs(Sym("c"))
 
 
-@pytest.mark.parametrize("source", ["\\operatorname{tr}(A)", "\\mathrm{tr}(A)", "\\text{tr}(A)",
-                                    "\\operatorname{trace}(A)"])
+@pytest.mark.parametrize(
+    "source",
+    ["\\operatorname{tr}(A)", "\\mathrm{tr}(A)", "\\text{tr}(A)", "\\operatorname{trace}(A)"],
+)
 def test_trace(source):
     assert expr(source) == Trace(A)
 
@@ -164,9 +166,16 @@ def test_complex_conjugate(source):
     assert expr(source) == Conj(Z)
 
 
-@pytest.mark.parametrize("source,name", [("e^{A}", "exp"), ("\\exp(A)", "exp"),
-                                         ("\\sin(A)", "sin"), ("\\cos(A)", "cos"),
-                                         ("\\sqrt{A}", "sqrt")])
+@pytest.mark.parametrize(
+    "source,name",
+    [
+        ("e^{A}", "exp"),
+        ("\\exp(A)", "exp"),
+        ("\\sin(A)", "sin"),
+        ("\\cos(A)", "cos"),
+        ("\\sqrt{A}", "sqrt"),
+    ],
+)
 def test_matrix_functions(source, name):
     typed, _ = read(source)
     assert typed.expr == Func(name, A)
@@ -200,8 +209,15 @@ def test_one_by_one_product_is_a_scalar():
     assert typed.shape is None or typed.shape == (1, 1)
 
 
-@pytest.mark.parametrize("source,value", [("0.5", Fraction(1, 2)), ("0.333", Fraction(333, 1000)),
-                                          ("2.50", Fraction(5, 2)), (".25", Fraction(1, 4))])
+@pytest.mark.parametrize(
+    "source,value",
+    [
+        ("0.5", Fraction(1, 2)),
+        ("0.333", Fraction(333, 1000)),
+        ("2.50", Fraction(5, 2)),
+        (".25", Fraction(1, 4)),
+    ],
+)
 def test_decimals_are_exact(source, value):
     assert expr(source) == Num(value)
 
@@ -240,15 +256,18 @@ def test_rectangular_products_typecheck():
         read("AA", "A m x n")
 
 
-@pytest.mark.parametrize("props,implied,not_implied", [
-    ("orthogonal", {"invertible", "real"}, {"positive_definite", "symmetric"}),
-    ("positive_definite", {"invertible", "symmetric", "positive_semidefinite"}, set()),
-    ("positive_semidefinite", {"symmetric"}, {"invertible"}),
-    ("unitary", {"invertible", "complex"}, set()),
-    ("hermitian", {"complex"}, set()),
-    ("diagonal", {"symmetric"}, {"invertible"}),
-    ("symmetric", set(), {"invertible", "diagonal"}),
-])
+@pytest.mark.parametrize(
+    "props,implied,not_implied",
+    [
+        ("orthogonal", {"invertible", "real"}, {"positive_definite", "symmetric"}),
+        ("positive_definite", {"invertible", "symmetric", "positive_semidefinite"}, set()),
+        ("positive_semidefinite", {"symmetric"}, {"invertible"}),
+        ("unitary", {"invertible", "complex"}, set()),
+        ("hermitian", {"complex"}, set()),
+        ("diagonal", {"symmetric"}, {"invertible"}),
+        ("symmetric", set(), {"invertible", "diagonal"}),
+    ],
+)
 def test_implications(props, implied, not_implied):
     _, env = read("Q", f"Q {props}")
     assert implied <= env["Q"].props
@@ -260,13 +279,16 @@ def test_complex_positive_definite_is_hermitian():
     assert "hermitian" in env["P"].props
 
 
-@pytest.mark.parametrize("clause,words", [
-    ("A weird", "unknown property"),
-    ("x vector; x symmetric", "cannot be symmetric"),
-    ("A m x n; A invertible", "square"),
-    ("A vector; A matrix", "both"),
-    ("A 0 x 3", "sizes"),
-])
+@pytest.mark.parametrize(
+    "clause,words",
+    [
+        ("A weird", "unknown property"),
+        ("x vector; x symmetric", "cannot be symmetric"),
+        ("A m x n; A invertible", "square"),
+        ("A vector; A matrix", "both"),
+        ("A 0 x 3", "sizes"),
+    ],
+)
 def test_bad_clauses(clause, words):
     with pytest.raises(AssumptionError, match=words):
         assumptions = parse_assumptions(clause)
@@ -276,25 +298,28 @@ def test_bad_clauses(clause, words):
 # ---------------------------------------------------------------- what is not accepted
 
 
-@pytest.mark.parametrize("source,position,words", [
-    ("\\foo{A}", 0, "unknown command"),
-    ("A^{-1", 2, "never closed"),
-    ("A^{-1}}", 6, "closes nothing"),
-    ("(A+B", 0, "never closed"),
-    ("A+B)", 3, "closes nothing"),
-    ("A + \\{b\\}", 4, "literal brace"),
-    ("$A$", 0, "not in the notation"),
-    ("A @ B", 2, "not in the notation"),
-    ("\u00e9", 0, "write LaTeX"),
-    ("A+", 2, "ends too early"),
-    ("", 0, "empty"),
-    ("\\begin{align}A\\end{align}", 0, "environment"),
-    ("\\begin{bmatrix}1&2\\\\3\\end{bmatrix}", 0, "row 2"),
-    ("\\operatorname{foo}(A)", 0, "unknown operator"),
-    ("A^12", 1, "first character"),
-    ("\\mathbf{2}", 8, "\\mathbf{0}"),
-    ("\\sin^{-1}(a)", 0, "ambiguous"),
-])
+@pytest.mark.parametrize(
+    "source,position,words",
+    [
+        ("\\foo{A}", 0, "unknown command"),
+        ("A^{-1", 2, "never closed"),
+        ("A^{-1}}", 6, "closes nothing"),
+        ("(A+B", 0, "never closed"),
+        ("A+B)", 3, "closes nothing"),
+        ("A + \\{b\\}", 4, "literal brace"),
+        ("$A$", 0, "not in the notation"),
+        ("A @ B", 2, "not in the notation"),
+        ("\u00e9", 0, "write LaTeX"),
+        ("A+", 2, "ends too early"),
+        ("", 0, "empty"),
+        ("\\begin{align}A\\end{align}", 0, "environment"),
+        ("\\begin{bmatrix}1&2\\\\3\\end{bmatrix}", 0, "row 2"),
+        ("\\operatorname{foo}(A)", 0, "unknown operator"),
+        ("A^12", 1, "first character"),
+        ("\\mathbf{2}", 8, "\\mathbf{0}"),
+        ("\\sin^{-1}(a)", 0, "ambiguous"),
+    ],
+)
 def test_parse_errors_have_position_and_reason(source, position, words):
     with pytest.raises(ParseError) as info:
         read(source)
@@ -304,21 +329,24 @@ def test_parse_errors_have_position_and_reason(source, position, words):
     assert f"at position {position + 1}:" in str(err)
 
 
-@pytest.mark.parametrize("source,assume,position,words", [
-    ("\\mathbf{x}A", "", 10, "cannot multiply a vector"),
-    ("A + \\mathbf{x}", "", 4, "cannot add"),
-    ("\\det(\\mathbf{x})", "", 0, "determinant of a vector"),
-    ("\\det x", "x vector", 0, "determinant of a vector"),
-    ("\\operatorname{tr}(\\mathbf{x})", "", 0, "trace of a vector"),
-    ("|\\mathbf{x}|", "", 0, "norm"),
-    ("\\|A\\|", "", 0, "norm of a vector"),
-    ("\\frac{1}{A}", "", 9, "cannot divide"),
-    ("A^{k}", "", 3, "integer exponent"),
-    ("A + 1", "", 4, "cannot add a scalar"),
-    ("AB^T", "A 2 x 3; B 2 x 2", 2, "cannot multiply"),
-    ("\\det(A)", "A m x n", 0, "square"),
-    ("A^{\\mathbf{x}}", "", 3, "exponent must be a scalar"),
-])
+@pytest.mark.parametrize(
+    "source,assume,position,words",
+    [
+        ("\\mathbf{x}A", "", 10, "cannot multiply a vector"),
+        ("A + \\mathbf{x}", "", 4, "cannot add"),
+        ("\\det(\\mathbf{x})", "", 0, "determinant of a vector"),
+        ("\\det x", "x vector", 0, "determinant of a vector"),
+        ("\\operatorname{tr}(\\mathbf{x})", "", 0, "trace of a vector"),
+        ("|\\mathbf{x}|", "", 0, "norm"),
+        ("\\|A\\|", "", 0, "norm of a vector"),
+        ("\\frac{1}{A}", "", 9, "cannot divide"),
+        ("A^{k}", "", 3, "integer exponent"),
+        ("A + 1", "", 4, "cannot add a scalar"),
+        ("AB^T", "A 2 x 3; B 2 x 2", 2, "cannot multiply"),
+        ("\\det(A)", "A m x n", 0, "square"),
+        ("A^{\\mathbf{x}}", "", 3, "exponent must be a scalar"),
+    ],
+)
 def test_shape_errors_have_position_and_reason(source, assume, position, words):
     with pytest.raises(ShapeError) as info:
         read(source, assume)

@@ -27,10 +27,19 @@ from derive.sandbox import CheckPool
 
 BANK = load_bank()
 COURSE_TOPICS = [
-    "inverse-of-product", "transpose-of-inverse", "transpose-of-product",
-    "inverse-of-symmetric-is-symmetric", "orthogonal-gram-is-identity", "orthogonal-preserves-norm",
-    "det-of-orthogonal-gram", "complete-the-square-shift", "complete-the-square-constant",
-    "trace-is-cyclic", "det-of-inverse", "square-of-sum", "scalar-product-is-symmetric",
+    "inverse-of-product",
+    "transpose-of-inverse",
+    "transpose-of-product",
+    "inverse-of-symmetric-is-symmetric",
+    "orthogonal-gram-is-identity",
+    "orthogonal-preserves-norm",
+    "det-of-orthogonal-gram",
+    "complete-the-square-shift",
+    "complete-the-square-constant",
+    "trace-is-cyclic",
+    "det-of-inverse",
+    "square-of-sum",
+    "scalar-product-is-symmetric",
 ]
 
 
@@ -92,9 +101,13 @@ def test_bank_errors_name_the_file_the_line_and_the_reason():
 
 def _task(qid: str, answer: str) -> dict:
     q = BANK.questions[qid]
-    return {"expected": q.expected, "assume": q.assume, "answer": answer,
-            "accepted": list(q.accepted),
-            "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback]}
+    return {
+        "expected": q.expected,
+        "assume": q.assume,
+        "answer": answer,
+        "accepted": list(q.accepted),
+        "feedback": [{"answer": f.answer, "message": f.message} for f in q.feedback],
+    }
 
 
 def test_feedback_is_matched_by_equivalence_not_by_text():
@@ -145,23 +158,35 @@ def test_round_trip_carries_fields_and_gives_one_row_each(tmp_path, suffix_in, s
     assert [int(r["row"]) for r in results] == [1, 2, 3, 4, 5, 6]
     assert [r["student"] for r in results] == ["s1", "s2", "s3", "s4", "s5", "s6"]
     verdicts = [r["verdict"] for r in results]
-    assert verdicts == ["equivalent", "not-equivalent", "not-equivalent", "invalid", "invalid",
-                        "equivalent"]
+    assert verdicts == [
+        "equivalent",
+        "not-equivalent",
+        "not-equivalent",
+        "invalid",
+        "invalid",
+        "equivalent",
+    ]
     assert "unknown question id 'no-such-question'" in results[3]["reason"]
     ce = results[1]["counterexample"]
     ce = json.loads(ce) if suffix_out == ".csv" else ce
     assert set(ce) >= {"instance", "expected", "answer"}
     assert all(float(r["time"]) >= 0 for r in results)
-    assert summary.counts["inverse-of-product"] == {"equivalent": 1, "not-equivalent": 1,
-                                                    "invalid": 0, "unknown": 0,
-                                                    "equivalent-wrong-form": 0}
+    assert summary.counts["inverse-of-product"] == {
+        "equivalent": 1,
+        "not-equivalent": 1,
+        "invalid": 0,
+        "unknown": 0,
+        "equivalent-wrong-form": 0,
+    }
 
 
 def test_unreadable_rows_are_invalid_with_the_reason(tmp_path):
     src = tmp_path / "a.jsonl"
-    src.write_bytes(b'{"question": "square-of-sum", "answer": "A^2"}\nnot json\n[1, 2]\n'
-                    b'{"question": "square-of-sum"}\n\xff\xfe\n'
-                    b'{"question": "square-of-sum", "answer": 3.5}\n')
+    src.write_bytes(
+        b'{"question": "square-of-sum", "answer": "A^2"}\nnot json\n[1, 2]\n'
+        b'{"question": "square-of-sum"}\n\xff\xfe\n'
+        b'{"question": "square-of-sum", "answer": 3.5}\n'
+    )
     out = tmp_path / "r.jsonl"
     grade_file(src, BANK, output=out, workers=1, timeout=20)
     results = {r["row"]: r for r in _read_results(out)}
@@ -190,8 +215,14 @@ def test_resume_skips_rows_already_present_and_drops_a_torn_line(tmp_path, suffi
     kept = [r for r in first if int(r["row"]) in (1, 4)]
     text = out.read_text(encoding="utf-8").splitlines(keepends=True)
     header = text[:1] if suffix == ".csv" else []
-    body = [line for line in text[len(header):] if any(f'"row": {k},' in line or
-            (suffix == ".csv" and line.split(",")[3] == str(k)) for k in (1, 4))]
+    body = [
+        line
+        for line in text[len(header) :]
+        if any(
+            f'"row": {k},' in line or (suffix == ".csv" and line.split(",")[3] == str(k))
+            for k in (1, 4)
+        )
+    ]
     out.write_text("".join(header + body) + text[-1][: len(text[-1]) // 2], encoding="utf-8")
     assert len(kept) == 2
     summary = grade_file(src, BANK, output=out, workers=1, timeout=20)
@@ -211,8 +242,12 @@ def _slow_then_grade(task: dict) -> dict:
 
 
 def test_killing_a_worker_mid_batch_leaves_every_row_accounted_for():
-    rows = [InputRow(i, {"question": "square-of-sum", "answer": "slow" if i % 2 == 0 else
-                         "A^2+AB+BA+B^2"}) for i in range(1, 25)]
+    rows = [
+        InputRow(
+            i, {"question": "square-of-sum", "answer": "slow" if i % 2 == 0 else "A^2+AB+BA+B^2"}
+        )
+        for i in range(1, 25)
+    ]
     seen: list[dict] = []
     killed: list[int] = []
     with CheckPool(workers=2, timeout=60, memory_mb=1024, job=_slow_then_grade) as pool:
@@ -236,8 +271,10 @@ def test_killing_a_worker_mid_batch_leaves_every_row_accounted_for():
 
 
 def test_cli_grade_writes_results_and_a_summary(tmp_path):
-    src = _write_csv(tmp_path / "a.csv", [{k: r.get(k, "") for k in ("student", "question", "answer")}
-                                          for r in ROWS[:4]])
+    src = _write_csv(
+        tmp_path / "a.csv",
+        [{k: r.get(k, "") for k in ("student", "question", "answer")} for r in ROWS[:4]],
+    )
     out = tmp_path / "r.jsonl"
     result = CliRunner().invoke(main, ["grade", str(src), "-o", str(out), "--workers", "2"])
     assert result.exit_code == 0, result.output
@@ -256,8 +293,11 @@ def test_cli_grade_with_a_broken_bank_exits_2_naming_the_file(tmp_path):
 
 def test_cli_check_keeps_its_output_and_exit_codes():
     runner = CliRunner()
-    cases = [("(AB)^{-1}", "B^{-1}A^{-1}", 0), ("(AB)^{-1}", "A^{-1}B^{-1}", 1),
-             ("(AB)^{-1}", "A^{-1", 2)]
+    cases = [
+        ("(AB)^{-1}", "B^{-1}A^{-1}", 0),
+        ("(AB)^{-1}", "A^{-1}B^{-1}", 1),
+        ("(AB)^{-1}", "A^{-1", 2),
+    ]
     from derive.checker import check
 
     for expected, answer, code in cases:

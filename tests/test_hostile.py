@@ -17,17 +17,79 @@ from derive.frontend import parse
 from derive.sandbox import CheckPool, run_check
 
 VERDICTS = {"equivalent", "not-equivalent", "unknown", "invalid"}
-SETTINGS = settings(max_examples=50, deadline=None,
-                    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+SETTINGS = settings(
+    max_examples=50,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 
-SEEDS = ["(AB)^{-1}", "B^{-1}A^{-1}", "A^TB^T", "\\det(A^{-1})", "\\frac{1}{\\det(A)}",
-         "\\operatorname{tr}(ABC)", "\\mathbf{x}^TA\\mathbf{x} + \\mathbf{b}^T\\mathbf{x} + c",
-         "\\|Q\\mathbf{x}\\|^2", "(A+B)^2", "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}",
-         "e^{A}", "\\sqrt{2}\\,c", "|A|", "\\left( A + I \\right)^{-1}", "3!", "0.5A"]
-TOKENS = ["A", "B", "Q", "I", "0", "1", "2", "-1", "x", "c", "\\lambda", "^", "_", "{", "}", "(", ")",
-          "[", "]", "|", "+", "-", "\\cdot", "^T", "^{-1}", "\\det", "\\operatorname{tr}", "\\frac",
-          "\\sqrt", "\\mathbf{x}", "\\begin{bmatrix}", "\\end{bmatrix}", "&", "\\\\", "!", "=", ",",
-          "\\left(", "\\right)", " ", "\\|", "\\input", "\\def", "\\x", "\x00", "é", "9"]
+SEEDS = [
+    "(AB)^{-1}",
+    "B^{-1}A^{-1}",
+    "A^TB^T",
+    "\\det(A^{-1})",
+    "\\frac{1}{\\det(A)}",
+    "\\operatorname{tr}(ABC)",
+    "\\mathbf{x}^TA\\mathbf{x} + \\mathbf{b}^T\\mathbf{x} + c",
+    "\\|Q\\mathbf{x}\\|^2",
+    "(A+B)^2",
+    "\\begin{bmatrix} 1 & 2 \\\\ 3 & 4 \\end{bmatrix}",
+    "e^{A}",
+    "\\sqrt{2}\\,c",
+    "|A|",
+    "\\left( A + I \\right)^{-1}",
+    "3!",
+    "0.5A",
+]
+TOKENS = [
+    "A",
+    "B",
+    "Q",
+    "I",
+    "0",
+    "1",
+    "2",
+    "-1",
+    "x",
+    "c",
+    "\\lambda",
+    "^",
+    "_",
+    "{",
+    "}",
+    "(",
+    ")",
+    "[",
+    "]",
+    "|",
+    "+",
+    "-",
+    "\\cdot",
+    "^T",
+    "^{-1}",
+    "\\det",
+    "\\operatorname{tr}",
+    "\\frac",
+    "\\sqrt",
+    "\\mathbf{x}",
+    "\\begin{bmatrix}",
+    "\\end{bmatrix}",
+    "&",
+    "\\\\",
+    "!",
+    "=",
+    ",",
+    "\\left(",
+    "\\right)",
+    " ",
+    "\\|",
+    "\\input",
+    "\\def",
+    "\\x",
+    "\x00",
+    "é",
+    "9",
+]
 
 token_soup = st.lists(st.sampled_from(TOKENS), max_size=25).map("".join)
 
@@ -43,9 +105,9 @@ def mutated(draw) -> str:
         if op == "insert":
             text = text[:i] + piece + text[i:]
         elif op == "delete":
-            text = text[:i] + text[i + 1:]
+            text = text[:i] + text[i + 1 :]
         else:
-            text = text[:i] + piece + text[i + 1:]
+            text = text[:i] + piece + text[i + 1 :]
     return text
 
 
@@ -87,9 +149,22 @@ def test_check_of_mutated_answers_gives_only_a_clean_verdict(expected, answer):
 
 
 @SETTINGS
-@given(st.sampled_from(SEEDS), mutated(),
-       st.sampled_from(["", "A, B invertible", "A symmetric; x, b vector", "Q orthogonal",
-                        "c scalar; A n x n", "A nonsense", "; ;", "A, symmetric"]))
+@given(
+    st.sampled_from(SEEDS),
+    mutated(),
+    st.sampled_from(
+        [
+            "",
+            "A, B invertible",
+            "A symmetric; x, b vector",
+            "Q orthogonal",
+            "c scalar; A n x n",
+            "A nonsense",
+            "; ;",
+            "A, symmetric",
+        ]
+    ),
+)
 def test_check_with_assumptions_gives_only_a_clean_verdict(expected, answer, assume):
     _clean(check(answer, expected, assume=assume))
 
@@ -99,11 +174,16 @@ def test_check_with_assumptions_gives_only_a_clean_verdict(expected, answer, ass
 TIMEOUT = 5.0
 MEMORY_MB = 512
 PWNED = Path("/tmp/derive-pwned-by-test")
-MATRIX_100 = ("\\begin{bmatrix}"
-              + " \\\\ ".join(" & ".join(str(i * 100 + j) for j in range(100)) for i in range(100))
-              + "\\end{bmatrix}")
-MATRIX_21 = ("\\begin{bmatrix}" + " \\\\ ".join("&".join("1" for _ in range(21)) for _ in range(21))
-             + "\\end{bmatrix}")  # short enough for the length cap: the entry cap must stop it
+MATRIX_100 = (
+    "\\begin{bmatrix}"
+    + " \\\\ ".join(" & ".join(str(i * 100 + j) for j in range(100)) for i in range(100))
+    + "\\end{bmatrix}"
+)
+MATRIX_21 = (
+    "\\begin{bmatrix}"
+    + " \\\\ ".join("&".join("1" for _ in range(21)) for _ in range(21))
+    + "\\end{bmatrix}"
+)  # short enough for the length cap: the entry cap must stop it
 HOSTILE = {
     "deep nesting": "(" * 5000 + "A" + ")" * 5000,
     "deep braces": "{" * 300 + "A" + "}" * 300,
@@ -135,8 +215,10 @@ SCALARS = {"power tower", "factorial", "nested factorial", "huge decimal", "huge
 @pytest.mark.parametrize("name", sorted(BIG_LITERALS))
 def test_big_literals_get_a_verdict_within_the_limit(pool, name):
     other = "A" if "matrix" in name else "1"
-    for task in ({"expected": other, "answer": BIG_LITERALS[name]},
-                 {"expected": BIG_LITERALS[name], "answer": BIG_LITERALS[name]}):
+    for task in (
+        {"expected": other, "answer": BIG_LITERALS[name]},
+        {"expected": BIG_LITERALS[name], "answer": BIG_LITERALS[name]},
+    ):
         result = pool.run(task)
         assert result["verdict"] in VERDICTS and result["time"] < TIMEOUT
         assert result["verdict"] != "unknown" or "time limit" not in result["reason"]
@@ -171,8 +253,15 @@ def test_hostile_input_ends_in_time_with_invalid_or_unknown_and_a_reason(pool, n
     assert pool.stats.peak_mb < MEMORY_MB
 
 
-@pytest.mark.parametrize("assume", ["\\input{/etc/passwd} invertible", "A\x00 symmetric",
-                                    "__import__('os') vector", "A " + "invertible " * 5000])
+@pytest.mark.parametrize(
+    "assume",
+    [
+        "\\input{/etc/passwd} invertible",
+        "A\x00 symmetric",
+        "__import__('os') vector",
+        "A " + "invertible " * 5000,
+    ],
+)
 def test_hostile_assumptions_are_invalid(pool, assume):
     result = pool.run({"expected": "A", "answer": "A", "assume": assume})
     assert result["verdict"] == "invalid" and _reason(result)
@@ -185,7 +274,7 @@ def test_run_check_under_the_limits_gives_the_check_dict_and_time():
 
 
 def _runaway_integer(task: dict) -> dict:
-    10 ** (10 ** 10)  # long integer arithmetic: no signal would stop this
+    10 ** (10**10)  # long integer arithmetic: no signal would stop this
     return {"verdict": "equivalent", "method": "test"}
 
 
@@ -199,8 +288,9 @@ def _exec_nothing(task: dict) -> dict:
 
 
 def test_a_runaway_computation_is_killed_at_the_time_limit():
-    with CheckPool(workers=1, timeout=1.0, memory_mb=MEMORY_MB, job=_runaway_integer,
-                   warm=lambda: None) as p:
+    with CheckPool(
+        workers=1, timeout=1.0, memory_mb=MEMORY_MB, job=_runaway_integer, warm=lambda: None
+    ) as p:
         started = time.monotonic()
         result = p.run({"expected": "A", "answer": "A"})
         assert time.monotonic() - started < 3
@@ -210,8 +300,9 @@ def test_a_runaway_computation_is_killed_at_the_time_limit():
 
 
 def test_a_memory_hog_is_stopped_at_the_memory_limit_and_replaced():
-    with CheckPool(workers=1, timeout=20, memory_mb=MEMORY_MB, job=_hog_memory,
-                   warm=lambda: None) as p:
+    with CheckPool(
+        workers=1, timeout=20, memory_mb=MEMORY_MB, job=_hog_memory, warm=lambda: None
+    ) as p:
         result = p.run({})
         assert result["verdict"] == "unknown" and "memory" in result["reason"]
         assert p.stats.peak_mb < MEMORY_MB
@@ -230,12 +321,15 @@ def test_a_worker_that_cannot_start_is_reported_not_retried_forever():
             p.run({})
 
 
-@pytest.mark.parametrize("text", [
-    "+".join(["a"] * 999),  # a long sum: read without recursion, refused by the node cap
-    "-" * 1999 + "a",  # a chain of minus signs
-    "A^T" * 600,  # a chain of superscripts
-    "x" + "^{x" * 19 + "}" * 19,
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "+".join(["a"] * 999),  # a long sum: read without recursion, refused by the node cap
+        "-" * 1999 + "a",  # a chain of minus signs
+        "A^T" * 600,  # a chain of superscripts
+        "x" + "^{x" * 19 + "}" * 19,
+    ],
+)
 def test_long_and_deep_inputs_end_in_a_clean_verdict(text):
     result = check("x", text)
     assert result.verdict in ("invalid", "not-equivalent", "unknown")

@@ -48,8 +48,10 @@ def test_missing_hypothesis_fails():
     assert not res.ok and "it needs B invertible" in res.message
     res = step("(AB)^{-1}", "B^{-1}A^{-1}", "inverse-of-product", "A, B invertible", cat=CAT)
     assert res.ok
-    assert {c.describe() for c in res.conditions} == {"A invertible: hypothesis A invertible",
-                                                      "B invertible: hypothesis B invertible"}
+    assert {c.describe() for c in res.conditions} == {
+        "A invertible: hypothesis A invertible",
+        "B invertible: hypothesis B invertible",
+    }
     res = step("S^T", "S", "symmetric-transpose")
     assert not res.ok and "it needs S symmetric" in res.message
 
@@ -98,55 +100,79 @@ def test_relational_rule_needs_its_side_conditions():
 
 
 def _entry(statement, steps, assume=""):
-    return Entry(id="tampered", title="t", statement=statement, section="s", assume=assume,
-                 chains=(Chain(tuple(Step(e, by) for e, by in steps)),), proof_file="x.toml")
+    return Entry(
+        id="tampered",
+        title="t",
+        statement=statement,
+        section="s",
+        assume=assume,
+        chains=(Chain(tuple(Step(e, by) for e, by in steps)),),
+        proof_file="x.toml",
+    )
 
 
 def test_tampered_proofs_fail_with_entry_step_rule_and_expressions():
     cat = load()
-    good = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                             ("(A^T)^{-1}", "transpose-inverse")],
-                  "A invertible")
+    good = _entry(
+        "(A^{-1})^T = (A^T)^{-1}",
+        [("(A^{-1})^T", None), ("(A^T)^{-1}", "transpose-inverse")],
+        "A invertible",
+    )
     assert verify_entry(good, cat).status == "checked"
-    wrong_rule = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                   ("(A^T)^{-1}", "transpose-of-sum")],
-                        "A invertible")
+    wrong_rule = _entry(
+        "(A^{-1})^T = (A^T)^{-1}",
+        [("(A^{-1})^T", None), ("(A^T)^{-1}", "transpose-of-sum")],
+        "A invertible",
+    )
     report = verify_entry(wrong_rule, cat)
     assert report.status == "failed"
     msg = report.errors[0]
     assert "tampered" in msg and "step 1" in msg and "transpose-of-sum" in msg and "(A)^-1" in msg
-    wrong_expr = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                   ("(A^{-1})^{-1}", "transpose-inverse")],
-                        "A invertible")
+    wrong_expr = _entry(
+        "(A^{-1})^T = (A^T)^{-1}",
+        [("(A^{-1})^T", None), ("(A^{-1})^{-1}", "transpose-inverse")],
+        "A invertible",
+    )
     assert verify_entry(wrong_expr, cat).status == "failed"
-    missing_hyp = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                    ("(A^T)^{-1}", "transpose-inverse")])
+    missing_hyp = _entry(
+        "(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None), ("(A^T)^{-1}", "transpose-inverse")]
+    )
     report = verify_entry(missing_hyp, cat)
     assert report.status == "failed" and "it needs A invertible" in report.errors[0]
-    wrong_end = _entry("(A^{-1})^T = A^{-1}", [("(A^{-1})^T", None),
-                                              ("(A^T)^{-1}", "transpose-inverse")],
-                       "A invertible")
+    wrong_end = _entry(
+        "(A^{-1})^T = A^{-1}",
+        [("(A^{-1})^T", None), ("(A^T)^{-1}", "transpose-inverse")],
+        "A invertible",
+    )
     report = verify_entry(wrong_end, cat)
     assert report.status == "failed" and "no chain proves the conclusion" in report.errors[0]
-    removed_rule = _entry("(A^{-1})^T = (A^T)^{-1}", [("(A^{-1})^T", None),
-                                                     ("(A^T)^{-1}", "transpose-of-inverse")],
-                          "A invertible")
+    removed_rule = _entry(
+        "(A^{-1})^T = (A^T)^{-1}",
+        [("(A^{-1})^T", None), ("(A^T)^{-1}", "transpose-of-inverse")],
+        "A invertible",
+    )
     report = verify_entry(removed_rule, cat)
     assert report.status == "failed" and "is no base rule" in report.errors[0]
 
 
 def test_citing_an_entry_instantiates_it():
     cat = load()
-    cited = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
-                                                     ("((BC)^T)^{-1}", "transpose-inverse")],
-                   "B, C invertible")
+    cited = _entry(
+        "((BC)^{-1})^T = ((BC)^T)^{-1}",
+        [("((BC)^{-1})^T", None), ("((BC)^T)^{-1}", "transpose-inverse")],
+        "B, C invertible",
+    )
     assert verify_entry(cited, cat).status == "checked"
-    unmet = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
-                                                     ("((BC)^T)^{-1}", "transpose-inverse")])
+    unmet = _entry(
+        "((BC)^{-1})^T = ((BC)^T)^{-1}",
+        [("((BC)^{-1})^T", None), ("((BC)^T)^{-1}", "transpose-inverse")],
+    )
     assert verify_entry(unmet, cat).status == "failed"
-    half = _entry("((BC)^{-1})^T = ((BC)^T)^{-1}", [("((BC)^{-1})^T", None),
-                                                    ("((BC)^T)^{-1}", "transpose-inverse")],
-                  "B invertible")
+    half = _entry(
+        "((BC)^{-1})^T = ((BC)^T)^{-1}",
+        [("((BC)^{-1})^T", None), ("((BC)^T)^{-1}", "transpose-inverse")],
+        "B invertible",
+    )
     report = verify_entry(half, cat)
     assert report.status == "failed" and "it needs B C invertible" in report.errors[0]
     # B C invertible came from the theorem inverse-of-product, which the step therefore uses
@@ -189,8 +215,11 @@ def test_loading_rejects_a_duplicate_id_naming_file_and_line(tmp_path):
 
 
 def test_loading_rejects_an_unknown_rule(tmp_path):
-    dirs = _write(tmp_path, ENTRY.format(id="mine", statement="A = A"),
-                  "[[proof]]\nid = 'mine'\nsteps = [{ expr = 'A' }, { expr = 'A', by = 'magic' }]\n")
+    dirs = _write(
+        tmp_path,
+        ENTRY.format(id="mine", statement="A = A"),
+        "[[proof]]\nid = 'mine'\nsteps = [{ expr = 'A' }, { expr = 'A', by = 'magic' }]\n",
+    )
     with pytest.raises(CatalogueError, match="unknown rule 'magic'"):
         load(dirs)
 
@@ -203,16 +232,22 @@ def test_loading_rejects_a_statement_that_does_not_parse(tmp_path):
 
 def test_loading_rejects_a_citation_of_a_later_entry(tmp_path):
     ids = ENTRY.format(id="first", statement="A = A") + ENTRY.format(id="second", statement="A = A")
-    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'first'\nsteps = [{ expr = 'A' }, "
-                  "{ expr = 'A', by = 'second' }]\n")
+    dirs = _write(
+        tmp_path,
+        ids,
+        "[[proof]]\nid = 'first'\nsteps = [{ expr = 'A' }, { expr = 'A', by = 'second' }]\n",
+    )
     with pytest.raises(CatalogueError, match="comes later"):
         load(dirs)
 
 
 def test_an_author_folder_adds_entries(tmp_path):
-    dirs = _write(tmp_path, ENTRY.format(id="my-transpose-twice", statement="(A^T)^T = A"),
-                  "[[proof]]\nid = 'my-transpose-twice'\nsteps = [{ expr = '(A^T)^T' }, "
-                  "{ expr = 'A', by = 'transpose-of-transpose' }]\n")
+    dirs = _write(
+        tmp_path,
+        ENTRY.format(id="my-transpose-twice", statement="(A^T)^T = A"),
+        "[[proof]]\nid = 'my-transpose-twice'\nsteps = [{ expr = '(A^T)^T' }, "
+        "{ expr = 'A', by = 'transpose-of-transpose' }]\n",
+    )
     cat = load(dirs)
     assert verify_entry(cat.entries["my-transpose-twice"], cat).status == "checked"
     assert isinstance(cat, Catalogue)
@@ -221,15 +256,23 @@ def test_an_author_folder_adds_entries(tmp_path):
 def test_an_entry_with_hypotheses_is_cited_only_where_they_hold(tmp_path):
     # an entry AB = BA under the hypothesis AB = BA (proved by it) may be cited, but each of its
     # relational hypotheses, instantiated, must be a hypothesis or fact of the citing proof
-    ids = (ENTRY.format(id="conditional", statement="AB = BA") + "hypotheses = ['AB = BA']\n"
-           + ENTRY.format(id="abuse", statement="CD = DC")
-           + ENTRY.format(id="fair", statement="CD = DC") + "hypotheses = ['CD = DC']\n")
-    dirs = _write(tmp_path, ids, "[[proof]]\nid = 'conditional'\nsteps = [{ expr = 'AB' }, "
-                  "{ expr = 'BA', by = 'hyp:1' }]\n"
-                  "[[proof]]\nid = 'abuse'\nsteps = [{ expr = 'CD' }, "
-                  "{ expr = 'DC', by = 'conditional' }]\n"
-                  "[[proof]]\nid = 'fair'\nsteps = [{ expr = 'CD' }, "
-                  "{ expr = 'DC', by = 'conditional' }]\n")
+    ids = (
+        ENTRY.format(id="conditional", statement="AB = BA")
+        + "hypotheses = ['AB = BA']\n"
+        + ENTRY.format(id="abuse", statement="CD = DC")
+        + ENTRY.format(id="fair", statement="CD = DC")
+        + "hypotheses = ['CD = DC']\n"
+    )
+    dirs = _write(
+        tmp_path,
+        ids,
+        "[[proof]]\nid = 'conditional'\nsteps = [{ expr = 'AB' }, "
+        "{ expr = 'BA', by = 'hyp:1' }]\n"
+        "[[proof]]\nid = 'abuse'\nsteps = [{ expr = 'CD' }, "
+        "{ expr = 'DC', by = 'conditional' }]\n"
+        "[[proof]]\nid = 'fair'\nsteps = [{ expr = 'CD' }, "
+        "{ expr = 'DC', by = 'conditional' }]\n",
+    )
     cat = load(dirs)
     assert verify_entry(cat.entries["conditional"], cat).status == "checked"
     assert verify_entry(cat.entries["abuse"], cat).status == "failed"
@@ -237,8 +280,11 @@ def test_an_entry_with_hypotheses_is_cited_only_where_they_hold(tmp_path):
 
 
 def test_same_opens_nested_products_of_scalars():
-    assert same_terms("\\lambda(\\mathbf{x}^H\\mathbf{x})", "\\mathbf{x}^H(\\lambda\\mathbf{x})",
-                      "x complex; \\lambda complex")
+    assert same_terms(
+        "\\lambda(\\mathbf{x}^H\\mathbf{x})",
+        "\\mathbf{x}^H(\\lambda\\mathbf{x})",
+        "x complex; \\lambda complex",
+    )
 
 
 def test_a_row_operation_is_row_equivalence_not_equality():
@@ -251,21 +297,36 @@ def test_a_row_operation_is_row_equivalence_not_equality():
 
 
 def _cancel_entry(fact, factor, result, assume):
-    return Entry(id="cancelled", title="t", statement=result, section="s", assume=assume,
-                 hypotheses=(fact,),
-                 chains=(Chain((Step(fact.split("=")[0], None),
-                                Step(fact.split("=")[1], "hyp:1")), name="h"),
-                         Chain((), cancel=factor, source="h", result=result)),
-                 proof_file="x.toml")
+    return Entry(
+        id="cancelled",
+        title="t",
+        statement=result,
+        section="s",
+        assume=assume,
+        hypotheses=(fact,),
+        chains=(
+            Chain((Step(fact.split("=")[0], None), Step(fact.split("=")[1], "hyp:1")), name="h"),
+            Chain((), cancel=factor, source="h", result=result),
+        ),
+        proof_file="x.toml",
+    )
 
 
 def test_cancel_needs_a_nonzero_scalar_or_an_invertible_matrix():
     cat = load()
-    ok = _cancel_entry("a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
-                       "\\mathbf{x}^T\\mathbf{x}", "a = b", "x nonzero")
+    ok = _cancel_entry(
+        "a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
+        "\\mathbf{x}^T\\mathbf{x}",
+        "a = b",
+        "x nonzero",
+    )
     assert verify_entry(ok, cat).status == "checked"
-    zero_maybe = _cancel_entry("a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
-                               "\\mathbf{x}^T\\mathbf{x}", "a = b", "")
+    zero_maybe = _cancel_entry(
+        "a\\mathbf{x}^T\\mathbf{x} = b\\mathbf{x}^T\\mathbf{x}",
+        "\\mathbf{x}^T\\mathbf{x}",
+        "a = b",
+        "",
+    )
     assert verify_entry(zero_maybe, cat).status == "failed"
     vector = _cancel_entry("A\\mathbf{x} = B\\mathbf{x}", "\\mathbf{x}", "A = B", "x nonzero")
     assert verify_entry(vector, cat).status == "failed"  # Ax = Bx does not give A = B
@@ -277,51 +338,93 @@ def test_rules_that_hold_only_for_real_expressions_refuse_complex_ones():
     assert step("\\|i\\mathbf{x}\\|^2", "(i\\mathbf{x})^H(i\\mathbf{x})", "norm-squared").ok
     assert not step("(iA)^H", "(iA)^T", "conj-transpose-real").ok
     assert step("(2A)^H", "(2A)^T", "conj-transpose-real").ok
-    assert not step("(i\\mathbf{z})^TA(i\\mathbf{z})", "0", "positive-definite-definition",
-                    "A positive_definite; z nonzero", ">").ok
-    assert step("\\mathbf{z}^TA\\mathbf{z}", "0", "positive-definite-definition",
-                "A positive_definite; z nonzero", ">").ok
+    assert not step(
+        "(i\\mathbf{z})^TA(i\\mathbf{z})",
+        "0",
+        "positive-definite-definition",
+        "A positive_definite; z nonzero",
+        ">",
+    ).ok
+    assert step(
+        "\\mathbf{z}^TA\\mathbf{z}",
+        "0",
+        "positive-definite-definition",
+        "A positive_definite; z nonzero",
+        ">",
+    ).ok
 
 
 def test_a_real_entry_is_not_instantiated_with_complex_expressions(tmp_path):
-    ids = ENTRY.format(id="real-square-norm", statement="\\mathbf{x}^T\\mathbf{x} = \\|\\mathbf{x}\\|^2")
+    ids = ENTRY.format(
+        id="real-square-norm", statement="\\mathbf{x}^T\\mathbf{x} = \\|\\mathbf{x}\\|^2"
+    )
     ids += ENTRY.format(id="abuse", statement="\\mathbf{z}^T\\mathbf{z} = \\|\\mathbf{z}\\|^2")
     ids += "assume = 'z complex'\n"
-    proofs = ("[[proof]]\nid = 'real-square-norm'\nsteps = [{ expr = '\\mathbf{x}^T\\mathbf{x}' }, "
-              "{ expr = '\\|\\mathbf{x}\\|^2', by = 'norm-squared' }]\n"
-              "[[proof]]\nid = 'abuse'\nsteps = [{ expr = '\\mathbf{z}^T\\mathbf{z}' }, "
-              "{ expr = '\\|\\mathbf{z}\\|^2', by = 'real-square-norm' }]\n")
+    proofs = (
+        "[[proof]]\nid = 'real-square-norm'\nsteps = [{ expr = '\\mathbf{x}^T\\mathbf{x}' }, "
+        "{ expr = '\\|\\mathbf{x}\\|^2', by = 'norm-squared' }]\n"
+        "[[proof]]\nid = 'abuse'\nsteps = [{ expr = '\\mathbf{z}^T\\mathbf{z}' }, "
+        "{ expr = '\\|\\mathbf{z}\\|^2', by = 'real-square-norm' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["real-square-norm"], cat).status == "checked"
     assert verify_entry(cat.entries["abuse"], cat).status == "failed"
 
 
-def _contradiction_entry(known_rel, suppose, steps, result, assume="A positive_definite; x nonzero"):
-    known = Chain((Step("\\mathbf{x}^TA\\mathbf{x}", None),
-                   Step("0", "positive-definite-definition", known_rel)), name="positive")
-    absurd = Chain(tuple(Step(e, by) for e, by in steps), suppose=suppose,
-                   contradicts="positive", result=result)
-    return Entry(id="by-contradiction", title="t", statement=result, section="s", assume=assume,
-                 chains=(known, absurd), proof_file="x.toml")
+def _contradiction_entry(
+    known_rel, suppose, steps, result, assume="A positive_definite; x nonzero"
+):
+    known = Chain(
+        (
+            Step("\\mathbf{x}^TA\\mathbf{x}", None),
+            Step("0", "positive-definite-definition", known_rel),
+        ),
+        name="positive",
+    )
+    absurd = Chain(
+        tuple(Step(e, by) for e, by in steps),
+        suppose=suppose,
+        contradicts="positive",
+        result=result,
+    )
+    return Entry(
+        id="by-contradiction",
+        title="t",
+        statement=result,
+        section="s",
+        assume=assume,
+        chains=(known, absurd),
+        proof_file="x.toml",
+    )
 
 
-STEPS = [("\\mathbf{x}^TA\\mathbf{x}", None), ("\\mathbf{x}^T\\mathbf{0}", "supposition"),
-         ("0", "mul-zero")]
+STEPS = [
+    ("\\mathbf{x}^TA\\mathbf{x}", None),
+    ("\\mathbf{x}^T\\mathbf{0}", "supposition"),
+    ("0", "mul-zero"),
+]
 
 
 def test_proof_by_contradiction():
     cat = load()
-    good = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS,
-                                "A\\mathbf{x} \\ne \\mathbf{0}")
+    good = _contradiction_entry(
+        ">", "A\\mathbf{x} = \\mathbf{0}", STEPS, "A\\mathbf{x} \\ne \\mathbf{0}"
+    )
     assert verify_entry(good, cat).status == "checked"
-    wrong_result = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS,
-                                        "A\\mathbf{x} = \\mathbf{0}")
+    wrong_result = _contradiction_entry(
+        ">", "A\\mathbf{x} = \\mathbf{0}", STEPS, "A\\mathbf{x} = \\mathbf{0}"
+    )
     assert verify_entry(wrong_result, cat).status == "failed"
-    no_clash = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{0}", STEPS[:1] + [
-        ("\\mathbf{x}^TA\\mathbf{x}", "mul-identity")], "A\\mathbf{x} \\ne \\mathbf{0}")
+    no_clash = _contradiction_entry(
+        ">",
+        "A\\mathbf{x} = \\mathbf{0}",
+        STEPS[:1] + [("\\mathbf{x}^TA\\mathbf{x}", "mul-identity")],
+        "A\\mathbf{x} \\ne \\mathbf{0}",
+    )
     assert verify_entry(no_clash, cat).status == "failed"
-    other_supposition = _contradiction_entry(">", "A\\mathbf{x} = \\mathbf{x}", STEPS,
-                                             "A\\mathbf{x} \\ne \\mathbf{x}")
+    other_supposition = _contradiction_entry(
+        ">", "A\\mathbf{x} = \\mathbf{x}", STEPS, "A\\mathbf{x} \\ne \\mathbf{x}"
+    )
     assert verify_entry(other_supposition, cat).status == "failed"  # x^TAx = x^T0 needs Ax = 0
 
 
@@ -329,11 +432,18 @@ def test_cancel_by_a_difference_needs_the_hypothesis_that_it_is_nonzero():
     cat = load()
 
     def entry(hyps):
-        return Entry(id="cancel-difference", title="t", statement="c = 0", section="s",
-                     hypotheses=hyps,
-                     chains=(Chain((Step("(a-b)c", None), Step("0", "hyp:1")), name="h"),
-                             Chain((), cancel="a - b", source="h", result="c = 0")),
-                     proof_file="x.toml")
+        return Entry(
+            id="cancel-difference",
+            title="t",
+            statement="c = 0",
+            section="s",
+            hypotheses=hyps,
+            chains=(
+                Chain((Step("(a-b)c", None), Step("0", "hyp:1")), name="h"),
+                Chain((), cancel="a - b", source="h", result="c = 0"),
+            ),
+            proof_file="x.toml",
+        )
 
     assert verify_entry(entry(("(a-b)c = 0", "a \\ne b")), cat).status == "checked"
     assert verify_entry(entry(("(a-b)c = 0",)), cat).status == "failed"
@@ -350,12 +460,14 @@ def test_a_cited_rule_binds_its_symbols_and_checks_their_conditions(tmp_path):
     ids = ENTRY.format(id="unit-as-product", statement="I = AA^{-1}") + "assume = 'A invertible'\n"
     ids += ENTRY.format(id="undo", statement="BB^{-1} = I") + "assume = 'B invertible'\n"
     ids += ENTRY.format(id="unfounded", statement="I = CC^{-1}")
-    proofs = ("[[proof]]\nid = 'unit-as-product'\nsteps = [{ expr = 'I' }, "
-              "{ expr = 'AA^{-1}', by = 'inverse-mul-self' }]\n"
-              "[[proof]]\nid = 'undo'\nsteps = [{ expr = 'BB^{-1}' }, "
-              "{ expr = 'I', by = 'unit-as-product' }]\n"
-              "[[proof]]\nid = 'unfounded'\nsteps = [{ expr = 'I' }, "
-              "{ expr = 'CC^{-1}', by = 'unit-as-product' }]\n")
+    proofs = (
+        "[[proof]]\nid = 'unit-as-product'\nsteps = [{ expr = 'I' }, "
+        "{ expr = 'AA^{-1}', by = 'inverse-mul-self' }]\n"
+        "[[proof]]\nid = 'undo'\nsteps = [{ expr = 'BB^{-1}' }, "
+        "{ expr = 'I', by = 'unit-as-product' }]\n"
+        "[[proof]]\nid = 'unfounded'\nsteps = [{ expr = 'I' }, "
+        "{ expr = 'CC^{-1}', by = 'unit-as-product' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["undo"], cat).status == "checked"
     # C is bound by matching CC^{-1}, and is not known to be invertible here
@@ -372,14 +484,18 @@ def test_sums_with_the_identity_have_a_key():
 def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
     # red-team: 0/0 canonicalized to nan, so c + 0/0 "was" d + 0/0, and an entry a + 0/b = a
     # instantiated with b := 0 then proved c = d
-    ids = ("[[entry]]\nid = 'e1'\ntitle = 't'\nsection = 's'\nstatement = 'a + \\frac{0}{b} = a'\n"
-           "[[entry]]\nid = 'bad'\ntitle = 't'\nsection = 's'\nstatement = 'c = d'\n")
-    proofs = ("[[proof]]\nid = 'e1'\nsteps = [{ expr = 'a + \\frac{0}{b}' }, "
-              "{ expr = 'a', by = 'scalar-arithmetic' }]\n"
-              "[[proof]]\nid = 'bad'\nsteps = [{ expr = 'c' }, "
-              "{ expr = 'c + \\frac{0}{0}', by = 'e1' }, "
-              "{ expr = 'd + \\frac{0}{0}', by = 'scalar-arithmetic' }, "
-              "{ expr = 'd', by = 'e1' }]\n")
+    ids = (
+        "[[entry]]\nid = 'e1'\ntitle = 't'\nsection = 's'\nstatement = 'a + \\frac{0}{b} = a'\n"
+        "[[entry]]\nid = 'bad'\ntitle = 't'\nsection = 's'\nstatement = 'c = d'\n"
+    )
+    proofs = (
+        "[[proof]]\nid = 'e1'\nsteps = [{ expr = 'a + \\frac{0}{b}' }, "
+        "{ expr = 'a', by = 'scalar-arithmetic' }]\n"
+        "[[proof]]\nid = 'bad'\nsteps = [{ expr = 'c' }, "
+        "{ expr = 'c + \\frac{0}{0}', by = 'e1' }, "
+        "{ expr = 'd + \\frac{0}{0}', by = 'scalar-arithmetic' }, "
+        "{ expr = 'd', by = 'e1' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["e1"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
@@ -388,11 +504,15 @@ def test_a_division_by_zero_is_the_same_as_nothing(tmp_path):
 
 def test_scalar_arithmetic_cancels_only_what_is_known_nonzero(tmp_path):
     ids = ENTRY.format(id="cancel-anything", statement="\\frac{cx}{x} = c")
-    ids += ENTRY.format(id="cancel-nonzero", statement="\\frac{cx}{x} = c") + "assume = 'x nonzero'\n"
-    proofs = ("[[proof]]\nid = 'cancel-anything'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
-              "{ expr = 'c', by = 'scalar-arithmetic' }]\n"
-              "[[proof]]\nid = 'cancel-nonzero'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
-              "{ expr = 'c', by = 'scalar-arithmetic' }]\n")
+    ids += (
+        ENTRY.format(id="cancel-nonzero", statement="\\frac{cx}{x} = c") + "assume = 'x nonzero'\n"
+    )
+    proofs = (
+        "[[proof]]\nid = 'cancel-anything'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
+        "{ expr = 'c', by = 'scalar-arithmetic' }]\n"
+        "[[proof]]\nid = 'cancel-nonzero'\nsteps = [{ expr = '\\frac{cx}{x}' }, "
+        "{ expr = 'c', by = 'scalar-arithmetic' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     # x might be 0: then (cx)/x is undefined, and "equal where defined" would let a secretly
     # zero x (det A - det A^T) carry c to d
@@ -404,10 +524,14 @@ def test_a_secretly_zero_denominator_does_not_prove_c_equals_d():
     cat = load()
     x = "(\\det(A) - \\det(A^T))"
     x0 = "(\\det(A) - \\det(A))"
-    chain = [("c", None), (f"\\frac{{c{x}}}{{{x}}}", "scalar-arithmetic"),
-             (f"\\frac{{c{x0}}}{{{x}}}", "det-of-transpose"),
-             (f"\\frac{{d{x0}}}{{{x}}}", "scalar-arithmetic"),
-             (f"\\frac{{d{x}}}{{{x}}}", "det-of-transpose"), ("d", "scalar-arithmetic")]
+    chain = [
+        ("c", None),
+        (f"\\frac{{c{x}}}{{{x}}}", "scalar-arithmetic"),
+        (f"\\frac{{c{x0}}}{{{x}}}", "det-of-transpose"),
+        (f"\\frac{{d{x0}}}{{{x}}}", "scalar-arithmetic"),
+        (f"\\frac{{d{x}}}{{{x}}}", "det-of-transpose"),
+        ("d", "scalar-arithmetic"),
+    ]
     assert verify_entry(_entry("c = d", chain), cat).status == "failed"
 
 
@@ -419,8 +543,12 @@ def test_explicit_matrices_in_a_product_keep_their_shapes():
     sq = "\\begin{bmatrix}1&0\\\\0&0\\end{bmatrix}"
     eye = "\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}"
     lhs, rhs = row + col + eye, sq + sq + eye
-    assert verify_entry(_entry(f"{lhs} = {rhs}", [(lhs, None), (rhs, "scalar-arithmetic")]),
-                        load()).status == "failed"
+    assert (
+        verify_entry(
+            _entry(f"{lhs} = {rhs}", [(lhs, None), (rhs, "scalar-arithmetic")]), load()
+        ).status
+        == "failed"
+    )
 
 
 def test_a_metavariable_with_a_numeric_size_takes_only_that_size(tmp_path):
@@ -428,12 +556,16 @@ def test_a_metavariable_with_a_numeric_size_takes_only_that_size(tmp_path):
     # tr(B^TB) = B^TB instantiated at B := A (n×n) gave x^T tr(A^TA) y = x^T A^TA y
     ids = ENTRY.format(id="col-dot-trace", statement="\\operatorname{tr}(B^TB) = B^TB")
     ids += "    assume = 'B n x 1'\n"
-    ids += ENTRY.format(id="bad", statement="\\mathbf{x}^T\\operatorname{tr}(A^TA)\\mathbf{y} = "
-                        "\\mathbf{x}^TA^TA\\mathbf{y}")
-    proofs = ("[[proof]]\nid = 'col-dot-trace'\nsteps = [{ expr = '\\operatorname{tr}(B^TB)' }, "
-              "{ expr = 'B^TB', by = 'trace-of-scalar' }]\n"
-              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\mathbf{x}^T\\operatorname{tr}(A^TA)"
-              "\\mathbf{y}' }, { expr = '\\mathbf{x}^TA^TA\\mathbf{y}', by = 'col-dot-trace' }]\n")
+    ids += ENTRY.format(
+        id="bad",
+        statement="\\mathbf{x}^T\\operatorname{tr}(A^TA)\\mathbf{y} = \\mathbf{x}^TA^TA\\mathbf{y}",
+    )
+    proofs = (
+        "[[proof]]\nid = 'col-dot-trace'\nsteps = [{ expr = '\\operatorname{tr}(B^TB)' }, "
+        "{ expr = 'B^TB', by = 'trace-of-scalar' }]\n"
+        "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\mathbf{x}^T\\operatorname{tr}(A^TA)"
+        "\\mathbf{y}' }, { expr = '\\mathbf{x}^TA^TA\\mathbf{y}', by = 'col-dot-trace' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["col-dot-trace"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
@@ -445,11 +577,13 @@ def test_an_identity_of_a_written_size_matches_only_that_size(tmp_path):
     eye = "\\begin{bmatrix}1&0\\\\0&1\\end{bmatrix}"
     ids = ENTRY.format(id="eye2", statement=f"I = {eye}")
     ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(I) = 2")
-    proofs = (f"[[proof]]\nid = 'eye2'\nsteps = [{{ expr = '{eye}' }}, "
-              f"{{ expr = 'I + 0{eye}', by = 'arithmetic' }}]\n"
-              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(I)' }, "
-              f"{{ expr = '\\operatorname{{tr}}({eye})', by = 'eye2' }}, "
-              "{ expr = '2', by = 'arithmetic' }]\n")
+    proofs = (
+        f"[[proof]]\nid = 'eye2'\nsteps = [{{ expr = '{eye}' }}, "
+        f"{{ expr = 'I + 0{eye}', by = 'arithmetic' }}]\n"
+        "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(I)' }, "
+        f"{{ expr = '\\operatorname{{tr}}({eye})', by = 'eye2' }}, "
+        "{ expr = '2', by = 'arithmetic' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["eye2"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
@@ -460,8 +594,10 @@ def test_an_entry_without_a_proof_cannot_be_cited(tmp_path):
     # tr(B) = 0 was reported checked while verify passed
     ids = ENTRY.format(id="axiom", statement="\\operatorname{tr}(A) = 0")
     ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(B) = 0")
-    proofs = ("[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(B)' }, "
-              "{ expr = '0', by = 'axiom' }]\n")
+    proofs = (
+        "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(B)' }, "
+        "{ expr = '0', by = 'axiom' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
 
@@ -471,14 +607,16 @@ def test_citing_a_partly_prose_entry_makes_the_citer_partial_and_a_failed_one_fa
     ids += ENTRY.format(id="broken", statement="(B^T)^T = B")
     ids += ENTRY.format(id="on-prose", statement="(C^T)^T = C")
     ids += ENTRY.format(id="on-broken", statement="(D^T)^T = D")
-    proofs = ("[[proof]]\nid = 'by-prose'\nsteps = [{ expr = '(A^T)^T' }, "
-              "{ expr = 'A', prose = 'transpose twice' }]\n"
-              "[[proof]]\nid = 'broken'\nsteps = [{ expr = '(B^T)^T' }, "
-              "{ expr = 'B', by = 'transpose-of-sum' }]\n"
-              "[[proof]]\nid = 'on-prose'\nsteps = [{ expr = '(C^T)^T' }, "
-              "{ expr = 'C', by = 'by-prose' }]\n"
-              "[[proof]]\nid = 'on-broken'\nsteps = [{ expr = '(D^T)^T' }, "
-              "{ expr = 'D', by = 'broken' }]\n")
+    proofs = (
+        "[[proof]]\nid = 'by-prose'\nsteps = [{ expr = '(A^T)^T' }, "
+        "{ expr = 'A', prose = 'transpose twice' }]\n"
+        "[[proof]]\nid = 'broken'\nsteps = [{ expr = '(B^T)^T' }, "
+        "{ expr = 'B', by = 'transpose-of-sum' }]\n"
+        "[[proof]]\nid = 'on-prose'\nsteps = [{ expr = '(C^T)^T' }, "
+        "{ expr = 'C', by = 'by-prose' }]\n"
+        "[[proof]]\nid = 'on-broken'\nsteps = [{ expr = '(D^T)^T' }, "
+        "{ expr = 'D', by = 'broken' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["on-prose"], cat).status == "partial"
     assert verify_entry(cat.entries["on-broken"], cat).status == "failed"
@@ -487,17 +625,28 @@ def test_citing_a_partly_prose_entry_makes_the_citer_partial_and_a_failed_one_fa
 def test_a_cited_entrys_sizes_are_bound_by_the_match(tmp_path):
     # red-team: the I of a cited AA^{-1} = I kept the entry's own size n, so BB^{-1} (2×2) became
     # the n×n I, and tr(BB^{-1}) = tr(AA^{-1}) was proved for B 2×2 and A 3×3 (2 = 3)
-    ids = ENTRY.format(id="right-inverse", statement="AA^{-1} = I") + "    assume = 'A invertible'\n"
-    ids += ENTRY.format(id="bad", statement="\\operatorname{tr}(BB^{-1}) = "
-                        "\\operatorname{tr}(AA^{-1})") + "    assume = 'A 3 x 3; B 2 x 2; A, B invertible'\n"
-    ids += ENTRY.format(id="good", statement="BB^{-1}C = C") + "    assume = 'B, C m x m; B invertible'\n"
-    proofs = ("[[proof]]\nid = 'right-inverse'\nsteps = [{ expr = 'AA^{-1}' }, "
-              "{ expr = 'I', by = 'inverse-mul-self' }]\n"
-              "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(BB^{-1})' }, "
-              "{ expr = '\\operatorname{tr}(I)', by = 'right-inverse' }, "
-              "{ expr = '\\operatorname{tr}(AA^{-1})', by = 'right-inverse' }]\n"
-              "[[proof]]\nid = 'good'\nsteps = [{ expr = 'BB^{-1}C' }, "
-              "{ expr = 'IC', by = 'right-inverse' }, { expr = 'C', by = 'mul-identity' }]\n")
+    ids = (
+        ENTRY.format(id="right-inverse", statement="AA^{-1} = I") + "    assume = 'A invertible'\n"
+    )
+    ids += (
+        ENTRY.format(
+            id="bad", statement="\\operatorname{tr}(BB^{-1}) = \\operatorname{tr}(AA^{-1})"
+        )
+        + "    assume = 'A 3 x 3; B 2 x 2; A, B invertible'\n"
+    )
+    ids += (
+        ENTRY.format(id="good", statement="BB^{-1}C = C")
+        + "    assume = 'B, C m x m; B invertible'\n"
+    )
+    proofs = (
+        "[[proof]]\nid = 'right-inverse'\nsteps = [{ expr = 'AA^{-1}' }, "
+        "{ expr = 'I', by = 'inverse-mul-self' }]\n"
+        "[[proof]]\nid = 'bad'\nsteps = [{ expr = '\\operatorname{tr}(BB^{-1})' }, "
+        "{ expr = '\\operatorname{tr}(I)', by = 'right-inverse' }, "
+        "{ expr = '\\operatorname{tr}(AA^{-1})', by = 'right-inverse' }]\n"
+        "[[proof]]\nid = 'good'\nsteps = [{ expr = 'BB^{-1}C' }, "
+        "{ expr = 'IC', by = 'right-inverse' }, { expr = 'C', by = 'mul-identity' }]\n"
+    )
     cat = load(_write(tmp_path, ids, proofs))
     assert verify_entry(cat.entries["right-inverse"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"

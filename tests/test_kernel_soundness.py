@@ -45,8 +45,9 @@ def cases(draw):
 def checker(world) -> K.Checker:
     """The kernel checking a proof under the world's clauses, after the catalogue's theorems."""
     entry = Entry(id="soundness", title="t", statement="0 = 0", section="", assume=world.clauses)
-    statement = statement_of(entry, world.env, {"concl:0": Typed(Relation("=", ZERO, ZERO),
-                                                                 None, "0 = 0")})
+    statement = statement_of(
+        entry, world.env, {"concl:0": Typed(Relation("=", ZERO, ZERO), None, "0 = 0")}
+    )
     return K.Checker(CONTEXT, statement)
 
 
@@ -117,10 +118,15 @@ def instances(draw):
     world = draw(worlds())
     name = draw(st.sampled_from(["transpose-inverse", "inverse-of-product", *EQUATIONS]))
     statement = CONTEXT.get(name).statement
-    eq = draw(st.sampled_from([c for c in statement.conclusions
-                               if isinstance(c, Relation) and c.op == "="]))
-    binding = {n: expr_of(draw, world, KINDS[t.kind], draw(st.integers(0, 2)))
-               for n, t in statement.scope.symbols}
+    eq = draw(
+        st.sampled_from(
+            [c for c in statement.conclusions if isinstance(c, Relation) and c.op == "="]
+        )
+    )
+    binding = {
+        n: expr_of(draw, world, KINDS[t.kind], draw(st.integers(0, 2)))
+        for n, t in statement.scope.symbols
+    }
     return world, substitute(draw(st.sampled_from([eq.lhs, eq.rhs])), binding), name
 
 
@@ -137,4 +143,8 @@ def test_catalogue_entries_used_as_rules_only_rewrite_to_equal_expressions(case,
         for new in list(kernel._rewrites(e, rule))[:4]:
             if _typed(new, world, kernel):
                 assert run_trials(e, new, world.env, seed=11).counterexample is None, (
-                    name, e, new, world.clauses)
+                    name,
+                    e,
+                    new,
+                    world.clauses,
+                )

@@ -43,9 +43,14 @@ def test_full_notes_pdf(cat, reports, tmp_path):
     assert "Output written" in log
     assert log_problems(log, max_overfull_pt=2.0) == []  # \hfuzz is 2pt: no line in the margin
     assert "undefined" not in " ".join(
-        line for line in log.splitlines() if "Reference" in line or "references" in line)
-    text = subprocess.run(["pdftotext", "-layout", str(tmp_path / "notes.pdf"), "-"],
-                          capture_output=True, text=True, check=True).stdout
+        line for line in log.splitlines() if "Reference" in line or "references" in line
+    )
+    text = subprocess.run(
+        ["pdftotext", "-layout", str(tmp_path / "notes.pdf"), "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
     # no raw LaTeX and no ASCII math in what a student reads
     leaks = re.findall(r".{0,30}(?:\\[A-Za-z]+|\^|ˆ|¿).{0,30}", text)
     assert leaks == [], leaks[:10]
@@ -61,8 +66,9 @@ def test_full_notes_pdf(cat, reports, tmp_path):
     for r in reports:
         for piece in re.sub(r"\$[^$]*\$", "\x00", r.entry.title).split("\x00"):
             assert words(piece) in flat, r.entry.title
-    info = subprocess.run(["pdfinfo", str(tmp_path / "notes.pdf")], capture_output=True,
-                          text=True, check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "notes.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "A4" in info and re.search(r"Title:\s+Linear algebra", info)
     # every rule has its own label, so a link lands on it
     from derive.core.rules import BASE_RULES, RELATIONAL_RULES
@@ -76,14 +82,23 @@ def test_full_notes_pdf(cat, reports, tmp_path):
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="no pdftotext (poppler-utils)")
 def test_teacher_options_letter_answers_at_the_end(cat, tmp_path):
     reps = reports_for(cat, tags=("inverse",))
-    tex = notes_latex(cat, reports=reps, paper="letter", answers="end", title="Week 3",
-                      author="A. Teacher", references=True)
+    tex = notes_latex(
+        cat,
+        reports=reps,
+        paper="letter",
+        answers="end",
+        title="Week 3",
+        author="A. Teacher",
+        references=True,
+    )
     build_pdf(tex, tmp_path / "n.pdf")
-    info = subprocess.run(["pdfinfo", str(tmp_path / "n.pdf")], capture_output=True, text=True,
-                          check=True).stdout
+    info = subprocess.run(
+        ["pdfinfo", str(tmp_path / "n.pdf")], capture_output=True, text=True, check=True
+    ).stdout
     assert "letter" in info and "Week 3" in info and "A. Teacher" in info
-    text = subprocess.run(["pdftotext", str(tmp_path / "n.pdf"), "-"], capture_output=True,
-                          text=True, check=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(tmp_path / "n.pdf"), "-"], capture_output=True, text=True, check=True
+    ).stdout
     last_exercise = text.rfind("Exercise.")
     answers = text.find("Answers to the exercises", last_exercise)
     assert last_exercise > 0 and answers > last_exercise
@@ -121,14 +136,17 @@ def test_worked_examples_illustrate(cat, reports):
         assert example_problems(ex) == [], (r.entry.id, example_problems(ex))
         for sym, val in ex.values:  # small entries
             assert max((abs(int(n)) for n in re.findall(r"\d+", val)), default=0) <= 999 or (
-                r.entry.example_values), (r.entry.id, sym, val)
+                r.entry.example_values
+            ), (r.entry.id, sym, val)
     assert seen > 30
-    lora = worked_example(next(r for r in reports
-                               if r.entry.id == "lora-parameter-count-is-r-times-d-plus-k"))
+    lora = worked_example(
+        next(r for r in reports if r.entry.id == "lora-parameter-count-is-r-times-d-plus-k")
+    )
     vals = {s: int(v) for s, v in lora.values}
     assert all(v > 0 for v in vals.values()) and vals["r"] < min(vals["d"], vals["k"])
-    det = worked_example(next(r for r in reports
-                              if r.entry.id == "det-of-inverse-times-det-is-one"))
+    det = worked_example(
+        next(r for r in reports if r.entry.id == "det-of-inverse-times-det-is-one")
+    )
     assert det.parts, "1 = 1 alone shows nothing: the factors' values are shown"
     dot = worked_example(next(r for r in reports if r.entry.id == "dot-product-is-symmetric"))
     assert "bmatrix} 0 \\end" not in dot.lhs[1]
@@ -138,7 +156,9 @@ def test_worked_examples_illustrate(cat, reports):
 
 
 @needs_tex
-@pytest.mark.parametrize("eid", ["transpose-inverse", "hermitian-real-eigenvalues", "pd-invertible"])
+@pytest.mark.parametrize(
+    "eid", ["transpose-inverse", "hermitian-real-eigenvalues", "pd-invertible"]
+)
 def test_show_latex_compiles(tmp_path, eid):
     from click.testing import CliRunner
 
@@ -146,11 +166,18 @@ def test_show_latex_compiles(tmp_path, eid):
 
     res = CliRunner().invoke(main, ["show", eid, "--format", "latex"])
     assert res.exit_code == 0, res.output
-    doc = ("\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
-           + res.output + "\n\\end{document}\n")
+    doc = (
+        "\\documentclass{article}\n\\usepackage{amsmath,amssymb}\n\\begin{document}\n"
+        + res.output
+        + "\n\\end{document}\n"
+    )
     (tmp_path / "w.tex").write_text(doc)
-    proc = subprocess.run(["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "w.tex"],
-                          cwd=tmp_path, capture_output=True, text=True)
+    proc = subprocess.run(
+        ["pdflatex", "-interaction=nonstopmode", "-halt-on-error", "w.tex"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
     assert proc.returncode == 0, proc.stdout[-2000:]
     assert (tmp_path / "w.pdf").exists()
     if eid == "hermitian-real-eigenvalues":
@@ -188,8 +215,12 @@ def test_every_title_reads_in_unicode(cat):
         shown = title_unicode(e.title)
         assert "\\" not in shown and "$" not in shown, (e.id, shown)
         assert not re.search(r"\b[a-z0-9] x [a-z0-9]\b", shown), (e.id, shown)  # m x n
-        for text in (shown, plain(e.explanation or ""), plain(e.exercise or ""),
-                     plain(e.answer or "")):
+        for text in (
+            shown,
+            plain(e.explanation or ""),
+            plain(e.exercise or ""),
+            plain(e.answer or ""),
+        ):
             assert "^" not in text and "\\" not in text, (e.id, text)
             assert not re.search(r"_(?![A-Z])", text), (e.id, text)
     assert tex_unicode(r"e^A = Pe^DP^{-1}") == "exp(A) = P exp(D) P⁻¹"

@@ -188,12 +188,17 @@ def test_the_reader_never_uses_eval_or_sympy():
 # "expect": the strict LaTeX derive must read, or "refused"}; then every one is checked.
 
 STACK_FILE = Path(__file__).resolve().parents[2] / "shared" / "eval" / "stack_inputs.jsonl"
-STACK = ([json.loads(line) for line in STACK_FILE.read_text().splitlines() if line.strip()]
-         if STACK_FILE.is_file() else [])
+STACK = (
+    [json.loads(line) for line in STACK_FILE.read_text().splitlines() if line.strip()]
+    if STACK_FILE.is_file()
+    else []
+)
 
 
 @pytest.mark.skipif(not STACK, reason="STACK's fixtures are not in shared/eval/ on this machine")
-@pytest.mark.parametrize("case", STACK or [{}], ids=[c.get("input", "")[:30] for c in STACK or [{}]])
+@pytest.mark.parametrize(
+    "case", STACK or [{}], ids=[c.get("input", "")[:30] for c in STACK or [{}]]
+)
 def test_stack_inputs_are_read_right_or_refused(case):
     try:
         got = read(case["input"]).latex

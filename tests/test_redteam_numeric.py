@@ -21,8 +21,17 @@ def test_the_corpus_is_large_and_spans_every_class():
     assert len(CLAIMS) >= 60
     assert len({c["id"] for c in CLAIMS}) == len(CLAIMS)
     classes = {c["class"] for c in CLAIMS}
-    assert {"magnitude", "branch-cut", "real-domain", "integer", "contradictory", "one-by-one",
-            "properties", "commuting", "transcendental"} <= classes
+    assert {
+        "magnitude",
+        "branch-cut",
+        "real-domain",
+        "integer",
+        "contradictory",
+        "one-by-one",
+        "properties",
+        "commuting",
+        "transcendental",
+    } <= classes
     assert all(c["truth"] in OPPOSITE for c in CLAIMS)
 
 
@@ -30,15 +39,19 @@ def test_the_corpus_is_large_and_spans_every_class():
 def test_never_the_opposite_verdict(claim):
     result = check(claim["expected"], claim["answer"], assume=claim["assume"], hints=False)
     RESULTS[claim["id"]] = result.verdict
-    assert result.verdict != OPPOSITE[claim["truth"]], (result.method, result.reason,
-                                                        result.counterexample)
+    assert result.verdict != OPPOSITE[claim["truth"]], (
+        result.method,
+        result.reason,
+        result.counterexample,
+    )
 
 
 def test_most_claims_are_decided_right():
     missing = [c for c in CLAIMS if c["id"] not in RESULTS]
     for c in missing:  # when this test runs alone
-        RESULTS[c["id"]] = check(c["expected"], c["answer"], assume=c["assume"],
-                                 hints=False).verdict
+        RESULTS[c["id"]] = check(
+            c["expected"], c["answer"], assume=c["assume"], hints=False
+        ).verdict
     right = sum(RESULTS[c["id"]] == c["truth"] for c in CLAIMS)
     assert right >= 0.8 * len(CLAIMS), f"{right} of {len(CLAIMS)} decided right"
 
@@ -47,14 +60,27 @@ def test_the_referee_is_independent_and_confirms_a_sample_of_labels():
     import ast
 
     source = (Path(__file__).parent / "redteam_referee.py").read_text()
-    imported = {n.names[0].name.split(".")[0] for n in ast.walk(ast.parse(source))
-                if isinstance(n, ast.Import | ast.ImportFrom) and getattr(n, "names", None)}
-    imported |= {n.module.split(".")[0] for n in ast.walk(ast.parse(source))
-                 if isinstance(n, ast.ImportFrom) and n.module}
+    imported = {
+        n.names[0].name.split(".")[0]
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.Import | ast.ImportFrom) and getattr(n, "names", None)
+    }
+    imported |= {
+        n.module.split(".")[0]
+        for n in ast.walk(ast.parse(source))
+        if isinstance(n, ast.ImportFrom) and n.module
+    }
     assert "derive" not in imported
     from tests.redteam_referee import judge
 
-    for claim_id in ("mag-tanh", "mag-logistic", "dom-rsqrt", "com-sym", "int-40-factors",
-                     "br-rsqrt", "prop-orth-sym-sq"):
+    for claim_id in (
+        "mag-tanh",
+        "mag-logistic",
+        "dom-rsqrt",
+        "com-sym",
+        "int-40-factors",
+        "br-rsqrt",
+        "prop-orth-sym-sq",
+    ):
         truth = next(c["truth"] for c in CLAIMS if c["id"] == claim_id)
         assert judge(claim_id) == truth

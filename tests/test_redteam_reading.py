@@ -27,8 +27,17 @@ def test_the_corpus_is_well_formed():
         assert c["truth"] in VERDICTS - {"unknown"}, c
         assert set(c.get("allow", [])) <= {"unknown"}, c
     assert sum(bool(c.get("allow")) for c in CLAIMS) <= MAX_ALLOWED_UNKNOWN
-    for cls in ("scalar-vs-transpose", "inverse-transpose", "subscripts", "unsupported",
-                "identity", "sizes", "one-by-one", "properties", "contradictory"):
+    for cls in (
+        "scalar-vs-transpose",
+        "inverse-transpose",
+        "subscripts",
+        "unsupported",
+        "identity",
+        "sizes",
+        "one-by-one",
+        "properties",
+        "contradictory",
+    ):
         assert any(c["class"] == cls for c in CLAIMS), cls
 
 
@@ -41,8 +50,9 @@ def test_no_claim_gets_a_wrong_verdict():
         if r.verdict in c.get("allow", []):
             allowed.append(c["id"])
             continue
-        wrong.append((c["id"], c["truth"], r.verdict, r.method, r.reason,
-                      (r.error or {}).get("message")))
+        wrong.append(
+            (c["id"], c["truth"], r.verdict, r.method, r.reason, (r.error or {}).get("message"))
+        )
     assert not wrong, "\n".join(map(str, wrong))
     assert len(allowed) <= MAX_ALLOWED_UNKNOWN, allowed
 

@@ -26,7 +26,11 @@ from derive.randomized import Arith, Sampler, Undefined, dims_of, evaluate, run_
 from derive.verify import entry_env, statement_of
 
 SAMPLES: dict[str, list[tuple[str, str]]] = {
-    "transpose-of-product": [("(AB\\mathbf{x})^T", ""), ("(2AB)^T", ""), ("(A^TB)^T", "A, B m x n")],
+    "transpose-of-product": [
+        ("(AB\\mathbf{x})^T", ""),
+        ("(2AB)^T", ""),
+        ("(A^TB)^T", "A, B m x n"),
+    ],
     "transpose-of-sum": [("(A+B-C)^T", "")],
     "transpose-of-transpose": [("(A^T)^T", "A m x n")],
     "transpose-of-identity": [("I^T", "")],
@@ -59,39 +63,58 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "trace-of-transpose": [("\\operatorname{tr}(A^T)", "")],
     "trace-of-scalar-multiple": [("\\operatorname{tr}(2cA)", "")],
     "norm-squared": [("\\|A\\mathbf{x}\\|^2", ""), ("\\|\\mathbf{x}\\|^2", "x complex")],
-    "arithmetic": [("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}^{-1}", ""),
-                   ("\\det\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", "")],
+    "arithmetic": [
+        ("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}^{-1}", ""),
+        ("\\det\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}", ""),
+    ],
     "one-by-one-entry": [("\\begin{bmatrix}7\\end{bmatrix}", "")],
     "abs-definition": [("|\\det(A)|", ""), ("|c|", "c complex")],
     "diagonal-square-root": [("\\sqrt{D}\\sqrt{D}", "D diagonal; D positive_semidefinite")],
     "explicit-product": [
         ("\\begin{bmatrix}a&b\\end{bmatrix}\\begin{bmatrix}c\\\\d\\end{bmatrix}", ""),
-        ("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}\\begin{bmatrix}a&0\\\\b&c\\end{bmatrix}", "")],
+        ("\\begin{bmatrix}1&2\\\\3&4\\end{bmatrix}\\begin{bmatrix}a&0\\\\b&c\\end{bmatrix}", ""),
+    ],
     "explicit-transpose": [("\\begin{bmatrix}a&b\\\\c&1\\end{bmatrix}^T", "")],
-    "function-of-conjugate": [("\\exp(PAP^{-1})", "P invertible"),
-                              ("\\sin(PAP^{-1})", "P invertible")],
+    "function-of-conjugate": [
+        ("\\exp(PAP^{-1})", "P invertible"),
+        ("\\sin(PAP^{-1})", "P invertible"),
+    ],
     "norm-definition": [("\\|Q\\mathbf{x}\\|", ""), ("\\|\\mathbf{x}\\|", "x complex")],
     "power-successor": [("A^{3}", ""), ("A^{k+1}", "k integer", ("k \\ge 0",))],
     "power-zero": [("A^0", "")],
-    "rank-of-transpose": [("\\operatorname{rank}((AB)^T)", ""), ("\\operatorname{rank}(A^T)", "A m x n")],
-    "sqrt-of-square": [("\\sqrt{\\|\\mathbf{x}\\|^2}", ""), ("\\sqrt{9}", ""),
-                       ("\\sqrt{c^2}", "c positive")],
+    "rank-of-transpose": [
+        ("\\operatorname{rank}((AB)^T)", ""),
+        ("\\operatorname{rank}(A^T)", "A m x n"),
+    ],
+    "sqrt-of-square": [
+        ("\\sqrt{\\|\\mathbf{x}\\|^2}", ""),
+        ("\\sqrt{9}", ""),
+        ("\\sqrt{c^2}", "c positive"),
+    ],
 }
 
 
 def with_facts(text: str, assume: str = "", hypotheses: tuple[str, ...] = ()):
     """(term, frontend Env, core Facts) for a formula under the clauses: the facts of a statement
     whose hypotheses are the declared properties and ``hypotheses``, in an empty context."""
-    entry = Entry(id="sample", title="sample", statement=f"{text} = {text}", section="",
-                  assume=assume, hypotheses=hypotheses)
+    entry = Entry(
+        id="sample",
+        title="sample",
+        statement=f"{text} = {text}",
+        section="",
+        assume=assume,
+        hypotheses=hypotheses,
+    )
     env, typed = entry_env(entry)
     statement = statement_of(entry, env, typed)
     return typed["concl:0"].expr.lhs, env, K.Checker(K.Context(), statement).facts
 
 
 def test_every_base_rule_has_samples():
-    assert set(BASE_RULES) == set(SAMPLES), (sorted(set(BASE_RULES) - set(SAMPLES)),
-                                             sorted(set(SAMPLES) - set(BASE_RULES)))
+    assert set(BASE_RULES) == set(SAMPLES), (
+        sorted(set(BASE_RULES) - set(SAMPLES)),
+        sorted(set(SAMPLES) - set(BASE_RULES)),
+    )
 
 
 @pytest.mark.parametrize("name", sorted(BASE_RULES))
@@ -109,9 +132,13 @@ def test_rule_rewrites_to_equal_expressions(name):
 
 
 def test_rules_with_side_conditions_do_not_apply_without_them():
-    for name, text in (("inverse-mul-self", "A^{-1}A"), ("symmetric-transpose", "S^T"),
-                       ("orthogonal-definition", "Q^TQ"), ("det-of-inverse", "\\det(A^{-1})"),
-                       ("hermitian-conj-transpose", "H^H")):
+    for name, text in (
+        ("inverse-mul-self", "A^{-1}A"),
+        ("symmetric-transpose", "S^T"),
+        ("orthogonal-definition", "Q^TQ"),
+        ("det-of-inverse", "\\det(A^{-1})"),
+        ("hermitian-conj-transpose", "H^H"),
+    ):
         term, _, facts = with_facts(text)
         assert BASE_RULES[name](term, facts) == [], name
         assert facts.missed, name  # the side condition was asked of the fact prover
@@ -188,9 +215,14 @@ def _number(v):
     return mpmath.re(v)
 
 
-@pytest.mark.parametrize("name,text,assume,gives", [
-    (name, text, assume, gives) for name, cases in sorted(RELATIONAL_SAMPLES.items())
-    for text, assume, gives in cases])
+@pytest.mark.parametrize(
+    "name,text,assume,gives",
+    [
+        (name, text, assume, gives)
+        for name, cases in sorted(RELATIONAL_SAMPLES.items())
+        for text, assume, gives in cases
+    ],
+)
 def test_relational_rules_hold_on_random_instances(name, text, assume, gives):
     term, env, facts = with_facts(text, assume)
     results = RELATIONAL_RULES[name](term, facts)
@@ -205,42 +237,59 @@ def test_relational_rules_hold_on_random_instances(name, text, assume, gives):
 
 # (term, property, assumptions): the fact prover proves "term property" through the base fact
 FACT_SAMPLES: dict[str, list[tuple[str, str, str]]] = {
-    "identity-properties": [("I", "invertible", ""), ("I", "positive_definite", ""),
-                            ("I", "orthogonal", ""), ("I", "nonzero", "")],
+    "identity-properties": [
+        ("I", "invertible", ""),
+        ("I", "positive_definite", ""),
+        ("I", "orthogonal", ""),
+        ("I", "nonzero", ""),
+    ],
     "orthogonal-invertible": [("Q", "invertible", "Q orthogonal")],
     "unitary-invertible": [("U", "invertible", "U unitary")],
     "definite-semidefinite": [("P", "positive_semidefinite", "P positive_definite")],
-    "semidefinite-symmetric": [("P", "symmetric", "P positive_semidefinite"),
-                               ("P", "hermitian", "P complex; P positive_semidefinite")],
+    "semidefinite-symmetric": [
+        ("P", "symmetric", "P positive_semidefinite"),
+        ("P", "hermitian", "P complex; P positive_semidefinite"),
+    ],
     "diagonal-symmetric": [("D", "symmetric", "D diagonal")],
     "symmetric-hermitian": [("S", "hermitian", "S symmetric")],
     "nonzero-constant": [("3", "nonzero", ""), ("\\pi", "positive", ""), ("-2", "nonzero", "")],
     "whole-number": [("3", "integer", ""), ("0", "nonnegative", ""), ("2", "nonnegative", "")],
-    "diagonal-square-root": [("\\sqrt{D}", "diagonal", "D diagonal; D positive_semidefinite"),
-                             ("\\sqrt{D}", "positive_semidefinite",
-                              "D diagonal; D positive_semidefinite")],
+    "diagonal-square-root": [
+        ("\\sqrt{D}", "diagonal", "D diagonal; D positive_semidefinite"),
+        ("\\sqrt{D}", "positive_semidefinite", "D diagonal; D positive_semidefinite"),
+    ],
     # the front end has no clause "full_column_rank": X is drawn invertible (a square matrix of
     # full column rank) and the fact prover is given only "X full_column_rank"
     "full-column-rank-image": [("X\\mathbf{v}", "nonzero", "v nonzero")],
-    "nonzero-product": [("ab", "nonzero", "a, b nonzero"),
-                        ("\\frac{a}{b}", "positive", "a, b positive"),
-                        ("a^2", "nonzero", "a nonzero")],
-    "nonzero-image": [("A\\mathbf{v}", "nonzero", "A invertible; v nonzero"),
-                      ("AB\\mathbf{v}", "nonzero", "A, B invertible; v nonzero")],
-    "nonzero-transpose": [("\\mathbf{v}^T", "nonzero", "v nonzero"),
-                          ("\\|\\mathbf{v}\\|", "nonzero", "v nonzero")],
+    "nonzero-product": [
+        ("ab", "nonzero", "a, b nonzero"),
+        ("\\frac{a}{b}", "positive", "a, b positive"),
+        ("a^2", "nonzero", "a nonzero"),
+    ],
+    "nonzero-image": [
+        ("A\\mathbf{v}", "nonzero", "A invertible; v nonzero"),
+        ("AB\\mathbf{v}", "nonzero", "A, B invertible; v nonzero"),
+    ],
+    "nonzero-transpose": [
+        ("\\mathbf{v}^T", "nonzero", "v nonzero"),
+        ("\\|\\mathbf{v}\\|", "nonzero", "v nonzero"),
+    ],
     "positive-norm": [("\\|\\mathbf{v}\\|", "positive", "v nonzero")],
     "nonzero-determinant": [("\\det(A)", "nonzero", "A invertible")],
     "invertible-nonzero": [("A", "nonzero", "A invertible"), ("a", "nonzero", "a positive")],
-    "sum-of-squares": [("\\mathbf{v}^T\\mathbf{v}", "positive", "v nonzero"),
-                       ("\\mathbf{v}^H\\mathbf{v}", "positive", "v complex; v nonzero")],
+    "sum-of-squares": [
+        ("\\mathbf{v}^T\\mathbf{v}", "positive", "v nonzero"),
+        ("\\mathbf{v}^H\\mathbf{v}", "positive", "v complex; v nonzero"),
+    ],
 }
 
 
 def test_every_base_fact_has_samples():
     names = {f.name for f in BASE_FACTS}
-    assert names == set(FACT_SAMPLES), (sorted(names - set(FACT_SAMPLES)),
-                                        sorted(set(FACT_SAMPLES) - names))
+    assert names == set(FACT_SAMPLES), (
+        sorted(names - set(FACT_SAMPLES)),
+        sorted(set(FACT_SAMPLES) - names),
+    )
 
 
 def _holds(value, prop: str, n: int) -> bool:
@@ -291,9 +340,14 @@ def _holds(value, prop: str, n: int) -> bool:
     raise AssertionError(f"no test for a matrix being {prop}")
 
 
-@pytest.mark.parametrize("name,text,prop,assume", [
-    (name, text, prop, assume) for name, cases in sorted(FACT_SAMPLES.items())
-    for text, prop, assume in cases])
+@pytest.mark.parametrize(
+    "name,text,prop,assume",
+    [
+        (name, text, prop, assume)
+        for name, cases in sorted(FACT_SAMPLES.items())
+        for text, prop, assume in cases
+    ],
+)
 def test_base_fact_holds_on_random_instances(name, text, prop, assume):
     term, env, facts = with_facts(text, assume)
     if name == "full-column-rank-image":
@@ -308,7 +362,11 @@ def test_base_fact_holds_on_random_instances(name, text, prop, assume):
 
 def test_base_fact_premises_are_needed():
     # without the premises the conclusion is not proved (and is false on some instance)
-    for text, prop in (("A\\mathbf{v}", "nonzero"), ("\\det(A)", "nonzero"),
-                       ("\\mathbf{v}^T\\mathbf{v}", "positive"), ("A^{-1}", "invertible")):
+    for text, prop in (
+        ("A\\mathbf{v}", "nonzero"),
+        ("\\det(A)", "nonzero"),
+        ("\\mathbf{v}^T\\mathbf{v}", "positive"),
+        ("A^{-1}", "invertible"),
+    ):
         term, _, facts = with_facts(text)
         assert facts.prove(term, prop) is None, text

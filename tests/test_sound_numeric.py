@@ -14,49 +14,61 @@ EQ, NE, UNKNOWN = "equivalent", "not-equivalent", "unknown"
 FORTY = "".join(f"(k-{i})" for i in range(1, 41))
 
 
-@pytest.mark.parametrize("expected,answer,assume", [
-    ("B^T", "B", "A symmetric; A, B commute"),
-    ("B^T", "B", "A diagonal; A, B commute"),
-    ("B^T", "B", "A positive_definite; A, B commute"),
-    ("B^H", "B", "A hermitian; A, B commute; B complex"),
-    ("BA^T", "B^TA", "A symmetric; A, B commute"),
-    ("B^TB", "I", "A orthogonal; A, B commute"),
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume",
+    [
+        ("B^T", "B", "A symmetric; A, B commute"),
+        ("B^T", "B", "A diagonal; A, B commute"),
+        ("B^T", "B", "A positive_definite; A, B commute"),
+        ("B^H", "B", "A hermitian; A, B commute; B complex"),
+        ("BA^T", "B^TA", "A symmetric; A, B commute"),
+        ("B^TB", "I", "A orthogonal; A, B commute"),
+    ],
+)
 def test_commuting_partners_do_not_inherit_properties(expected, answer, assume):
     result = check(expected, answer, assume=assume, hints=False)
     assert result.verdict == NE
     assert result.method == "counterexample (exact evaluation)"
 
 
-@pytest.mark.parametrize("expected,answer,assume", [
-    ("AB", "BA", "A orthogonal; B symmetric; A, B commute"),  # drawn now (Undefined before)
-    ("(AB)^T", "AB", "A, B symmetric; A, B commute"),
-    ("A^{-1}B", "BA^{-1}", "A positive_definite; A, B commute"),
-    ("ABC", "CBA", "A, B, C commute; A symmetric"),
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume",
+    [
+        ("AB", "BA", "A orthogonal; B symmetric; A, B commute"),  # drawn now (Undefined before)
+        ("(AB)^T", "AB", "A, B symmetric; A, B commute"),
+        ("A^{-1}B", "BA^{-1}", "A positive_definite; A, B commute"),
+        ("ABC", "CBA", "A, B, C commute; A symmetric"),
+    ],
+)
 def test_commuting_claims_that_hold_still_hold(expected, answer, assume):
     assert check(expected, answer, assume=assume, hints=False).verdict == EQ
 
 
-@pytest.mark.parametrize("expected,answer", [
-    (r"\tanh(1000)", "1"),
-    (r"e^{1000}+1", "e^{1000}"),
-    (r"\log(1+e^{-1000})", "0"),
-    (r"\det(I+e^{-1000}A)", "1"),
-    (r"e^{1000}+e^{-1000}", "e^{1000}"),
-])
+@pytest.mark.parametrize(
+    "expected,answer",
+    [
+        (r"\tanh(1000)", "1"),
+        (r"e^{1000}+1", "e^{1000}"),
+        (r"\log(1+e^{-1000})", "0"),
+        (r"\det(I+e^{-1000}A)", "1"),
+        (r"e^{1000}+e^{-1000}", "e^{1000}"),
+    ],
+)
 def test_differences_far_below_sixty_digits_are_seen(expected, answer):
     result = check(expected, answer, hints=False)
     assert result.verdict == NE
     assert "difference" in result.counterexample
 
 
-@pytest.mark.parametrize("expected,answer", [
-    (r"\cosh(x)^2-\sinh(x)^2", "1"),
-    (r"\cosh x-\sinh x", "e^{-x}"),
-    (r"1-\tanh^2x", r"\frac{1}{\cosh^2x}"),
-    (r"\frac{1}{1+e^{-2x}}", r"\frac{\tanh(x)}{2}+\frac{1}{2}"),
-])
+@pytest.mark.parametrize(
+    "expected,answer",
+    [
+        (r"\cosh(x)^2-\sinh(x)^2", "1"),
+        (r"\cosh x-\sinh x", "e^{-x}"),
+        (r"1-\tanh^2x", r"\frac{1}{\cosh^2x}"),
+        (r"\frac{1}{1+e^{-2x}}", r"\frac{\tanh(x)}{2}+\frac{1}{2}"),
+    ],
+)
 def test_cancellation_at_large_magnitudes_is_no_counterexample(expected, answer):
     assert check(expected, answer, hints=False).verdict == EQ
 
@@ -74,26 +86,33 @@ def test_the_precision_follows_the_magnitudes_and_decides_only_when_stable():
     left, right = typecheck_compared(ps[0], ps[1], env)
     arith = Arith(False)
     for x, want in ((6795, "skip"), (700, "agree"), (-5261, "skip")):
-        value = {"x": __import__("derive.randomized", fromlist=["Value"]).Value(
-            arith.K(x), False, True)}
+        value = {
+            "x": __import__("derive.randomized", fromlist=["Value"]).Value(arith.K(x), False, True)
+        }
         assert compare_instance(left.expr, right.expr, value, {}, arith)[0] == want
 
 
-@pytest.mark.parametrize("expected,answer", [
-    (r"\frac{1}{\sqrt{x}}", r"\sqrt{\frac{1}{x}}"),
-    (r"\sqrt{\frac{k}{m}}\sqrt{\frac{m}{k}}", "1"),
-    (r"(-1)^n\cos(x)^n", r"(-\cos(x))^n"),
-    (r"\overline{\sqrt{x}}", r"\sqrt{x}"),
-    (r"(\sqrt{x})^2", "x"),
-])
+@pytest.mark.parametrize(
+    "expected,answer",
+    [
+        (r"\frac{1}{\sqrt{x}}", r"\sqrt{\frac{1}{x}}"),
+        (r"\sqrt{\frac{k}{m}}\sqrt{\frac{m}{k}}", "1"),
+        (r"(-1)^n\cos(x)^n", r"(-\cos(x))^n"),
+        (r"\overline{\sqrt{x}}", r"\sqrt{x}"),
+        (r"(\sqrt{x})^2", "x"),
+    ],
+)
 def test_real_scalars_stay_in_their_domain(expected, answer):
     assert check(expected, answer, hints=False).verdict == EQ
 
 
-@pytest.mark.parametrize("expected,answer", [
-    (r"\frac{1}{\sqrt{x}}", r"\sqrt{\frac{1}{x}}"),
-    (r"\sqrt{x}\sqrt{y}", r"\sqrt{xy}"),
-])
+@pytest.mark.parametrize(
+    "expected,answer",
+    [
+        (r"\frac{1}{\sqrt{x}}", r"\sqrt{\frac{1}{x}}"),
+        (r"\sqrt{x}\sqrt{y}", r"\sqrt{xy}"),
+    ],
+)
 def test_complex_scalars_take_principal_values(expected, answer):
     assumptions = "x, y complex"
     assert check(expected, answer, assume=assumptions, hints=False).verdict == NE
@@ -117,20 +136,26 @@ def eval_fraction(text: str):
     return Fraction(text)
 
 
-@pytest.mark.parametrize("expected,answer,assume", [
-    (r"\sin(21000\pi x)", "0", ""),
-    (FORTY, "0", "k integer; k positive"),
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume",
+    [
+        (r"\sin(21000\pi x)", "0", ""),
+        (FORTY, "0", "k integer; k positive"),
+    ],
+)
 def test_sampling_ranges_refute_claims_true_on_small_samples(expected, answer, assume):
     assert check(expected, answer, assume=assume, hints=False).verdict == NE
 
 
-@pytest.mark.parametrize("expected,answer,assume", [
-    (r"\sin(\pi k)", "0", "k integer"),
-    (r"x^{k}x", r"x^{k+1}", "k integer"),
-    (r"A^{k}A", r"AA^{k}", "k integer"),
-    (r"(-1)^{2k}", "1", "k integer"),
-])
+@pytest.mark.parametrize(
+    "expected,answer,assume",
+    [
+        (r"\sin(\pi k)", "0", "k integer"),
+        (r"x^{k}x", r"x^{k+1}", "k integer"),
+        (r"A^{k}A", r"AA^{k}", "k integer"),
+        (r"(-1)^{2k}", "1", "k integer"),
+    ],
+)
 def test_wide_integer_samples_create_no_false_refutation(expected, answer, assume):
     assert check(expected, answer, assume=assume, hints=False).verdict == EQ
 
@@ -138,11 +163,23 @@ def test_wide_integer_samples_create_no_false_refutation(expected, answer, assum
 # ---------------------------------------------------------------- generators meet definitions
 
 PROPERTY_SETS = [
-    {"symmetric"}, {"orthogonal"}, {"diagonal"}, {"invertible"}, {"positive_definite"},
-    {"positive_semidefinite"}, {"hermitian"}, {"unitary"}, {"orthogonal", "symmetric"},
-    {"unitary", "symmetric"}, {"unitary", "hermitian"}, {"orthogonal", "diagonal"},
-    {"positive_definite", "orthogonal"}, {"positive_definite", "diagonal"},
-    {"hermitian", "diagonal"}, {"orthogonal", "complex"}, {"symmetric", "complex"},
+    {"symmetric"},
+    {"orthogonal"},
+    {"diagonal"},
+    {"invertible"},
+    {"positive_definite"},
+    {"positive_semidefinite"},
+    {"hermitian"},
+    {"unitary"},
+    {"orthogonal", "symmetric"},
+    {"unitary", "symmetric"},
+    {"unitary", "hermitian"},
+    {"orthogonal", "diagonal"},
+    {"positive_definite", "orthogonal"},
+    {"positive_definite", "diagonal"},
+    {"hermitian", "diagonal"},
+    {"orthogonal", "complex"},
+    {"symmetric", "complex"},
 ]
 
 
@@ -171,14 +208,20 @@ def _definition(m, props: set[str]) -> bool:
         "hermitian": lambda: herm,
         "orthogonal": lambda: same(m.transpose() * m, eye),
         "unitary": lambda: same(ct * m, eye),
-        "diagonal": lambda: all(x == K.zero for i, row in enumerate(m.to_list())
-                                for j, x in enumerate(row) if i != j),
+        "diagonal": lambda: all(
+            x == K.zero for i, row in enumerate(m.to_list()) for j, x in enumerate(row) if i != j
+        ),
         "invertible": lambda: m.det() != K.zero,
-        "positive_definite": lambda: herm and all(
-            d > 0 for d in minors([range(k) for k in range(1, n + 1)])),
-        "positive_semidefinite": lambda: herm and all(
-            d >= 0 for d in minors([c for k in range(1, n + 1)
-                                    for c in combinations(range(n), k)])),
+        "positive_definite": lambda: (
+            herm and all(d > 0 for d in minors([range(k) for k in range(1, n + 1)]))
+        ),
+        "positive_semidefinite": lambda: (
+            herm
+            and all(
+                d >= 0
+                for d in minors([c for k in range(1, n + 1) for c in combinations(range(n), k)])
+            )
+        ),
     }
     return all(checks[p]() for p in props if p in checks)
 
@@ -198,19 +241,28 @@ def test_every_generator_meets_its_definition_at_every_size(props):
             assert _definition(value.val, set(closed)), (props, n)
 
 
-@pytest.mark.parametrize("base", [
-    {"symmetric"}, {"diagonal"}, {"positive_definite"}, {"orthogonal"}, {"hermitian"},
-    {"unitary"}, set(),
-])
+@pytest.mark.parametrize(
+    "base",
+    [
+        {"symmetric"},
+        {"diagonal"},
+        {"positive_definite"},
+        {"orthogonal"},
+        {"hermitian"},
+        {"unitary"},
+        set(),
+    ],
+)
 def test_commuting_instances_commute_and_meet_their_definitions(base):
     from derive.frontend import MATRIX, SymbolType, close_properties
     from derive.randomized import Arith, Sampler
 
     closed = close_properties(set(base))
     complex_ = "complex" in closed
-    members = [("A", SymbolType(MATRIX, "n", "n", closed)),
-               ("B", SymbolType(MATRIX, "n", "n", close_properties({"complex"} if complex_
-                                                                   else set())))]
+    members = [
+        ("A", SymbolType(MATRIX, "n", "n", closed)),
+        ("B", SymbolType(MATRIX, "n", "n", close_properties({"complex"} if complex_ else set()))),
+    ]
     sampler = Sampler(Arith(complex_), random.Random(5), 4)
     generic = 0
     for n in range(1, 9):

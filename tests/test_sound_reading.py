@@ -15,13 +15,15 @@ from derive.frontend import close_properties, parse, read
 
 # ---------------------------------------------------------------- 1. misreadings
 
+
 def test_T_declared_a_scalar_makes_X_T_a_power():
     # (1+r)^{T} with T a scalar was read as a transpose, and "proved" equal to 1 + r
     assert check("(1+r)^{T}", "1+r", "T scalar").verdict == "not-equivalent"
     assert check("(1+r)^{T}", "(1+r)^{T-1}(1+r)", "T scalar; r positive").verdict == "equivalent"
     assert check("A^{T}", "A^{\\top}", "T scalar; T integer").verdict == "not-equivalent"
     assert check("A^{-T}", "(A^{T})^{-1}", "T scalar; T integer; A invertible").verdict == (
-        "equivalent")
+        "equivalent"
+    )
     assert check("z^H", "z^2", "H scalar; z scalar; H integer").verdict == "not-equivalent"
 
 
@@ -58,10 +60,17 @@ def test_commas_in_subscripts_are_kept():
             parse(bad)
 
 
-@pytest.mark.parametrize("text", [
-    "\\frac{d}{dx}(x^2)", "\\frac{d}{dx}x^2", "\\frac{dy}{dx}", "\\frac{d^2y}{dx^2}",
-    "\\frac{d^{2}}{dt^{2}}(t^3)", "1 + \\frac{d f}{d t}",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\frac{d}{dx}(x^2)",
+        "\\frac{d}{dx}x^2",
+        "\\frac{dy}{dx}",
+        "\\frac{d^2y}{dx^2}",
+        "\\frac{d^{2}}{dt^{2}}(t^3)",
+        "1 + \\frac{d f}{d t}",
+    ],
+)
 def test_leibniz_derivatives_are_refused(text):
     r = check(text, "2x")
     assert r.verdict == "invalid", r
@@ -69,10 +78,22 @@ def test_leibniz_derivatives_are_refused(text):
     assert r.error["position"] == text.index("\\frac") + 1
 
 
-@pytest.mark.parametrize("text", [
-    "\\partial x", "\\nabla f", "\\int x", "\\lim x", "\\sum x", "\\prod x", "x'", "\\dot{x}",
-    "\\mathrm{d}x", "\\oint x", "\\iint x",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\\partial x",
+        "\\nabla f",
+        "\\int x",
+        "\\lim x",
+        "\\sum x",
+        "\\prod x",
+        "x'",
+        "\\dot{x}",
+        "\\mathrm{d}x",
+        "\\oint x",
+        "\\iint x",
+    ],
+)
 def test_other_unsupported_notation_is_refused_with_a_position(text):
     r = check(text, "x")
     assert r.verdict == "invalid" and r.error.get("position"), r
@@ -97,7 +118,11 @@ def test_I_n_is_the_identity_of_size_n():
 
 def test_real_unitary_is_orthogonal_and_real_hermitian_is_symmetric():
     assert sorted(close_properties({"real", "unitary"})) == [
-        "invertible", "nonzero", "orthogonal", "real"]
+        "invertible",
+        "nonzero",
+        "orthogonal",
+        "real",
+    ]
     assert "symmetric" in close_properties({"real", "hermitian"})
     assert "complex" not in close_properties({"real", "hermitian"})
     assert check("U^TU", "I", "U real; U unitary").verdict == "equivalent"
@@ -111,11 +136,13 @@ def test_real_unitary_is_orthogonal_and_real_hermitian_is_symmetric():
 
 # ---------------------------------------------------------------- 2. sizes
 
+
 def test_rank_of_a_multiple_of_I_keeps_its_size():
     e = "\\operatorname{rank}(\\sqrt{n^2+n-1}\\,I)"
     assert check(e, "\\operatorname{rank}(\\sqrt{n^2+n-1})", "A n x n").verdict != "equivalent"
     assert check("\\operatorname{rank}(2I)", "\\operatorname{rank}(2)", "A n x n").verdict == (
-        "not-equivalent")
+        "not-equivalent"
+    )
     assert check("\\operatorname{rank}(2I)", "\\operatorname{rank}(3I)").verdict == "equivalent"
     from derive.frontend import build_env, parse_assumptions, typecheck_compared
     from derive.normal import equal_normal_forms
@@ -128,32 +155,40 @@ def test_rank_of_a_multiple_of_I_keeps_its_size():
 
 # ---------------------------------------------------------------- 3. prose
 
+
 def _catalogue(tmp_path, proof_steps: str) -> str:
     (tmp_path / "identities").mkdir()
     (tmp_path / "proofs").mkdir()
-    (tmp_path / "identities" / "trig.toml").write_text(textwrap.dedent("""
+    (tmp_path / "identities" / "trig.toml").write_text(
+        textwrap.dedent("""
         [[entry]]
         id = 'sin-cos-squares'
         title = 'The squares of sine and cosine add to one'
         section = 'matrix-operations'
         statement = '\\sin^2(t) + \\cos^2(t) = 1'
         tags = ['trig']
-        """))
-    (tmp_path / "proofs" / "trig.toml").write_text(textwrap.dedent(f"""
+        """)
+    )
+    (tmp_path / "proofs" / "trig.toml").write_text(
+        textwrap.dedent(f"""
         [[proof]]
         id = 'sin-cos-squares'
         steps = [
         {proof_steps}
         ]
-        """))
+        """)
+    )
     return str(tmp_path)
 
 
 def test_prove_does_not_report_a_partly_prose_citation_as_kernel_checked(tmp_path, monkeypatch):
     from derive.prove import prove
 
-    folder = _catalogue(tmp_path, "{ expr = '\\sin^2(t) + \\cos^2(t)' },\n"
-                                  "{ expr = '1', prose = 'Pythagoras on the unit circle.' },")
+    folder = _catalogue(
+        tmp_path,
+        "{ expr = '\\sin^2(t) + \\cos^2(t)' },\n"
+        "{ expr = '1', prose = 'Pythagoras on the unit circle.' },",
+    )
     monkeypatch.setenv("DERIVE_CATALOGUE", folder)
     r = prove("\\sin^2(y) + \\cos^2(y) = 1")
     assert r.status == "checked", r
@@ -165,16 +200,20 @@ def test_prove_does_not_report_a_partly_prose_citation_as_kernel_checked(tmp_pat
 
 # ---------------------------------------------------------------- 4. the command line
 
-@pytest.mark.parametrize("args,code", [
-    (["check", "-\\phi", "\\phi"], 1),
-    (["check", "-\\phi", "-\\phi"], 0),
-    (["check", "-h", "-h"], 0),
-    (["check", "-x", "-x", "--assume", "x scalar"], 0),
-    (["check", "-x", "-x", "--assume=x scalar", "--json"], 0),
-    (["check", "--", "-a", "-a"], 0),
-    (["prove", "-\\theta = \\theta"], 1),
-    (["prove", "-A^T = -A^T", "-a", "A symmetric"], 0),
-])
+
+@pytest.mark.parametrize(
+    "args,code",
+    [
+        (["check", "-\\phi", "\\phi"], 1),
+        (["check", "-\\phi", "-\\phi"], 0),
+        (["check", "-h", "-h"], 0),
+        (["check", "-x", "-x", "--assume", "x scalar"], 0),
+        (["check", "-x", "-x", "--assume=x scalar", "--json"], 0),
+        (["check", "--", "-a", "-a"], 0),
+        (["prove", "-\\theta = \\theta"], 1),
+        (["prove", "-A^T = -A^T", "-a", "A symmetric"], 0),
+    ],
+)
 def test_arguments_that_start_with_a_minus_are_arguments(args, code):
     import cli
 
@@ -183,10 +222,19 @@ def test_arguments_that_start_with_a_minus_are_arguments(args, code):
     assert "Usage" not in res.output
 
 
-@pytest.mark.parametrize("args", [
-    ["check"], ["check", "x"], ["check", "a", "b", "c"], ["check", "-a"], ["prove"],
-    ["prove", "-a"], ["check", "x", "x", "--timeout"], ["check", "x", "x", "--timeout", "zz"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["check"],
+        ["check", "x"],
+        ["check", "a", "b", "c"],
+        ["check", "-a"],
+        ["prove"],
+        ["prove", "-a"],
+        ["check", "x", "x", "--timeout"],
+        ["check", "x", "x", "--timeout", "zz"],
+    ],
+)
 def test_usage_errors_exit_2(args):
     import cli
 
@@ -236,31 +284,47 @@ def test_a_good_author_file_verifies(tmp_path):
     assert res.exit_code == 0, res.output
 
 
-@pytest.mark.parametrize("where,old,new,line,expected", [
-    ("proof", "steps = [", "steps = []\nx = [", 3, "at least one step"),
-    ("proof", "by = 'transpose-of-transpose'", "by = 3", 5, "a string"),
-    ("proof", "expr = 'A^T'", "expr = 5", 5, "a string"),
-    ("entry", "tags = ['transpose']", "tags = ['transpose']\nassume = 5", 7, "a string"),
-    ("entry", "tags = ['transpose']", "tags = 5", 6, "a list of strings"),
-    ("entry", "tags = ['transpose']", "tags = ['t']\nreferences = ['x']", 7,
-     "a table of strings"),
-    ("entry", "tags = ['transpose']", "tags = [1, 2]", 6, "a list of strings"),
-    ("entry", "tags = ['transpose']", "tags = ['t']\nhypotheses = 'A = B'", 7, "a list of strings"),
-    ("entry", "tags = ['transpose']", "tags = ['t']\nexample = 'yes'", 7, "true or false"),
-    ("entry", "title = 'Twice'", "title = 2", 3, "a string"),
-    ("proof", "steps = [", "chains = 3\nsteps = [", 3, "a list of tables"),
-    ("proof", "  { expr = '((A^T)^T)^T' },", "  '((A^T)^T)^T',", 3, "a list of tables"),
-])
-def test_wrong_types_name_the_file_the_line_and_the_type(tmp_path, where, old, new, line,
-                                                         expected):
+@pytest.mark.parametrize(
+    "where,old,new,line,expected",
+    [
+        ("proof", "steps = [", "steps = []\nx = [", 3, "at least one step"),
+        ("proof", "by = 'transpose-of-transpose'", "by = 3", 5, "a string"),
+        ("proof", "expr = 'A^T'", "expr = 5", 5, "a string"),
+        ("entry", "tags = ['transpose']", "tags = ['transpose']\nassume = 5", 7, "a string"),
+        ("entry", "tags = ['transpose']", "tags = 5", 6, "a list of strings"),
+        (
+            "entry",
+            "tags = ['transpose']",
+            "tags = ['t']\nreferences = ['x']",
+            7,
+            "a table of strings",
+        ),
+        ("entry", "tags = ['transpose']", "tags = [1, 2]", 6, "a list of strings"),
+        (
+            "entry",
+            "tags = ['transpose']",
+            "tags = ['t']\nhypotheses = 'A = B'",
+            7,
+            "a list of strings",
+        ),
+        ("entry", "tags = ['transpose']", "tags = ['t']\nexample = 'yes'", 7, "true or false"),
+        ("entry", "title = 'Twice'", "title = 2", 3, "a string"),
+        ("proof", "steps = [", "chains = 3\nsteps = [", 3, "a list of tables"),
+        ("proof", "  { expr = '((A^T)^T)^T' },", "  '((A^T)^T)^T',", 3, "a list of tables"),
+    ],
+)
+def test_wrong_types_name_the_file_the_line_and_the_type(tmp_path, where, old, new, line, expected):
     entry, proof = GOOD_ENTRY, GOOD_PROOF
     if where == "entry":
         assert old in entry
         entry = entry.replace(old, new)
     else:
         assert old in proof
-        proof = proof.replace(old, new, 1) if old != "expr = 'A^T'" else proof.replace(
-            "{ expr = 'A^T'", "{ expr = 5")
+        proof = (
+            proof.replace(old, new, 1)
+            if old != "expr = 'A^T'"
+            else proof.replace("{ expr = 'A^T'", "{ expr = 5")
+        )
     res = _verify(tmp_path, entry, proof)
     assert res.exit_code == 1, res.output
     assert res.exception is None or isinstance(res.exception, SystemExit), res.exception
@@ -270,8 +334,10 @@ def test_wrong_types_name_the_file_the_line_and_the_type(tmp_path, where, old, n
 
 
 def test_a_failing_step_that_repeats_an_earlier_line_is_named_at_its_own_line(tmp_path):
-    proof = GOOD_PROOF[: -len("]\n")] + ("  { expr = 'A^T', by = 'transpose-of-transpose' },\n"
-                                          "  { expr = 'A', by = 'transpose-of-transpose' },\n]\n")
+    proof = GOOD_PROOF[: -len("]\n")] + (
+        "  { expr = 'A^T', by = 'transpose-of-transpose' },\n"
+        "  { expr = 'A', by = 'transpose-of-transpose' },\n]\n"
+    )
     res = _verify(tmp_path, GOOD_ENTRY, proof)
     assert res.exit_code == 1
     assert "step 2 (" in res.output and "mine.toml:6)" in res.output, res.output

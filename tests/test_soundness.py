@@ -84,8 +84,11 @@ SETTINGS = settings(
     max_examples=FUZZ or 200,
     deadline=None,
     derandomize=not FUZZ,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much,
-                           HealthCheck.data_too_large],
+    suppress_health_check=[
+        HealthCheck.too_slow,
+        HealthCheck.filter_too_much,
+        HealthCheck.data_too_large,
+    ],
 )
 
 
@@ -104,8 +107,11 @@ class World:
 def worlds(draw) -> World:
     complex_ = draw(st.sampled_from([False, False, False, True]))
     table = COMPLEX_PROPS if complex_ else REAL_PROPS
-    clauses = [f"{', '.join(MATRICES)} matrix", f"{', '.join(VECTORS)} vector",
-               f"{', '.join(SCALARS)} scalar"]
+    clauses = [
+        f"{', '.join(MATRICES)} matrix",
+        f"{', '.join(VECTORS)} vector",
+        f"{', '.join(SCALARS)} scalar",
+    ]
     invertible = []
     for name in MATRICES:
         props = draw(st.sampled_from(table))
@@ -343,8 +349,10 @@ def both_typed(world, e1, e2):
 
 def describe(world, t1, t2) -> str:
     vec = set(VECTORS)
-    return (f"\n  assume:   {world.clauses}\n  left:     {latex(t1.expr, vec)}\n"
-            f"  right:    {latex(t2.expr, vec)}")
+    return (
+        f"\n  assume:   {world.clauses}\n  left:     {latex(t1.expr, vec)}\n"
+        f"  right:    {latex(t2.expr, vec)}"
+    )
 
 
 # ---------------------------------------------------------------- the properties
@@ -370,8 +378,9 @@ def test_normal_form_never_proves_a_false_identity(example):
             report = run_trials(t1.expr, t2.expr, world.env, seed=seed)
         except DeriveError:
             continue
-        assert report.counterexample is None, (
-            "the normal form proved a false identity" + describe(world, t1, t2))
+        assert report.counterexample is None, "the normal form proved a false identity" + describe(
+            world, t1, t2
+        )
 
 
 @SETTINGS
@@ -397,7 +406,8 @@ def test_check_never_calls_a_refuted_pair_equivalent(example):
     vec = set(VECTORS)
     result = decide(t1, t2, world.env, (latex(t1.expr, vec), latex(t2.expr, vec)), hints=False)
     assert result.verdict != "equivalent", (
-        f"check said equivalent ({result.method}) to a refuted pair" + describe(world, t1, t2))
+        f"check said equivalent ({result.method}) to a refuted pair" + describe(world, t1, t2)
+    )
 
 
 @st.composite
@@ -425,8 +435,10 @@ def test_latex_round_trips(example):
         return
     report = run_trials(t.expr, again.expr, world.env)
     assert report.counterexample is None, (
-        f"the printed form reads back as something else: {text!r}" + describe(world, t, again))
+        f"the printed form reads back as something else: {text!r}" + describe(world, t, again)
+    )
     if report.agreed == 0:
         return  # undefined on every instance (\\frac{0}{0}): nothing to compare
     assert equal_normal_forms(t.expr, again.expr, world.env), (
-        f"the printed form is not provably the same: {text!r}" + describe(world, t, again))
+        f"the printed form is not provably the same: {text!r}" + describe(world, t, again)
+    )

@@ -25,10 +25,14 @@ CONCLUSIONS = {
     "plane-normal-vector": ["(a)^T (x + -1 y) = 0", "(c)^T u = 0", "(c)^T w = 0"],
     "orthogonal-preserves-length": ["||Q x|| = ||x||", "(Q x)^T Q y = (x)^T y"],
     "unitary-determinant": ["|det(U)| = 1", "(det(Q))^(2) = 1", "|det(Q)| = 1"],
-    "complete-the-square": ["(x)^T A x + (b)^T x + c = (x + (1)/(2) (A)^-1 b)^T A "
-                            "(x + (1)/(2) (A)^-1 b) + c + -1 (1)/(4) (b)^T (A)^-1 b"],
-    "quadratic-minimum": ["(x)^T A x + (b)^T x + c >= c + -1 (1)/(4) (b)^T (A)^-1 b",
-                          "(x_0)^T A x_0 + (b)^T x_0 + c = c + -1 (1)/(4) (b)^T (A)^-1 b"],
+    "complete-the-square": [
+        "(x)^T A x + (b)^T x + c = (x + (1)/(2) (A)^-1 b)^T A "
+        "(x + (1)/(2) (A)^-1 b) + c + -1 (1)/(4) (b)^T (A)^-1 b"
+    ],
+    "quadratic-minimum": [
+        "(x)^T A x + (b)^T x + c >= c + -1 (1)/(4) (b)^T (A)^-1 b",
+        "(x_0)^T A x_0 + (b)^T x_0 + c = c + -1 (1)/(4) (b)^T (A)^-1 b",
+    ],
     "psd-gram": ["(A)^T A positive_semidefinite"],
     "pd-gram": ["(A)^T A positive_definite"],
     "pd-gram-converse": ["A v != 0"],
@@ -68,6 +72,7 @@ def test_quadratic_minimum_cites_complete_the_square():
 
 
 # ---------------------------------------------------------------- tampered entries
+
 
 def _raw(eid: str) -> tuple[dict, dict]:
     for path in sorted((ROOT / "identities").glob("*.toml")):
@@ -151,8 +156,10 @@ def test_length_from_orthonormal_rows_only_fails(tmp_path):
 def test_squared_lengths_do_not_give_lengths_without_a_root(tmp_path):
     entry, proof = _raw("orthogonal-preserves-length")
     chain = _chain(proof, "length")
-    chain["steps"] = [{"expr": "\\|Q\\mathbf{x}\\|"},
-                      {"expr": "\\|\\mathbf{x}\\|", "by": "norm-squared"}]
+    chain["steps"] = [
+        {"expr": "\\|Q\\mathbf{x}\\|"},
+        {"expr": "\\|\\mathbf{x}\\|", "by": "norm-squared"},
+    ]
     assert _verify_tampered(tmp_path, entry, proof).status == "failed"
 
 
@@ -173,8 +180,13 @@ def test_a_root_of_a_square_needs_a_nonnegative_base(tmp_path):
 def test_the_no_op_step_of_complete_the_square_is_refused(tmp_path):
     entry, proof = _raw("complete-the-square")
     steps = proof["chains"][0]["steps"] if "chains" in proof else proof["steps"]
-    steps.insert(1, {"expr": steps[0]["expr"].replace("c - \\frac{1}{4}", "c + (-\\frac{1}{4})"),
-                     "by": "mul-assoc"})
+    steps.insert(
+        1,
+        {
+            "expr": steps[0]["expr"].replace("c - \\frac{1}{4}", "c + (-\\frac{1}{4})"),
+            "by": "mul-assoc",
+        },
+    )
     report = _verify_tampered(tmp_path, entry, proof)
     assert report.status == "failed" and any("changes nothing" in e for e in report.errors)
 
@@ -248,14 +260,17 @@ def _later(tmp_path):
         "[[entry]]\nid = 'first'\ntitle = 't'\nsection = 'special-matrices'\n"
         "statement = '|\\det(U)| = 1'\nassume = 'U unitary'\n"
         "[[entry]]\nid = 'second'\ntitle = 't'\nsection = 'special-matrices'\n"
-        "statement = '|\\det(U)| = 1'\nassume = 'U unitary'\n")
+        "statement = '|\\det(U)| = 1'\nassume = 'U unitary'\n"
+    )
     (d / "proofs" / "mine.toml").write_text(
         "[[proof]]\nid = 'first'\nsteps = [{ expr = '|\\det(U)|' }, "
-        "{ expr = '1', by = 'second' }]\n")
+        "{ expr = '1', by = 'second' }]\n"
+    )
     load([str(d)])
 
 
 # ---------------------------------------------------------------- rank
+
 
 def test_rank_of_product_states_both_inequalities_and_checks_every_step():
     # rank(AB) ≤ rank(B) from the null-space inclusion N(B) ⊆ N(AB), checked for an arbitrary
@@ -285,7 +300,8 @@ def test_a_null_space_chain_that_assumes_what_it_shows_fails(tmp_path):
 def test_rank_of_product_claiming_more_fails(tmp_path):
     entry, proof = _raw("rank-of-product")
     entry["conclusions"] = entry["conclusions"] + [
-        "\\operatorname{rank}(AB) = \\operatorname{rank}(A)"]
+        "\\operatorname{rank}(AB) = \\operatorname{rank}(A)"
+    ]
     report = _verify_tampered(tmp_path, entry, proof)
     assert report.status == "failed" and any("no chain proves" in e for e in report.errors)
 
