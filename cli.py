@@ -262,6 +262,65 @@ def show_command(entry_id: str, fmt: str, as_json: bool, dirs: tuple[str, ...]) 
         sys.exit(1)
 
 
+@main.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(0, 65535))
+@click.option(
+    "--questions",
+    "-q",
+    type=click.Path(exists=True, dir_okay=False),
+    default=None,
+    help="Question bank (TOML). Default: the course's bank.",
+)
+@catalogue_option
+@click.option(
+    "--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 64), help="Workers."
+)
+@click.option(
+    "--timeout",
+    default=5.0,
+    show_default=True,
+    type=click.FloatRange(min=0.1),
+    help="Seconds per check before it is given up as unknown.",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory limit of each worker, in MB.",
+)
+def serve_command(
+    host: str,
+    port: int,
+    questions: str | None,
+    dirs: tuple[str, ...],
+    workers: int,
+    timeout: float,
+    memory_mb: int,
+) -> None:
+    """Serve the practice page (/) and the HTTP API (/api/..., described at /openapi.json).
+
+    Every check runs in a sandboxed worker with the time and memory limits. Loopback by default.
+    """
+    from derive.errors import DeriveError
+    from derive.grade import load_bank
+
+    try:
+        bank = load_bank(questions)
+        from derive.web import create_app
+
+        app = create_app(bank, dirs, workers=workers, timeout=timeout, memory_mb=memory_mb)
+    except DeriveError as exc:  # a teacher's bank or catalogue that cannot be loaded
+        raise click.ClickException(str(exc)) from None
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        click.echo(f"warning: listening on {host}, not only on this machine", err=True)
+    click.echo(f"derive: {len(bank)} questions; practice page at http://{host}:{port}/", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="warning", timeout_graceful_shutdown=5)
+
+
 @main.command("rules")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 def rules_command(as_json: bool) -> None:
