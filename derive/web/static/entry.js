@@ -35,7 +35,8 @@ async function showEntry() {
     else block.appendChild(el("p", "", chain.form));
     for (const step of (w.steps || []).filter((s) => s.chain === chain.chain)) {
       const row = el("div", "step " + step.status);
-      row.appendChild(math(step.rel + " " + step.expr, false));
+      const rel = /^[a-z ]+$/i.test(step.rel) ? "\\text{" + step.rel + "}\\ " : step.rel + " ";
+      row.appendChild(math(rel + step.expr, false));
       row.appendChild(el("span", "by", "  by " + step.by + (step.checked ? " ✓" : "")));
       for (const sc of step.side_conditions || []) row.appendChild(el("span", "side", "  (" + sc.text + ")"));
       block.appendChild(row);
