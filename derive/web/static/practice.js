@@ -46,6 +46,10 @@ async function preview() {
   }
 }
 
+// Fractions in matrix cells at full size (KaTeX sets \frac small inside a matrix).
+const big = (latex) =>
+  "\\def\\arraystretch{" + (latex.includes("\\frac") ? "2.4" : "1.3") + "}" + latex.replace(/\\frac/g, "\\dfrac");
+
 function counterexample(ce) {
   const box = $("counterexample");
   box.textContent = "";
@@ -53,10 +57,10 @@ function counterexample(ce) {
   const sizes = Object.entries(ce.sizes || {}).map(([k, v]) => k + " = " + v).join(", ");
   box.appendChild(el("p", "", "A counterexample" + (sizes ? " (" + sizes + ")" : "") + ":"));
   for (const [name, value] of Object.entries(ce.instance || {})) {
-    box.appendChild(math(name + " = " + value.latex, true));
+    box.appendChild(math(name + " = " + big(value.latex), true));
   }
-  if (ce.expected) box.appendChild(math("\\text{expected: } " + ce.expected.latex, true));
-  if (ce.answer) box.appendChild(math("\\text{your answer: } " + ce.answer.latex, true));
+  if (ce.expected) box.appendChild(math("\\text{expected: } " + big(ce.expected.latex), true));
+  if (ce.answer) box.appendChild(math("\\text{your answer: } " + big(ce.answer.latex), true));
 }
 
 async function submit() {
