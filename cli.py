@@ -156,14 +156,28 @@ def grade_command(
 @click.argument("claim")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-def prove_command(claim: str, assume: str, as_json: bool) -> None:
+@click.option(
+    "--timeout",
+    default=10.0,
+    show_default=True,
+    type=click.FloatRange(min=0.5),
+    help="Seconds before giving up (the search runs in a worker that is then killed).",
+)
+@click.option(
+    "--memory-mb",
+    default=1024,
+    show_default=True,
+    type=click.IntRange(min=64),
+    help="Memory limit of the worker, in MB.",
+)
+def prove_command(claim: str, assume: str, as_json: bool, timeout: float, memory_mb: int) -> None:
     """Find a kernel-checked derivation of CLAIM ("LHS = RHS"), or a counterexample.
 
-    Exit status: 0 proved or checked, 1 refuted, 2 invalid, 3 unknown.
+    Exit status: 0 proved or checked, 1 refuted, 2 invalid, 3 unknown (also past --timeout).
     """
-    from derive.prove import prove
+    from derive.sandbox import run_prove
 
-    result = prove(claim, assume=assume)
+    result = run_prove(claim, assume=assume, timeout=timeout, memory_mb=memory_mb)
     click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.to_text())
     sys.exit(result.exit_code)
 

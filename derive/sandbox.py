@@ -397,6 +397,40 @@ def run_check(
         return pool.run(task)
 
 
+def prove_job(task: dict) -> dict:
+    """Run one ``derive.prove.prove`` in the worker; the payload has claim, assume, seconds."""
+    from dataclasses import asdict
+
+    from derive.prove import prove
+
+    return asdict(prove(task["claim"], assume=task.get("assume") or "", seconds=task["seconds"]))
+
+
+def run_prove(
+    claim: str,
+    assume: str = "",
+    timeout: float = 10.0,
+    memory_mb: int | None = DEFAULT_MEMORY_MB,
+):
+    """``prove`` in a fresh worker under the limits: a ``ProveResult``. The search gets part of
+    the time; past ``timeout`` the worker is killed and the answer is ``unknown``, with the reason."""
+    from derive.prove import ProveResult
+
+    task = {"claim": claim, "assume": assume or "", "seconds": max(0.1, 0.6 * timeout)}
+    with CheckPool(workers=1, timeout=timeout, memory_mb=memory_mb, job=prove_job) as pool:
+        data = pool.run(task)
+    if "status" not in data:  # the sandbox stopped it
+        why = f"no answer within the time limit of {timeout:g} s (the search was stopped)"
+        return ProveResult(
+            "unknown",
+            claim,
+            reason=why if "time" in str(data.get("reason")) else data.get("reason"),
+        )
+    fields = {k: v for k, v in data.items() if k in ProveResult.__dataclass_fields__}
+    fields["steps"] = [tuple(s) for s in fields.get("steps", [])]
+    return ProveResult(**fields)
+
+
 def check_result(data: dict):
     """A ``CheckResult`` from the dict that ``run_check`` returns (for printing it as ``check`` does)."""
     from derive.checker import CheckResult
