@@ -48,6 +48,13 @@ SIMPLIFYING = [
     "distribute",
     "arithmetic",
 ]
+CANCELLING = [
+    "inverse-mul-self",
+    "orthogonal-definition",
+    "unitary-definition",
+    "mul-identity",
+    "mul-zero",
+]
 BRIDGES = ["trace-cyclic", "scalar-commute", "transpose-of-scalar"]
 FINISH = ["scalar-arithmetic"]
 EXIT = {"proved": 0, "checked": 0, "refuted": 1, "invalid": 2, "unknown": 3}
@@ -63,6 +70,7 @@ class ProveResult:
     reason: str | None = None
     error: dict | None = None
     leans_on: list[str] = field(default_factory=list)  # cited entries not wholly kernel-checked
+    method: str | None = None  # how check's deciders reached their verdict (not in the JSON)
 
     @property
     def exit_code(self) -> int:
@@ -127,6 +135,7 @@ def simplify_chain(
     """Rewrite greedily with the first rule that changes something, until none does."""
     chain: list[tuple[Expr, str | None]] = [(e, None)]
     seen = {_key(checker, e)}
+    shapes = {e}
     for _ in range(max_steps):
         if time.monotonic() > deadline:
             break
@@ -134,7 +143,14 @@ def simplify_chain(
         for rule in rules:
             for new in checker._rewrites(chain[-1][0], rule):
                 key = _key(checker, new)
-                if key is not None and key not in seen:
+                # a step the key does not see (I dropped: equal up to arithmetic) is taken when it
+                # makes the expression smaller, so that the rules the dropped factor hid can apply
+                if key is not None and (
+                    key not in seen
+                    or rule.name in CANCELLING
+                    and _size(new) < _size(chain[-1][0])
+                    and new not in shapes
+                ):
                     step = (new, rule.name, key)
                     break
             if step:
@@ -142,6 +158,7 @@ def simplify_chain(
         if step is None:
             break
         seen.add(step[2])
+        shapes.add(step[0])
         chain.append((step[0], step[1]))
     return chain
 
@@ -149,30 +166,29 @@ def simplify_chain(
 def search(lhs: Expr, rhs: Expr, checker: K.Checker, seconds: float = 4.0, catalogue_rules=()):
     """A chain of (expression, rule) from lhs to rhs, or None.
 
-    Both sides are simplified with the base rules; where they do not meet, one "bridge" step (a
-    trace rotation, a scalar moved, or an equation of the catalogue) is tried on the left end.
+    Both sides are normalized: rewritten with the simplifying base rules (and the catalogue's
+    equations that push an inverse or a transpose inward), outermost place first, until nothing
+    applies. Where the two ends do not meet, both sides are explored a few moves deep: a move is
+    one step that neither simplifies nor complicates (a trace rotated, a trace or a 1×1 product
+    transposed, a scalar moved, an equation of the catalogue), followed by normalizing again; the
+    first expression both sides reach joins them.
     """
     deadline = time.monotonic() + seconds
-    rules = _rules(SIMPLIFYING)
+    rules = _rules(SIMPLIFYING) + _inside_products(_rules(CANCELLING)) + _pushing(catalogue_rules)
     left = simplify_chain(lhs, checker, rules, deadline)
     right = simplify_chain(rhs, checker, rules, deadline)
     meet = _meet(left, right, checker)
-    if meet is None:
-        for bridge in [*_rules(BRIDGES), *catalogue_rules]:
-            for new in checker._rewrites(left[-1][0], bridge):
-                tail = simplify_chain(new, checker, rules, deadline, 10)
-                tail[0] = (new, bridge.name)
-                meet = _meet(left + tail, right, checker)
-                if meet is not None:
-                    left = left + tail
-                    break
-            if meet is not None or time.monotonic() > deadline:
-                break
-    if meet is None:
-        return None
-    i, j = meet
-    chain = list(left[: i + 1])
-    for k in range(j, 0, -1):
+    if meet is not None:
+        i, j = meet
+        left, right = left[: i + 1], right[: j + 1]
+    else:
+        moves = [*_moves(checker), *catalogue_rules]
+        joined = _explore(left, right, checker, rules, moves, deadline)
+        if joined is None:
+            return None
+        left, right = joined
+    chain = list(left)
+    for k in range(len(right) - 1, 0, -1):
         chain.append((right[k - 1][0], right[k][1]))
     # end on the right side as written: the last step is checked against it (the same, up to
     # arithmetic, as what the search reached)
@@ -180,6 +196,132 @@ def search(lhs: Expr, rhs: Expr, checker: K.Checker, seconds: float = 4.0, catal
         return chain + [(rhs, "scalar-arithmetic")] if rhs != lhs else chain
     chain[-1] = (rhs, chain[-1][1])
     return chain
+
+
+def _size(e: Expr) -> int:
+    return 1 + sum(_size(c) for c in e.children())
+
+
+def _pushed(e: Expr) -> int:
+    """How far transposes and inverses stand from the symbols: 0 when each sits on a symbol."""
+    from derive.expr import ConjTranspose, Inverse, Transpose
+
+    own = _size(e.arg) - 1 if isinstance(e, (Transpose, ConjTranspose, Inverse)) else 0
+    return own + sum(_pushed(c) for c in e.children())
+
+
+PUSHING_THEOREMS = ("inverse", "transpose", "conj")
+
+
+def _pushing(catalogue_rules) -> list[K.Rule]:
+    """The catalogue's equations about inverses and transposes, used one way only: inward."""
+    out = []
+    for rule in catalogue_rules:
+        if any(w in rule.name for w in PUSHING_THEOREMS):
+
+            def apply(e, facts, rule=rule):
+                before = _pushed(e)
+                return [n for n in rule.apply(e, facts) if _pushed(n) < before]
+
+            out.append(K.Rule(rule.name, apply))
+    return out
+
+
+def _inside_products(rules: list[K.Rule]) -> list[K.Rule]:
+    """The rules applied to a run of neighbouring factors inside a longer product (V^H U^H U V:
+    U^H U is I), which the kernel accepts as one step at one place."""
+    from derive.expr import Mul
+
+    def wrap(rule):
+        def apply(e, facts):
+            if not isinstance(e, Mul) or len(e.factors) < 3:
+                return []
+            fs, out = e.factors, []
+            for i in range(len(fs)):
+                for j in range(i + 2, min(len(fs), i + 4) + 1):
+                    if j - i == len(fs):
+                        continue
+                    for new in rule.apply(Mul(fs[i:j]), facts):
+                        out.append(Mul((*fs[:i], new, *fs[j:])))
+            return out
+
+        return K.Rule(rule.name, apply)
+
+    return [wrap(r) for r in rules]
+
+
+def _moves(checker: K.Checker) -> list[K.Rule]:
+    """The steps that neither simplify nor complicate, each one base rule at one place: the
+    bridges, and some rules read right to left (each such step is checked here against the rule
+    read left to right, and again by the kernel with the whole chain)."""
+    from derive.core.rules import BASE_RULES
+    from derive.expr import Mul, Trace, Transpose
+
+    def backwards(name, candidates):
+        forward = BASE_RULES[name]
+
+        def apply(e, facts):
+            key = _key(checker, e)
+            out = []
+            for c in candidates(e):
+                try:
+                    if key is not None and any(_key(checker, n) == key for n in forward(c, facts)):
+                        out.append(c)
+                except K.FAULTS:
+                    continue
+            return out
+
+        return K.Rule(name, apply)
+
+    return [
+        *_rules(BRIDGES),
+        backwards(
+            "trace-of-transpose",
+            lambda e: [Trace(Transpose(e.arg))] if isinstance(e, Trace) else [],
+        ),
+        backwards("transpose-of-scalar", lambda e: [Transpose(e)] if isinstance(e, Mul) else []),
+        backwards("trace-of-scalar", lambda e: [Trace(e)] if isinstance(e, Mul) else []),
+    ]
+
+
+def _explore(left, right, checker, rules, moves, deadline, depth: int = 3, nodes: int = 300):
+    """Chains from each end, a few moves deep, until one expression is on both sides: the two
+    chains that reach it (from lhs and from rhs), or None."""
+    reached = [{}, {}]  # key -> the chain that reaches it, for each side
+    frontiers = [[left], [right]]
+    for side, chain in enumerate((left, right)):
+        for i, (e, _) in enumerate(chain):
+            reached[side].setdefault(_key(checker, e), chain[: i + 1])
+    reached[0].pop(None, None)
+    reached[1].pop(None, None)
+    budget = nodes
+    for _ in range(depth):
+        for side in (0, 1):
+            grown = []
+            for chain in frontiers[side]:
+                for move in moves:
+                    for new in checker._rewrites(chain[-1][0], move):
+                        if time.monotonic() > deadline or budget <= 0:
+                            return None
+                        key = _key(checker, new)
+                        if key is None or key in reached[side]:
+                            continue
+                        budget -= 1
+                        tail = simplify_chain(new, checker, rules, deadline, 12)
+                        tail[0] = (new, move.name)
+                        full = chain + tail
+                        for i in range(len(chain), len(full)):
+                            k = _key(checker, full[i][0])
+                            if k is None:
+                                continue
+                            reached[side].setdefault(k, full[: i + 1])
+                            other = reached[1 - side].get(k)
+                            if other is not None:
+                                mine = full[: i + 1]
+                                return (mine, other) if side == 0 else (other, mine)
+                        grown.append(full)
+            frontiers[side] = grown
+    return None
 
 
 def _meet(left, right, checker):
@@ -228,7 +370,11 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     verdict = decide(left, right, env, (latex(lhs, vectors), latex(rhs, vectors)), hints=False)
     if verdict.verdict == "not-equivalent":
         return ProveResult(
-            "refuted", shown, counterexample=verdict.counterexample, reason=verdict.reason
+            "refuted",
+            shown,
+            counterexample=verdict.counterexample,
+            reason=verdict.reason,
+            method=verdict.method,
         )
     checker, catalogue = _checker(claim, assume, typed, env)
     try:
@@ -238,10 +384,12 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     accepted = _kernel_accepts(chain, checker) if chain is not None else None
     from derive.render import unicode
 
+    if accepted is not None and not _reread_accepts(claim, assume, chain, vectors):
+        accepted = None  # the printed steps must read back to the same checked chain
     if accepted is not None and accepted.complete:
         steps = [(latex(e, vectors), by) for e, by in chain]
         pretty = [unicode(e) for e, _ in chain]
-        return ProveResult("proved", shown, steps, pretty=pretty)
+        return ProveResult("proved", shown, steps, pretty=pretty, method=verdict.method)
     if accepted is not None:  # a step leans on an entry whose proof is partly prose
         named = ", ".join(f"'{i}' (partial)" for i in sorted(accepted.leans_on))
         return ProveResult(
@@ -250,6 +398,7 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
             [(latex(e, vectors), by) for e, by in chain],
             [unicode(e) for e, _ in chain],
             leans_on=sorted(accepted.leans_on),
+            method=verdict.method,
             reason=f"the derivation cites {named}, whose proof is not wholly "
             "checked by the kernel; "
             + (verdict.reason or f"{verdict.verdict} by {verdict.method}"),
@@ -260,8 +409,15 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
             if verdict.method == "normal form"
             else verdict.reason or "random trials agree"
         )
-        return ProveResult("checked", shown, reason=f"no derivation found; {how}")
-    return ProveResult("unknown", shown, reason="no derivation found; " + (verdict.reason or ""))
+        return ProveResult(
+            "checked", shown, reason=f"no derivation found; {how}", method=verdict.method
+        )
+    return ProveResult(
+        "unknown",
+        shown,
+        reason="no derivation found; " + (verdict.reason or ""),
+        method=verdict.method,
+    )
 
 
 def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, list[K.Rule]]:
@@ -289,6 +445,24 @@ def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, 
             except K.KernelError:
                 continue
     return checker, rules
+
+
+def _reread_accepts(claim: str, assume: str, chain, vectors) -> bool:
+    """Whether the kernel accepts the chain read back from the LaTeX it is printed as."""
+    from derive.catalogue import Chain, Entry, Step, load
+    from derive.render import latex
+    from derive.verify import chains_of, context_of, entry_env, statement_of
+
+    steps = tuple(Step(latex(e, vectors), by) for e, by in chain)
+    entry = Entry(
+        id="claim", title="", statement=claim, section="", assume=assume, chains=(Chain(steps),)
+    )
+    try:
+        env, typed = entry_env(entry)
+        statement = statement_of(entry, env, typed)
+        return K.Checker(context_of(load()), statement).check(chains_of(entry, typed)).ok
+    except (DeriveError, *K.FAULTS):
+        return False
 
 
 @dataclass
