@@ -82,8 +82,15 @@ def main() -> None:
     type=click.IntRange(min=64),
     help="Memory limit of the worker, in MB.",
 )
+@click.option("--full", is_flag=True, help="Show every step of the derivation (the why: block).")
 def check_command(
-    expected: str, answer: str, assume: str, as_json: bool, timeout: float, memory_mb: int
+    expected: str,
+    answer: str,
+    assume: str,
+    as_json: bool,
+    timeout: float,
+    memory_mb: int,
+    full: bool,
 ) -> None:
     """Decide whether ANSWER equals EXPECTED under the assumptions.
 
@@ -92,7 +99,7 @@ def check_command(
     from derive.sandbox import check_result, run_check
 
     result = check_result(run_check(expected, answer, assume, timeout=timeout, memory_mb=memory_mb))
-    click.echo(result.to_json() if as_json else result.to_text())
+    click.echo(result.to_json() if as_json else result.to_text(full))
     sys.exit(result.exit_code)
 
 
@@ -134,6 +141,12 @@ def check_command(
     type=click.IntRange(min=64),
     help="Memory limit of each worker, in MB.",
 )
+@click.option(
+    "--derivations",
+    is_flag=True,
+    help="Add a `derivation` field: for an answer equivalent by the normal form, "
+    "a kernel-checked derivation from it to the expected answer (up to 0.2 s more each).",
+)
 def grade_command(
     answers: str,
     questions: str | None,
@@ -141,6 +154,7 @@ def grade_command(
     workers: int,
     timeout: float,
     memory_mb: int,
+    derivations: bool,
 ) -> None:
     """Grade ANSWERS (CSV or JSON lines) and write one result row per answer.
 
@@ -149,7 +163,7 @@ def grade_command(
     """
     from derive.grade import cli_grade
 
-    sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb))
+    sys.exit(cli_grade(answers, questions, output, workers, timeout, memory_mb, derivations))
 
 
 @main.command("prove", cls=MathArguments, context_settings=MATH_SETTINGS)
@@ -170,7 +184,12 @@ def grade_command(
     type=click.IntRange(min=64),
     help="Memory limit of the worker, in MB.",
 )
-def prove_command(claim: str, assume: str, as_json: bool, timeout: float, memory_mb: int) -> None:
+@click.option(
+    "--full", is_flag=True, help="Show every step (else a run of steps by one rule is one line)."
+)
+def prove_command(
+    claim: str, assume: str, as_json: bool, timeout: float, memory_mb: int, full: bool
+) -> None:
     """Find a kernel-checked derivation of CLAIM ("LHS = RHS"), or a counterexample.
 
     Exit status: 0 proved or checked, 1 refuted, 2 invalid, 3 unknown (also past --timeout).
@@ -178,7 +197,9 @@ def prove_command(claim: str, assume: str, as_json: bool, timeout: float, memory
     from derive.sandbox import run_prove
 
     result = run_prove(claim, assume=assume, timeout=timeout, memory_mb=memory_mb)
-    click.echo(json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.to_text())
+    click.echo(
+        json.dumps(result.to_dict(), ensure_ascii=False) if as_json else result.to_text(full)
+    )
     sys.exit(result.exit_code)
 
 

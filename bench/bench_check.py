@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # this checkout's code, not an installed copy
 DEFAULT = ROOT.parent / "shared" / "eval" / "sample-cases.jsonl"
 
 
@@ -36,7 +37,7 @@ def cold(command: list[str], runs: int = 5) -> float:
     best = []
     for _ in range(runs):
         start = time.perf_counter()
-        subprocess.run(command, capture_output=True, check=False)
+        subprocess.run(command, capture_output=True, check=False, cwd=ROOT)
         best.append(time.perf_counter() - start)
     return statistics.median(best)
 
@@ -48,7 +49,7 @@ def main() -> int:
     median = statistics.median(times) * 1000
     p99 = times[min(len(times) - 1, int(0.99 * len(times)))] * 1000
     sympy_import = cold([sys.executable, "-c", "import sympy"])
-    derive_cold = cold(["derive", "check", "(AB)^T", "B^TA^T", "--json"])
+    derive_cold = cold([sys.executable, "-m", "derive", "check", "(AB)^T", "B^TA^T", "--json"])
     ratio = derive_cold / sympy_import
     print(
         f"warm check over {len(times)} checks: median {median:.1f} ms (target ≤ 15), "

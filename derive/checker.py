@@ -26,6 +26,7 @@ EXIT = {
 MIN_AGREEMENTS = 4
 SECOND_ROUND = 7919  # the seed offset of the second round of trials
 HINT_BUDGET = 0.2  # seconds for the hint search, after the verdict; the hint is dropped past it
+DERIVATION_BUDGET = 0.2  # seconds for the derivation search, after the verdict; likewise
 
 
 @dataclass
@@ -40,6 +41,9 @@ class CheckResult:
     reason: str | None = None
     read_as: dict | None = None  # the answer as read: latex, unicode, what the reader changed
     feedback: str | None = None  # for a wrong answer: in plain words, from the counterexample
+    # for an answer equivalent by the normal form: a kernel-checked derivation, from the answer
+    # to the expected answer, as [{"expr": latex, "by": rule}] (the first "by" is None)
+    derivation: list[dict] | None = None
 
     @property
     def exit_code(self) -> int:
@@ -52,7 +56,15 @@ class CheckResult:
             "expected": self.expected,
             "answer": self.answer,
         }
-        for key in ("read_as", "counterexample", "hint", "feedback", "error", "reason"):
+        for key in (
+            "read_as",
+            "counterexample",
+            "hint",
+            "feedback",
+            "error",
+            "reason",
+            "derivation",
+        ):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
@@ -60,7 +72,7 @@ class CheckResult:
     def to_json(self) -> str:
         return json.dumps(self.to_dict(), ensure_ascii=False)
 
-    def to_text(self) -> str:
+    def to_text(self, full: bool = False) -> str:
         lines = [f"verdict: {self.verdict}", f"method:  {self.method}"]
         if self.expected is not None:
             lines.append(f"expected (as read): {self.expected}")
@@ -80,6 +92,15 @@ class CheckResult:
             lines.append(f"hint:    {self.hint}")
         if self.feedback:
             lines.append(f"feedback: {self.feedback}")
+        if self.derivation:
+            from derive.prove import derivation_lines
+
+            lines.append(
+                "why:     your answer equals the expected one (each step checked by the kernel):"
+            )
+            lines += derivation_lines(
+                [s["expr"] for s in self.derivation], [s["by"] for s in self.derivation], full
+            )
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -143,6 +164,8 @@ def check(
     hints: bool = True,
     hint_budget: float | None = HINT_BUDGET,
     forgiving: bool = True,
+    derivation: bool = True,
+    derivation_budget: float = DERIVATION_BUDGET,
 ) -> CheckResult:
     """Decide whether ``answer`` equals ``expected`` under the ``assume`` clauses.
 
@@ -152,6 +175,11 @@ def check(
 
     The answer goes through the forgiving reader (``derive.reader``) unless ``forgiving`` is
     false; the expected answer is read by the strict grammar (the contract for authors).
+
+    An equivalent verdict of the normal form carries, if ``derivation``, a derivation from the
+    answer to the expected answer that the kernel accepts, searched after the verdict within
+    ``derivation_budget`` seconds of its own; past it there is no derivation, and the verdict is
+    the same either way.
 
     >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
     'equivalent'
@@ -198,6 +226,12 @@ def check(
         result.read_as = read_as(reading, right.expr, vectors)
     if result.verdict == "not-equivalent":
         result.feedback = _feedback(result)
+    if derivation and result.verdict == "equivalent" and result.method == "normal form":
+        from derive.prove import derivation as derive_chain
+
+        chain = derive_chain(shown[1], shown[0], assume, derivation_budget)
+        if chain is not None:
+            result.derivation = [{"expr": e, "by": by} for e, by in chain]
     return result
 
 

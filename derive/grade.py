@@ -504,6 +504,7 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
         "method": method or check_dict.get("method", ""),
         "counterexample": check_dict.get("counterexample"),
         "reason": reason,
+        "derivation": check_dict.get("derivation"),
     }
 
 
@@ -513,23 +514,30 @@ def grade_job(task: dict) -> dict:
 
     assume = task.get("assume") or ""
     answer = task["answer"]
+    want = bool(task.get("derivations"))  # ``derive grade --derivations``
+    if want:  # once per worker: the derivations may then cite the catalogue's theorems
+        from derive.prove import warm_catalogue
+
+        warm_catalogue()
     # no hint yet: it is searched (within its budget) only if no feedback message matches
-    first = check(task["expected"], answer, assume=assume, hints=False).to_dict()
+    first = check(task["expected"], answer, assume=assume, hints=False, derivation=want).to_dict()
     if first["verdict"] == "equivalent":
         return _with_form(first, task)
     if first["verdict"] == "invalid":
         return outcome(first)
     for k, form in enumerate(task.get("accepted") or (), 1):
-        other = check(form, answer, assume=assume, hints=False).to_dict()
+        other = check(form, answer, assume=assume, hints=False, derivation=want).to_dict()
         if other["verdict"] == "equivalent":
             other["read_as"] = first.get("read_as")
             return _with_form(other, task, method=f"accepted form {k}: {other['method']}")
     for known in task.get("feedback") or ():
-        match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
+        match = check(
+            known["answer"], answer, assume=assume, hints=False, derivation=False
+        ).to_dict()
         if match["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
     if first["verdict"] == "not-equivalent":  # the same check again, now with the hint
-        first = check(task["expected"], answer, assume=assume).to_dict()
+        first = check(task["expected"], answer, assume=assume, derivation=False).to_dict()
     return outcome(first)
 
 
@@ -553,7 +561,7 @@ def _with_form(result: dict, task: dict, method: str | None = None) -> dict:
 # Results files
 
 
-def result_columns(rows: Iterable[InputRow]) -> list[str]:
+def result_columns(rows: Iterable[InputRow], derivations: bool = False) -> list[str]:
     """The CSV header: the input's columns in order of appearance (renamed where they clash), then
     the result fields.
 
@@ -564,7 +572,8 @@ def result_columns(rows: Iterable[InputRow]) -> list[str]:
     for row in rows:
         for key in row.fields:
             seen.setdefault(input_name(key), None)
-    return [k for k in seen if k not in RESULT_FIELDS] + list(RESULT_FIELDS)
+    extra = ["derivation"] if derivations else []
+    return [k for k in seen if k not in RESULT_FIELDS] + list(RESULT_FIELDS) + extra
 
 
 def input_name(key: str) -> str:
@@ -572,8 +581,11 @@ def input_name(key: str) -> str:
     return f"input_{key}" if key in RESULT_FIELDS else key
 
 
-def result_row(row: InputRow, graded: dict, elapsed: float) -> dict[str, Any]:
-    """One result: the input row's fields, then ``row`` and the grading fields."""
+def result_row(
+    row: InputRow, graded: dict, elapsed: float, derivations: bool = False
+) -> dict[str, Any]:
+    """One result: the input row's fields, then ``row`` and the grading fields (and, with
+    ``derivations``, the kernel-checked ``derivation`` of an equivalent answer, or None)."""
     out: dict[str, Any] = {input_name(k): v for k, v in row.fields.items()}
     out.update(
         row=row.index,
@@ -586,6 +598,8 @@ def result_row(row: InputRow, graded: dict, elapsed: float) -> dict[str, Any]:
         reason=graded.get("reason"),
         time=round(elapsed, 4),
     )
+    if derivations:
+        out["derivation"] = graded.get("derivation")
     return out
 
 
@@ -676,6 +690,7 @@ def grade_rows(
     timeout: float = DEFAULT_TIMEOUT,
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     pool: CheckPool | None = None,
+    derivations: bool = False,
 ) -> Iterator[dict[str, Any]]:
     """Grade ``rows``; yield one result row per input row, in input order (results that finish
     early wait for the rows before them)."""
@@ -690,9 +705,9 @@ def grade_rows(
                 "reason": task["invalid"],
                 "feedback": f"the row could not be graded: {task['invalid']}",
             }
-            ready[row.index] = result_row(row, graded, 0.0)
+            ready[row.index] = result_row(row, graded, 0.0, derivations)
         else:
-            runnable.append((row, task))
+            runnable.append((row, {**task, "derivations": True} if derivations else task))
     order = [row.index for row in rows]
     nxt = 0
 
@@ -716,7 +731,7 @@ def grade_rows(
             elapsed = graded.get("time", 0.0)
             if graded.get("method") == "sandbox":
                 graded = outcome(graded)
-            ready[index] = result_row(by_index[index], graded, elapsed)
+            ready[index] = result_row(by_index[index], graded, elapsed, derivations)
             yield from flush()
     finally:
         if own:
@@ -733,6 +748,7 @@ def grade_file(
     memory_mb: int | None = DEFAULT_MEMORY_MB,
     on_result: Callable[[dict[str, Any]], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    derivations: bool = False,
 ) -> Summary:
     """Grade an answers file into ``output`` (resuming it if it exists) or into ``stream``.
 
@@ -744,7 +760,7 @@ def grade_file(
     rows = read_answers(answers)
     check_columns(answers, rows)
     fmt = "csv" if output is not None and Path(output).suffix.lower() == ".csv" else "jsonl"
-    columns = result_columns(rows)
+    columns = result_columns(rows, derivations)
     summary = Summary()
     fields_of = {row.index: row.fields for row in rows}
     for row in rows:  # the summary lists questions in the order the input first names them
@@ -773,7 +789,14 @@ def grade_file(
         handle = stream if stream is not None else __import__("sys").stdout
     writer = ResultWriter(handle, fmt, columns)
     try:
-        results = grade_rows(todo, bank, workers=workers, timeout=timeout, memory_mb=memory_mb)
+        results = grade_rows(
+            todo,
+            bank,
+            workers=workers,
+            timeout=timeout,
+            memory_mb=memory_mb,
+            derivations=derivations,
+        )
         for row in rows:
             if first_todo is None or position[row.index] < position[first_todo]:
                 continue
@@ -877,6 +900,7 @@ def cli_grade(
     workers: int,
     timeout: float,
     memory_mb: int,
+    derivations: bool = False,
 ) -> int:
     """The body of ``derive grade``: a progress bar on a terminal, results, then the summary table."""
     import sys
@@ -906,6 +930,7 @@ def cli_grade(
                 memory_mb=memory_mb,
                 on_start=start,
                 on_result=step,
+                derivations=derivations,
             )
         finally:
             if bar:

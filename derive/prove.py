@@ -87,7 +87,8 @@ class ProveResult:
             out["leans_on"] = list(self.leans_on)
         return out
 
-    def to_text(self) -> str:
+    def to_text(self, full: bool = False) -> str:
+        """The result for a terminal; consecutive steps by one rule share a line unless ``full``."""
         lines = [f"claim:  {self.claim}", f"status: {self.status}"]
         if self.steps:
             if self.leans_on:
@@ -101,10 +102,7 @@ class ProveResult:
                     f"derivation ({len(self.steps) - 1} steps, each checked by the kernel):"
                 )
             shown = self.pretty or [e for e, _ in self.steps]
-            for i, ((_, by), e) in enumerate(zip(self.steps, shown, strict=True)):
-                lines.append(
-                    f"    {'=' if i else ' '} {e}" + (f"\n        ✓ by {by}" if by else "")
-                )
+            lines += derivation_lines(shown, [by for _, by in self.steps], full)
         if self.reason:
             lines.append(f"reason: {self.reason}")
         if self.error:
@@ -114,6 +112,37 @@ class ProveResult:
 
             lines += counterexample_lines(self.counterexample, "left side ", "right side")
         return "\n".join(lines)
+
+
+TIMES = {2: "twice", 3: "three times"}
+
+
+def derivation_lines(
+    exprs: list[str], rules: list[str | None], full: bool = False, indent: str = "    "
+) -> list[str]:
+    """A chain for a terminal: each expression, then the rule that reached it. Unless ``full``,
+    a run of steps by one rule shows only where the run ends ("by R, twice"); the kernel checked
+    every step of it all the same.
+
+    >>> derivation_lines(["a", "b", "c"], [None, "r", "r"])
+    ['      a', '    = c', '        ✓ by r, twice']
+    """
+    lines = []
+    i = 0
+    while i < len(exprs):
+        j = i
+        if not full and rules[i] is not None:
+            while j + 1 < len(exprs) and rules[j + 1] == rules[i]:
+                j += 1
+        runs = j - i + 1
+        by = rules[i]
+        if by and runs > 1:
+            by += ", " + TIMES.get(runs, f"{runs} times")
+        lines.append(f"{indent}{'=' if i else ' '} {exprs[j]}")
+        if by:
+            lines.append(f"{indent}    ✓ by {by}")
+        i = j + 1
+    return lines
 
 
 def _rules(names: list[str]) -> list[K.Rule]:
@@ -420,18 +449,89 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     )
 
 
-def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, list[K.Rule]]:
-    """A kernel checker for the claim in the catalogue's context, and the catalogue's equations
-    as rules (their hypotheses discharged by the kernel at each use)."""
+DERIVATION_BUDGET = 0.2  # seconds for check's derivation, after the verdict; dropped past it
+
+
+def derivation(
+    start: str, end: str, assume: str = "", seconds: float = DERIVATION_BUDGET
+) -> list[tuple[str, str | None]] | None:
+    """A derivation of ``start = end`` (LaTeX as check read them) that the kernel accepts,
+    complete, also when read back from its printed LaTeX; None if none is found in ``seconds``.
+
+    For ``derive check``: it never decides anything, and it is dropped once ``seconds`` have
+    passed. The catalogue's equations are used only when the catalogue is loaded already (loading
+    it takes longer than the budget); otherwise the base rules alone.
+    """
+    from derive.render import latex
+
+    deadline = time.monotonic() + seconds
+    claim = f"{start} = {end}"
+    try:
+        p = parse(claim, relation=True)
+        env = build_env(parse_assumptions(assume), [p])
+        if len(env.symbols) > DEFAULT.max_symbols:
+            return None
+        typed = typecheck([p], env)[0].expr
+        if not isinstance(typed, Relation) or typed.op != "=":
+            return None
+        context = _loaded_context()
+        checker, catalogue = _checker(claim, assume, typed, env, context)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return None
+        chain = search(typed.lhs, typed.rhs, checker, left, catalogue)
+        if chain is None or time.monotonic() > deadline:
+            return None
+        accepted = _kernel_accepts(chain, checker)
+        if accepted is None or not accepted.complete or time.monotonic() > deadline:
+            return None
+        vectors = {n for n, t in env.symbols if t.kind == "vector"}
+        if not _reread_accepts(claim, assume, chain, vectors, context):
+            return None
+        if time.monotonic() > deadline:
+            return None
+        return [(latex(e, vectors), by) for e, by in chain]
+    except (DeriveError, RecursionError, *K.FAULTS):
+        return None
+
+
+def _loaded_context() -> K.Context:
+    """The catalogue's kernel context if it is built already, else an empty one (base rules)."""
+    from derive.catalogue import _load, load
+
+    if _load.cache_info().currsize:
+        cat = load()
+        if "_context" in cat.__dict__:
+            return cat.__dict__["_context"]
+    return K.Context()
+
+
+def warm_catalogue() -> None:
+    """Build the catalogue's kernel context now (about 0.7 s), so that derivations can cite it."""
+    from derive.catalogue import load
+    from derive.verify import context_of
+
+    try:
+        context_of(load())
+    except DeriveError:
+        pass
+
+
+def _checker(
+    claim: str, assume: str, typed: Relation, env, context: K.Context | None = None
+) -> tuple[K.Checker, list[K.Rule]]:
+    """A kernel checker for the claim in the catalogue's context (or in ``context``), and the
+    context's equations as rules (their hypotheses discharged by the kernel at each use)."""
     from derive.catalogue import Entry, load
     from derive.verify import context_of, statement_of
 
     entry = Entry(id="claim", title="claim", statement=claim, section="", assume=assume)
     statement = statement_of(entry, env, {"concl:0": _Typed(typed)})
-    try:
-        context = context_of(load())
-    except DeriveError:
-        context = K.Context()
+    if context is None:
+        try:
+            context = context_of(load())
+        except DeriveError:
+            context = K.Context()
     checker = K.Checker(context, statement)
     rules = []
     for name in context.names():
@@ -447,8 +547,11 @@ def _checker(claim: str, assume: str, typed: Relation, env) -> tuple[K.Checker, 
     return checker, rules
 
 
-def _reread_accepts(claim: str, assume: str, chain, vectors) -> bool:
-    """Whether the kernel accepts the chain read back from the LaTeX it is printed as."""
+def _reread_accepts(
+    claim: str, assume: str, chain, vectors, context: K.Context | None = None
+) -> bool:
+    """Whether the kernel accepts the chain read back from the LaTeX it is printed as (in the
+    catalogue's context, or in ``context``)."""
     from derive.catalogue import Chain, Entry, Step, load
     from derive.render import latex
     from derive.verify import chains_of, context_of, entry_env, statement_of
@@ -460,7 +563,9 @@ def _reread_accepts(claim: str, assume: str, chain, vectors) -> bool:
     try:
         env, typed = entry_env(entry)
         statement = statement_of(entry, env, typed)
-        return K.Checker(context_of(load()), statement).check(chains_of(entry, typed)).ok
+        if context is None:
+            context = context_of(load())
+        return K.Checker(context, statement).check(chains_of(entry, typed)).ok
     except (DeriveError, *K.FAULTS):
         return False
 

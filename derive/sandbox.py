@@ -47,7 +47,12 @@ def check_job(task: dict) -> dict:
     """Run one ``derive.checker.check`` in the worker; the payload has expected, answer, assume."""
     from derive.checker import check
 
-    return check(task["expected"], task["answer"], assume=task.get("assume") or "").to_dict()
+    return check(
+        task["expected"],
+        task["answer"],
+        assume=task.get("assume") or "",
+        derivation=task.get("derivation", True),
+    ).to_dict()
 
 
 def warm_engine() -> None:
@@ -446,4 +451,5 @@ def check_result(data: dict):
         reason=data.get("reason"),
         read_as=data.get("read_as"),
         feedback=data.get("feedback"),
+        derivation=data.get("derivation"),
     )
