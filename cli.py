@@ -63,25 +63,35 @@ def main() -> None:
     """
 
 
+def limit_options(timeout_help: str, timeout: float = 5.0, minimum: float = 0.1, workers=False):
+    """The --timeout and --memory-mb options of a command whose work runs in sandboxed workers."""
+    memory_help = f"Memory limit of {'each worker' if workers else 'the worker'}, in MB."
+
+    def decorate(command):
+        command = click.option(
+            "--memory-mb",
+            default=1024,
+            show_default=True,
+            type=click.IntRange(min=64),
+            help=memory_help,
+        )(command)
+        return click.option(
+            "--timeout",
+            default=timeout,
+            show_default=True,
+            type=click.FloatRange(min=minimum),
+            help=timeout_help,
+        )(command)
+
+    return decorate
+
+
 @main.command("check", cls=MathArguments, context_settings=MATH_SETTINGS)
 @click.argument("expected")
 @click.argument("answer")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A symmetric; x, b vector".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option(
-    "--timeout",
-    default=5.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds before giving up (the check runs in a worker that is then killed).",
-)
-@click.option(
-    "--memory-mb",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Memory limit of the worker, in MB.",
-)
+@limit_options("Seconds before giving up (the check runs in a worker that is then killed).")
 @click.option("--full", is_flag=True, help="Show every step of the derivation (the why: block).")
 def check_command(
     expected: str,
@@ -127,20 +137,7 @@ def check_command(
     type=click.IntRange(1, 64),
     help="Worker processes.",
 )
-@click.option(
-    "--timeout",
-    default=5.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds per answer before it is given up as unknown.",
-)
-@click.option(
-    "--memory-mb",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Memory limit of each worker, in MB.",
-)
+@limit_options("Seconds per answer before it is given up as unknown.", workers=True)
 @click.option(
     "--derivations",
     is_flag=True,
@@ -170,19 +167,8 @@ def grade_command(
 @click.argument("claim")
 @click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
-@click.option(
-    "--timeout",
-    default=10.0,
-    show_default=True,
-    type=click.FloatRange(min=0.5),
-    help="Seconds before giving up (the search runs in a worker that is then killed).",
-)
-@click.option(
-    "--memory-mb",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Memory limit of the worker, in MB.",
+@limit_options(
+    "Seconds before giving up (the search runs in a worker that is then killed).", 10.0, 0.5
 )
 @click.option(
     "--full", is_flag=True, help="Show every step (else a run of steps by one rule is one line)."
@@ -311,20 +297,7 @@ def show_command(entry_id: str, fmt: str, as_json: bool, dirs: tuple[str, ...]) 
 @click.option(
     "--workers", "-j", default=2, show_default=True, type=click.IntRange(1, 64), help="Workers."
 )
-@click.option(
-    "--timeout",
-    default=5.0,
-    show_default=True,
-    type=click.FloatRange(min=0.1),
-    help="Seconds per check before it is given up as unknown.",
-)
-@click.option(
-    "--memory-mb",
-    default=1024,
-    show_default=True,
-    type=click.IntRange(min=64),
-    help="Memory limit of each worker, in MB.",
-)
+@limit_options("Seconds per check before it is given up as unknown.", workers=True)
 def serve_command(
     host: str,
     port: int,

@@ -49,21 +49,6 @@ def select(cat, tags=(), sections=()) -> list:
     return out
 
 
-def ordered_sections(cat, entries) -> list:
-    """(section, [reports]) in course order; entries of an unknown section go last."""
-    from derive.catalogue import Section
-
-    secs = sorted(cat.sections.values(), key=lambda s: (s.order, s.id))
-    known = {s.id for s in secs}
-    extra = sorted({e.section for e in entries} - known)
-    secs += [Section(sid, sid.replace("-", " ").capitalize(), 999) for sid in extra]
-    return [
-        (s, [e for e in entries if e.section == s.id])
-        for s in secs
-        if any(e.section == s.id for e in entries)
-    ]
-
-
 # ---------------------------------------------------------------- worked numbers
 
 

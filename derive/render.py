@@ -963,6 +963,13 @@ def _hyp_formula(report, label: str, vectors) -> str | None:
     return None
 
 
+def _claimed(sc, vectors) -> str:
+    """What a side condition is about, as LaTeX: the term of a property, else the relation."""
+    if isinstance(sc.claim, Has):
+        return latex(sc.claim.term, vectors)
+    return proposition_latex(sc.claim, vectors)
+
+
 def _source_piece(report, sc, vectors, numbers) -> tuple[str, str | None]:
     """Where a side condition comes from, as a reason piece."""
     from derive.phrases import phrase
@@ -1032,11 +1039,7 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
     if by == "cancel":
         if conds:
             c = conds[0]
-            what = (
-                latex(c.claim.term, vectors)
-                if isinstance(c.claim, Has)
-                else proposition_latex(c.claim, vectors)
-            )
+            what = _claimed(c, vectors)
             src = _source_piece(report, c, vectors, None)
             if src[1] and src[1].startswith("rule:"):  # a base fact: say what it says
                 return [(f"cancel ${what}$, nonzero: ", None), src]
@@ -1045,11 +1048,7 @@ def step_reason(report, chain, k: int) -> list[tuple[str, str | None]]:
     if by == "divide":
         if conds:
             c = conds[0]
-            what = (
-                latex(c.claim.term, vectors)
-                if isinstance(c.claim, Has)
-                else proposition_latex(c.claim, vectors)
-            )
+            what = _claimed(c, vectors)
             return [(f"divide by ${what} > 0$: ", None), _source_piece(report, c, vectors, None)]
         return [("divide by a positive number", None)]
     if by == "contradiction":

@@ -277,3 +277,14 @@ def test_a_step_that_changes_nothing_fails_its_entry():
     env, typed = entry_env(entry)
     result = K.Context().add(statement_of(entry, env, typed), chains_of(entry, typed))
     assert not result.ok and "changes nothing" in result.errors[0]
+
+
+def test_dropping_a_nonnegative_term_needs_a_real_remainder():
+    # s + t >= t orders real numbers only: x^Tx + i >= i would be an inequality between complex
+    # numbers, which no chain may take as a step
+    from derive.core.rules import drop_nonnegative_term
+    from derive.core.terms import Add, Const, Mul, Transpose
+    from derive.core_examples import c, show, z
+
+    assert show(drop_nonnegative_term, Add((Mul((Transpose(z), z)), c))) == [(">=", "c")]
+    assert show(drop_nonnegative_term, Add((Mul((Transpose(z), z)), Const("i")))) == []

@@ -681,8 +681,10 @@ def drop_nonnegative_term(e: Expr, facts: Facts) -> list:
     if isinstance(e, Add) and len(e.terms) >= 2:
         for i, t in enumerate(e.terms):
             rules = (positive_semidefinite_definition, norm_squared_positive)
-            if any(rel == ">=" for rule in rules for rel, _ in rule(t, facts)):
-                rest = e.terms[:i] + e.terms[i + 1 :]
+            rest = e.terms[:i] + e.terms[i + 1 :]  # an order needs real numbers: t real too
+            if all(_real(r, facts) for r in rest) and any(
+                rel == ">=" for rule in rules for rel, _ in rule(t, facts)
+            ):
                 out.append((">=", rest[0] if len(rest) == 1 else Add(rest)))
     return out
 
