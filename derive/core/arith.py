@@ -85,12 +85,9 @@ class Canon:
         return ("1x1" if shape in (None, (1, 1)) else shape, _sorted_terms(self.terms(e)))
 
     def scalar_like(self, e: Expr) -> bool:
-        return is_scalar(e, self.scope) and not self._has_matrix_factor(e)
-
-    def _has_matrix_factor(self, e: Expr) -> bool:
-        """A 1×1 product of vectors and matrices (x^TAy) stays a word, not a scalar atom."""
+        """A scalar; a 1×1 product of vectors and matrices (x^TAy) stays a word, not a scalar."""
         factors = flat_factors(e) if isinstance(e, Mul) else []
-        return any(shape_of(f, self.scope) not in (None, (1, 1)) for f in factors)
+        return is_scalar(e, self.scope) and all(is_scalar(f, self.scope) for f in factors)
 
     def terms(self, e: Expr) -> dict:
         """word (a tuple of factor keys; ("I",) for the identity) -> coefficient."""

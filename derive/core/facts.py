@@ -63,8 +63,9 @@ def identity_properties(e, prop, scope):
     return [] if isinstance(e, T.Identity) and prop in MATRIX_PROPERTIES | {"nonzero"} else None
 
 
-def _implied(by: str, wanted: str, e, prop, scope):
-    return [(e, by)] if prop == wanted and is_square(e, scope) else None
+def _implied(by: str, wanted: str, e, prop, scope, real: bool = False):
+    ok = prop == wanted and is_square(e, scope) and (not real or real_valued(e, scope))
+    return [(e, by)] if ok else None
 
 
 @_base_fact
@@ -100,16 +101,14 @@ def semidefinite_symmetric(e, prop, scope):
 def diagonal_symmetric(e, prop, scope):
     """D real diagonal ⇒ D symmetric
     a diagonal matrix equals its transpose"""
-    ok = prop == "symmetric" and real_valued(e, scope)
-    return _implied("diagonal", "symmetric", e, prop, scope) if ok else None
+    return _implied("diagonal", "symmetric", e, prop, scope, real=True)
 
 
 @_base_fact
 def symmetric_hermitian(e, prop, scope):
     """S real symmetric ⇒ S hermitian
     S^H = S^T for real S"""
-    ok = prop == "hermitian" and real_valued(e, scope)
-    return _implied("symmetric", "hermitian", e, prop, scope) if ok else None
+    return _implied("symmetric", "hermitian", e, prop, scope, real=True)
 
 
 @_base_fact

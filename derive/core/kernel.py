@@ -165,9 +165,7 @@ def flatten_products(e: Expr) -> Expr:
     if not kids:
         return e
     e = e.rebuild(tuple(flatten_products(k) for k in kids))
-    if isinstance(e, Mul) and any(isinstance(f, Mul) for f in e.factors):
-        return Mul(tuple(g for f in e.factors for g in (f.factors if isinstance(f, Mul) else (f,))))
-    return e
+    return T.flat_mul(e.factors) if isinstance(e, Mul) else e
 
 
 FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">=", "~": "~"}
@@ -568,14 +566,9 @@ class Checker:
         if base_fact is None or not self._establishes(base_fact, at0):
             raise KernelError(f"the base case '{base_name}' does not prove {text(at0)}")
         h = step_chain.hypothesis if step_chain is not None else None
-        if not (h is not None and step_chain.fix == k and isinstance(tag, tuple)):
-            raise KernelError(
-                f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
-            )
-        if not (h.op == goal.op and self.same(h.lhs, goal.lhs) and self.same(h.rhs, goal.rhs)):
-            raise KernelError(
-                f"the step '{step_name}' assumes the result for {k} (fix, hypothesis)"
-            )
+        ok = h is not None and step_chain.fix == k and isinstance(tag, tuple) and h.op == goal.op
+        if not (ok and self.same(h.lhs, goal.lhs) and self.same(h.rhs, goal.rhs)):
+            raise KernelError(f"step '{step_name}' assumes the result for {k} (fix, hypothesis)")
         if not self._establishes(step_fact, at_succ):
             raise KernelError(f"the step '{step_name}' does not prove {text(at_succ)}")
         cr.steps.append(StepResult(True))

@@ -12,8 +12,6 @@ from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, flat_mul, wal
 
 SIZES = "#sizes"  # in ``metas``: the pattern's symbolic sizes are metavariables
 
-Same = Callable[[Expr, Expr], bool]
-
 
 def sizes_in(e: Expr) -> set[str]:
     """The symbolic sizes of the identities and zeros in ``e``."""
@@ -58,7 +56,7 @@ def substitute(e: Expr, binding: dict) -> Expr:
 class Matcher:
     """Matches patterns typed in ``pscope`` against subjects typed in ``scope``."""
 
-    def __init__(self, metas: set, pscope: Scope, scope: Scope, same: Same):
+    def __init__(self, metas: set, pscope: Scope, scope: Scope, same: Callable[[Expr, Expr], bool]):
         self.metas, self.pscope, self.scope, self.same = metas, pscope, scope, same
 
     def match(self, pattern: Expr, subject: Expr, binding: dict | None = None) -> Iterator[dict]:

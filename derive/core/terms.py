@@ -94,9 +94,7 @@ class Frac(Expr):  # ``\\frac{num}{den}``; the denominator is a scalar.
 
 
 @dataclass(frozen=True)
-class Pow(
-    Expr
-):  # A power: a scalar to any scalar exponent, or a square matrix to an integer exponent.
+class Pow(Expr):  # A power: a scalar to any scalar power, or a square matrix to an integer one.
     base: Expr
     exp: Expr
     pos: int = _pos()
@@ -150,9 +148,7 @@ class MatrixLit(Expr):  # An explicit matrix, row by row.
 
 
 @dataclass(frozen=True)
-class Has(
-    Expr
-):  # A property of an expression, as a proposition: ``A^T invertible``, ``\\lambda real``.
+class Has(Expr):  # A property as a proposition: ``A^T invertible``, ``\\lambda real``.
     term: Expr
     prop: str
     pos: int = _pos()
@@ -160,9 +156,7 @@ class Has(
 
 
 @dataclass(frozen=True)
-class Relation(
-    Expr
-):  # ``lhs op rhs`` with op one of ``=``, ``\\ne``, ``<``, ``\\le``, ``>``, ``\\ge``.
+class Relation(Expr):  # ``lhs op rhs``: op is ``=``, ``\\ne``, ``<``, ``\\le``, ``>`` or ``\\ge``.
     op: str
     lhs: Expr
     rhs: Expr
@@ -189,10 +183,6 @@ def flat_mul(factors) -> Mul:
 def symbols(e: Expr) -> set[str]:
     """The names of the symbols in ``e``."""
     return {n.name for n in walk(e) if isinstance(n, Sym)}
-
-
-def neg(e: Expr) -> Expr:
-    return Mul((Num(Fraction(-1)), e))
 
 
 def size(e: Expr) -> int:
@@ -231,6 +221,6 @@ def text(e: Expr) -> str:
 
 __all__ = (
     "Dim Expr Num Const Sym Identity Zero Add Mul Frac Pow Unary Transpose ConjTranspose Conj"
-    " Inverse Det Trace Rank Norm Abs Factorial Func MatrixLit Has Relation walk flat_mul symbols neg size"
+    " Inverse Det Trace Rank Norm Abs Factorial Func MatrixLit Has Relation walk flat_mul symbols size"
     " text Fraction"
 ).split()
