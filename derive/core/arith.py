@@ -32,12 +32,8 @@ def p_atom(key) -> Poly:
 def p_add(a: Poly, b: Poly) -> Poly:
     out = dict(a)
     for m, c in b.items():
-        s = out.get(m, 0) + c
-        if s:
-            out[m] = s
-        else:
-            out.pop(m, None)
-    return out
+        out[m] = out.get(m, 0) + c
+    return {m: c for m, c in out.items() if c}
 
 
 def _m_mul(m1: Monomial, m2: Monomial) -> Monomial:
@@ -57,8 +53,9 @@ def p_mul(a: Poly, b: Poly) -> Poly:
     out: Poly = {}
     for m1, c1 in a.items():
         for m2, c2 in b.items():
-            out = p_add(out, {_m_mul(m1, m2): c1 * c2})
-    return out
+            m = _m_mul(m1, m2)
+            out[m] = out.get(m, 0) + c1 * c2
+    return {m: c for m, c in out.items() if c}
 
 
 def p_pow(a: Poly, k: int) -> Poly:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 
-from derive.core.shapes import SCALAR, VECTOR, Scope, TypeFault, real_valued, shape_of
+from derive.core.shapes import SCALAR, VECTOR, Scope, real_valued, shape_of, shape_or_false
 from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, flat_mul, walk
 
 SIZES = "#sizes"  # in ``metas``: the pattern's symbolic sizes are metavariables
@@ -108,13 +108,10 @@ class Matcher:
         want = self.pscope[name]
         if not want.complex and not real_valued(subject, self.scope):
             return False
-        try:
-            s = shape_of(subject, self.scope)
-        except TypeFault:
-            return False
+        s = shape_or_false(subject, self.scope)
         if want.kind == SCALAR:
             return s is None or s == (1, 1)
-        if s is None:
+        if not s:
             return False
         if want.kind == VECTOR:
             return s[1] == 1 and s[0] != 1

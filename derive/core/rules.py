@@ -21,10 +21,7 @@ ONE, ZERO, TWO = Num(Fraction(1)), Num(Fraction(0)), Num(Fraction(2))
 
 
 def _scalar(e: Expr, facts: Facts) -> bool:
-    try:
-        return S.shape_of(e, facts.scope) is None
-    except S.TypeFault:
-        return False
+    return S.shape_or_false(e, facts.scope) is None
 
 
 def _shape(e: Expr, facts: Facts):
@@ -32,8 +29,7 @@ def _shape(e: Expr, facts: Facts):
 
 
 def _square(e: Expr, facts: Facts) -> bool:
-    s = _shape(e, facts)
-    return s is not None and s[0] == s[1] and s[0] != 1
+    return S.is_square(e, facts.scope)
 
 
 def _split_scalars(m: Mul, facts: Facts):
@@ -197,9 +193,8 @@ def power_successor(e: Expr, facts: Facts) -> list[Expr]:
     if _whole(p) and p.value >= 1:
         k: Expr = Num(p.value - 1)
     elif isinstance(p, Add) and ONE in p.terms:
-        rest = list(p.terms)
-        rest.remove(ONE)
-        k = rest[0] if len(rest) == 1 else Add(tuple(rest))
+        rest = p.terms[: p.terms.index(ONE)] + p.terms[p.terms.index(ONE) + 1 :]
+        k = rest[0] if len(rest) == 1 else Add(rest)
         if not (facts.need(k, "integer") and facts.need(k, "nonnegative")):
             return []
     else:
@@ -605,9 +600,8 @@ def sqrt_of_square(e: Expr, facts: Facts) -> list[Expr]:
             return [Num(root)]
     if isinstance(a, T.Pow) and a.exp == TWO and _scalar(a.base, facts):
         b = a.base
-        if isinstance(b, Num) and b.value >= 0 or isinstance(b, (T.Norm, T.Abs)):
-            return [b]
-        return [b] if facts.need(b, "positive") else []
+        known = isinstance(b, Num) and b.value >= 0 or isinstance(b, (T.Norm, T.Abs))
+        return [b] if known or facts.need(b, "positive") else []
     return []
 
 

@@ -135,28 +135,26 @@ def _product_shape(shapes: list[Shape]) -> Shape:
     return acc
 
 
-def well_typed(e: Expr, scope: Scope) -> bool:
+def shape_or_false(e: Expr, scope: Scope) -> Shape | bool:
+    """The shape of ``e``, or False if its shapes do not fit."""
     try:
-        shape_of(e, scope)
-        return True
+        return shape_of(e, scope)
     except (TypeFault, RecursionError):
         return False
 
 
+def well_typed(e: Expr, scope: Scope) -> bool:
+    return shape_or_false(e, scope) is not False
+
+
 def is_scalar(e: Expr, scope: Scope) -> bool:
     """A scalar, or a 1×1 product (x^Ty), which is a scalar factor wherever it stands."""
-    try:
-        return shape_of(e, scope) in (None, (1, 1))
-    except TypeFault:
-        return False
+    return shape_or_false(e, scope) in (None, (1, 1))
 
 
 def is_square(e: Expr, scope: Scope) -> bool:
-    try:
-        s = shape_of(e, scope)
-    except TypeFault:
-        return False
-    return s is not None and s[0] == s[1] and s != (1, 1)
+    s = shape_or_false(e, scope)
+    return bool(s) and s[0] == s[1] and s != (1, 1)
 
 
 def real_valued(e: Expr, scope: Scope) -> bool:
