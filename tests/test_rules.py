@@ -39,6 +39,15 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "hermitian-conj-transpose": [("H^H", "H hermitian")],
     "conj-transpose-of-product": [("(cA\\mathbf{x})^H", "A complex; x complex; c complex")],
     "conj-transpose-real": [("A^H", "")],
+    "conj-transpose-of-sum": [
+        ("(A + B - C)^H", "A, B complex"),
+        ("(\\mathbf{x}+\\mathbf{y})^H", "x complex"),
+    ],
+    "conj-transpose-of-conj-transpose": [
+        ("(A^H)^H", "A complex; A m x n"),
+        ("(\\mathbf{x}^H)^H", "x complex"),
+    ],
+    "conj-transpose-of-identity": [("I^H", "")],
     "conj-of-real": [("\\bar{a}", "a real"), ("\\overline{a^2 + \\det(A)}", "")],
     "inverse-mul-self": [("A^{-1}A", "A invertible"), ("AB(AB)^{-1}", "", ("AB invertible",))],
     "inverse-of-inverse": [("(A^{-1})^{-1}", "A invertible")],
@@ -57,6 +66,11 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
     "det-of-inverse": [("\\det(A^{-1})", "A invertible")],
     "det-of-identity": [("\\det(I)", "")],
     "det-of-conj-transpose": [("\\det(A^H)", "A complex")],
+    "det-of-scalar-multiple": [
+        ("\\det(cA)", "A 3 x 3"),
+        ("\\det(-2cAB)", "A, B 2 x 2; c complex; B complex"),
+        ("\\det(c\\mathbf{x}^T\\mathbf{y})", ""),
+    ],
     "trace-cyclic": [("\\operatorname{tr}(ABC)", ""), ("\\operatorname{tr}(A^TB)", "A, B m x n")],
     "trace-of-scalar": [("\\operatorname{tr}(\\mathbf{y}^T\\mathbf{x})", "")],
     "trace-of-sum": [("\\operatorname{tr}(A+B)", "")],
@@ -142,6 +156,11 @@ def test_rules_with_side_conditions_do_not_apply_without_them():
         term, _, facts = with_facts(text)
         assert BASE_RULES[name](term, facts) == [], name
         assert facts.missed, name  # the side condition was asked of the fact prover
+
+
+def test_det_of_a_scalar_multiple_needs_a_numeric_size():
+    term, _, facts = with_facts("\\det(cA)", "A n x n")  # c^n: a size as an exponent is not kept
+    assert BASE_RULES["det-of-scalar-multiple"](term, facts) == []
 
 
 # ---------------------------------------------------------------- relational rules

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from fractions import Fraction
 from functools import reduce
 
-from derive.core.shapes import Scope, TypeFault, is_scalar, shape_of
+from derive.core.shapes import Scope, is_scalar, shape_of
 from derive.core.terms import Add, Expr, Frac, Identity, MatrixLit, Mul, Num, Pow, Sym, Zero
 
 Monomial = tuple  # ((atom key, exponent), ...) sorted by repr of the key
@@ -77,7 +77,19 @@ class Canon:
         self.scope, self.nonzero = scope, nonzero
 
     def key(self, e: Expr) -> tuple:
-        """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms."""
+        """The shape (so that (x^Tx)I, n×n, is not x^Tx, 1×1) and the sorted terms: equal keys
+        are equal up to associativity, the order of a sum, and scalar arithmetic.
+
+        >>> from derive.core.shapes import SymbolType
+        >>> s = Scope((("c", SymbolType("scalar")), ("A", SymbolType("matrix", "n", "n"))))
+        >>> c, A, key = Sym("c"), Sym("A"), Canon(s, lambda e: False).key
+        >>> key(Add((Mul((c, A)), A))) == key(Mul((Add((c, Num(Fraction(1)))), A)))
+        True
+        >>> key(Frac(Mul((c, A)), c)) == key(A)  # c may be 0
+        False
+        >>> Canon(s, lambda e: e == c).key(Frac(Mul((c, A)), c)) == key(A)
+        True
+        """
         shape = shape_of(e, self.scope)
         return ("1x1" if shape in (None, (1, 1)) else shape, _sorted_terms(self.terms(e)))
 
@@ -174,22 +186,3 @@ def flat_factors(e: Mul) -> list[Expr]:
     for f in e.factors:
         out.extend(flat_factors(f) if isinstance(f, Mul) else [f])
     return out
-
-
-def same(a: Expr, b: Expr, scope: Scope, nonzero: Callable[[Expr], bool]) -> bool:
-    """Equal up to associativity, the order of a sum, and scalar arithmetic.
-
-    >>> from derive.core.shapes import SymbolType
-    >>> s = Scope((("c", SymbolType("scalar")), ("A", SymbolType("matrix", "n", "n"))))
-    >>> c, A = Sym("c"), Sym("A")
-    >>> same(Add((Mul((c, A)), A)), Mul((Add((c, Num(Fraction(1)))), A)), s, lambda e: False)
-    True
-    >>> same(Frac(Mul((c, A)), c), A, s, lambda e: False)  # c may be 0
-    False
-    >>> same(Frac(Mul((c, A)), c), A, s, lambda e: e == c)
-    True
-    """
-    try:
-        return Canon(scope, nonzero).key(a) == Canon(scope, nonzero).key(b)
-    except (TypeFault, ZeroDivisionError, RecursionError):
-        return False

@@ -164,10 +164,8 @@ def nonzero_image(e, prop, scope):
     otherwise v = X^{-1}(Xv) = X^{-1}0 = 0"""
     if prop == "nonzero" and isinstance(e, Mul) and len(e.factors) >= 2 and not is_scalar(e, scope):
         *mats, last = e.factors  # a scalar factor needs only to be nonzero
-        return [
-            *((m, "nonzero" if is_scalar(m, scope) else "invertible") for m in mats),
-            (last, "nonzero"),
-        ]
+        need = [(m, "nonzero" if is_scalar(m, scope) else "invertible") for m in mats]
+        return need + [(last, "nonzero")]
     return None
 
 

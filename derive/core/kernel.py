@@ -152,11 +152,7 @@ def _places(e: Expr) -> Iterator[tuple[Expr, Callable[[Expr], Expr]]]:
     kids = e.children()
     for k, child in enumerate(kids):
         for sub, plug in _places(child):
-
-            def rebuild(new, k=k, plug=plug):
-                return e.rebuild(kids[:k] + (plug(new),) + kids[k + 1 :])
-
-            yield sub, rebuild
+            yield sub, (lambda new, k=k, p=plug: e.rebuild(kids[:k] + (p(new),) + kids[k + 1 :]))
 
 
 def flatten_products(e: Expr) -> Expr:
@@ -173,10 +169,7 @@ FLIP = {"=": "=", "!=": "!=", ">": "<", "<": ">", ">=": "<=", "<=": ">=", "~": "
 COMPOSE = {("=", r): r for r in FLIP} | {(r, "="): r for r in FLIP} | {("~", "~"): "~"}
 for _a, _b in ((">", ">="), ("<", "<=")):
     COMPOSE |= {(p, q): _a if _a in (p, q) else _b for p in (_a, _b) for q in (_a, _b)}
-INCOMPATIBLE = {
-    frozenset(p)
-    for p in (("=", ">"), ("=", "<"), ("=", "!="), (">", "<"), (">", "<="), ("<", ">="))
-}
+INCOMPATIBLE = {frozenset(p.split()) for p in ("= >", "= <", "= !=", "> <", "> <=", "< >=")}
 
 
 def weaker_or_equal(got: str, wanted: str) -> bool:

@@ -257,6 +257,17 @@ def det_of_product(e: Expr, facts: Facts) -> list[Expr]:
     return []
 
 
+def det_of_scalar_multiple(e: Expr, facts: Facts) -> list[Expr]:
+    """det(cX) = c^k det(X) for c a scalar and X k×k, k a number (not a symbolic size n).
+    >>> show(det_of_scalar_multiple, T.Det(Mul((c, T.MatrixLit(((c, ONE), (ONE, c)))))))
+    ['(c)^(2) det([c 1; 1 c])']"""
+    if isinstance(e, T.Det) and isinstance(e.arg, Mul):
+        scal, mats = _split_scalars(e.arg, facts)
+        if scal and mats and isinstance(k := _shape(e.arg, facts)[0], int):
+            return [Mul((T.Pow(_mul(scal), Num(Fraction(k))), T.Det(_mul(mats))))]
+    return []
+
+
 def trace_cyclic(e: Expr, facts: Facts) -> list[Expr]:
     """tr(XY) = tr(YX): the trace is invariant under rotating a product.
     >>> show(trace_cyclic, T.Trace(Mul((A, B, Q))))
@@ -293,13 +304,15 @@ def _outer(statement: str, outer: type, inner: type, result, when=lambda a, fact
     ...       (transpose_of_scalar, Transpose(Mul((Transpose(x), y)))),
     ...       (symmetric_transpose, Transpose(Q)), (hermitian_conj_transpose, ConjTranspose(Q)),
     ...       (conj_transpose_real, ConjTranspose(A)), (trace_of_scalar, Tr(Mul((Transpose(y), x)))),
-    ...       (det_of_inverse, T.Det(Inverse(A)))]
+    ...       (det_of_inverse, T.Det(Inverse(A))), (conj_transpose_of_identity, ConjTranspose(Id)),
+    ...       (conj_transpose_of_sum, ConjTranspose(Add((A, U)))),
+    ...       (conj_transpose_of_conj_transpose, ConjTranspose(ConjTranspose(U)))]
     >>> props = {"Q": {"symmetric", "hermitian"}, "A": {"invertible"}}
     >>> out = [r for rule, t in ex for r in show(rule, t, props, complex_={"U"})]
     >>> out[:8], out[8:12], out[12:]  # doctest: +NORMALIZE_WHITESPACE
     (['(A)^T + (B)^T', 'A', 'I', 'A', 'I', 'det(A)', '1', 'conj(det(U))'],
      ['tr(A) + tr(B)', 'tr(A)', 'rank(A B)', '[c a]'],
-     ['(x)^T y', 'Q', 'Q', '(A)^T', '(y)^T x', '(1)/(det(A))'])
+     ['(x)^T y', 'Q', 'Q', '(A)^T', '(y)^T x', '(1)/(det(A))', 'I', '(A)^H + (U)^H', 'U'])
     >>> show(det_of_inverse, T.Det(Inverse(A)))  # A may be singular
     []
     """
@@ -312,8 +325,8 @@ def _outer(statement: str, outer: type, inner: type, result, when=lambda a, fact
     return rule
 
 
-def _each(op, a: Add) -> Add:
-    return Add(tuple(op(t) for t in a.terms))
+def _each(op):
+    return lambda a: Add(tuple(op(t) for t in a.terms))
 
 
 def _one_by_one(a: Expr, facts: Facts) -> bool:
@@ -328,17 +341,24 @@ def _same(a: Expr) -> Expr:
     return a
 
 
-transpose_of_sum = _outer("(X + Y)^T = X^T + Y^T.", Transpose, Add, lambda a: _each(Transpose, a))
-transpose_of_transpose = _outer("(X^T)^T = X.", Transpose, Transpose, lambda a: a.arg)
+def _arg(a: Expr) -> Expr:
+    return a.arg
+
+
+transpose_of_sum = _outer("(X + Y)^T = X^T + Y^T.", Transpose, Add, _each(Transpose))
+transpose_of_transpose = _outer("(X^T)^T = X.", Transpose, Transpose, _arg)
 transpose_of_identity = _outer("I^T = I.", Transpose, Identity, _same)
-inverse_of_inverse = _outer("(X^{-1})^{-1} = X.", Inverse, Inverse, lambda a: a.arg)
+conj_transpose_of_sum = _outer("(X + Y)^H = X^H + Y^H.", ConjTranspose, Add, _each(ConjTranspose))
+conj_transpose_of_conj_transpose = _outer("(X^H)^H = X.", ConjTranspose, ConjTranspose, _arg)
+conj_transpose_of_identity = _outer("I^H = I.", ConjTranspose, Identity, _same)
+inverse_of_inverse = _outer("(X^{-1})^{-1} = X.", Inverse, Inverse, _arg)
 inverse_of_identity = _outer("I^{-1} = I.", Inverse, Identity, _same)
 det_of_transpose = _outer("det(X^T) = det(X).", T.Det, Transpose, lambda a: T.Det(a.arg))
 det_of_identity = _outer("det(I) = 1.", T.Det, Identity, lambda a: ONE)
 det_of_conj_transpose = _outer(
     "det(X^H) = conj(det(X)).", T.Det, ConjTranspose, lambda a: T.Conj(T.Det(a.arg))
 )
-trace_of_sum = _outer("tr(X + Y) = tr(X) + tr(Y).", T.Trace, Add, lambda a: _each(T.Trace, a))
+trace_of_sum = _outer("tr(X + Y) = tr(X) + tr(Y).", T.Trace, Add, _each(T.Trace))
 trace_of_transpose = _outer("tr(X^T) = tr(X).", T.Trace, Transpose, lambda a: T.Trace(a.arg))
 rank_of_transpose = _outer(
     "rank(X^T) = rank(X): row rank equals column rank.", T.Rank, Transpose, lambda a: T.Rank(a.arg)
@@ -695,12 +715,13 @@ RELATIONAL_RULES = _table(
 BASE_RULES = _table(  # in the order that ``derive rules`` lists them
     "transpose-of-product transpose-of-sum transpose-of-transpose transpose-of-identity"
     " transpose-of-scalar symmetric-transpose hermitian-conj-transpose conj-transpose-of-product"
+    " conj-transpose-of-sum conj-transpose-of-conj-transpose conj-transpose-of-identity"
     " conj-transpose-real inverse-mul-self inverse-of-inverse inverse-of-identity"
     " orthogonal-definition unitary-definition mul-identity mul-zero mul-assoc distribute"
     " scalar-arithmetic power-definition power-zero power-successor function-of-conjugate"
     " diagonal-square-root scalar-commute det-of-product det-of-transpose det-of-inverse"
-    " det-of-identity det-of-conj-transpose conj-of-real trace-cyclic trace-of-scalar trace-of-sum"
-    " trace-of-transpose trace-of-scalar-multiple norm-squared arithmetic one-by-one-entry"
-    " explicit-transpose explicit-product norm-definition abs-definition sqrt-of-square"
-    " rank-of-transpose"
+    " det-of-identity det-of-conj-transpose det-of-scalar-multiple conj-of-real trace-cyclic"
+    " trace-of-scalar trace-of-sum trace-of-transpose trace-of-scalar-multiple norm-squared"
+    " arithmetic one-by-one-entry explicit-transpose explicit-product norm-definition"
+    " abs-definition sqrt-of-square rank-of-transpose"
 )
