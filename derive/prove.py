@@ -27,6 +27,9 @@ SIMPLIFYING = [
     "symmetric-transpose",
     "hermitian-conj-transpose",
     "conj-transpose-of-product",
+    "conj-transpose-of-sum",
+    "conj-transpose-of-conj-transpose",
+    "conj-transpose-of-identity",
     "inverse-of-inverse",
     "inverse-of-identity",
     "inverse-mul-self",
@@ -39,6 +42,7 @@ SIMPLIFYING = [
     "det-of-transpose",
     "det-of-inverse",
     "det-of-identity",
+    "det-of-scalar-multiple",
     "trace-of-sum",
     "trace-of-transpose",
     "trace-of-scalar",
@@ -158,6 +162,17 @@ def _key(checker: K.Checker, e: Expr):
         return None
 
 
+def _rewrites(checker: K.Checker, e: Expr, rule: K.Rule):
+    """The kernel's rewrites of ``e`` by ``rule``, with every product inside a product opened.
+
+    A step is printed, then read back: the reader opens the parentheses of a product inside a
+    product ((-y^T)x is read -y^Tx), so the next step must be found from the term as read back (the
+    transpose of -y^Tx pulls the -1 out; that of (-y^T)x would not).
+    """
+    for new in checker._rewrites(e, rule):
+        yield K.flatten_products(new)
+
+
 def simplify_chain(
     e: Expr, checker: K.Checker, rules: list[K.Rule], deadline: float, max_steps: int = 40
 ) -> list[tuple[Expr, str | None]]:
@@ -170,7 +185,7 @@ def simplify_chain(
             break
         step = None
         for rule in rules:
-            for new in checker._rewrites(chain[-1][0], rule):
+            for new in _rewrites(checker, chain[-1][0], rule):
                 key = _key(checker, new)
                 # a step the key does not see (I dropped: equal up to arithmetic) is taken when it
                 # makes the expression smaller, so that the rules the dropped factor hid can apply
@@ -329,7 +344,7 @@ def _explore(left, right, checker, rules, moves, deadline, depth: int = 3, nodes
             grown = []
             for chain in frontiers[side]:
                 for move in moves:
-                    for new in checker._rewrites(chain[-1][0], move):
+                    for new in _rewrites(checker, chain[-1][0], move):
                         if time.monotonic() > deadline or budget <= 0:
                             return None
                         key = _key(checker, new)
