@@ -33,6 +33,12 @@ RULES: dict[str, tuple[str, str]] = {
         "reverse the order under conjugate transpose",
         r"(XY)^{H} = Y^{H}X^{H}, \quad (sX)^{H} = \bar{s}X^{H}",
     ),
+    "conj-transpose-of-sum": ("conjugate-transpose term by term", r"(X + Y)^{H} = X^{H} + Y^{H}"),
+    "conj-transpose-of-conj-transpose": (
+        "conjugate-transposing twice undoes itself",
+        r"(X^{H})^{H} = X",
+    ),
+    "conj-transpose-of-identity": ("$I^H = I$", r"I^{H} = I"),
     "conj-transpose-real": (
         "$X^H = X^T$ for real $X$",
         r"X^{H} = X^{T} \text{ for } X \text{ real}",
@@ -87,6 +93,10 @@ RULES: dict[str, tuple[str, str]] = {
     "det-of-conj-transpose": (
         "$\\det(X^H) = \\overline{\\det(X)}$",
         r"\det(X^{H}) = \overline{\det(X)}",
+    ),
+    "det-of-scalar-multiple": (
+        "$\\det(cX) = c^k\\det(X)$ for $X$ $k \\times k$",
+        r"\det(cX) = c^{k}\det(X) \text{ for } X \; k \times k, \ k \text{ a number}",
     ),
     "conj-of-real": (
         "a real number is its own conjugate",
