@@ -1,9 +1,11 @@
 """``derive check``: is a student's answer equal to the expected one under the stated assumptions?
 
 Two independent deciders: the randomized one (exact evaluation on random instances, which can only
-*refute*, or lend evidence) and the symbolic normal form (which can only *prove*). A verdict of
-"equivalent" comes from the normal form, or, with the method saying so, from agreement on every
-random instance; "not-equivalent" always comes with a counterexample; "unknown" is an honest answer.
+*refute*, or lend evidence) and the symbolic one, a derivation from the answer to the expected
+answer that the kernel checks step by step (``derive.prove``; the kernel's canonical form is the
+project's only one). A verdict of "equivalent" comes with such a derivation, or, with the method
+saying so, from agreement on every random instance; "not-equivalent" always comes with a
+counterexample; "unknown" is an honest answer.
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ EXIT = {
 MIN_AGREEMENTS = 4
 SECOND_ROUND = 7919  # the seed offset of the second round of trials
 HINT_BUDGET = 0.2  # seconds for the hint search, after the verdict; the hint is dropped past it
-DERIVATION_BUDGET = 0.2  # seconds for the derivation search, after the verdict; likewise
+DERIVATION_BUDGET = 0.5  # seconds for the symbolic decider: a derivation the kernel checks
 
 
 @dataclass
@@ -41,8 +43,8 @@ class CheckResult:
     reason: str | None = None
     read_as: dict | None = None  # the answer as read: latex, unicode, what the reader changed
     feedback: str | None = None  # for a wrong answer: in plain words, from the counterexample
-    # for an answer equivalent by the normal form: a kernel-checked derivation, from the answer
-    # to the expected answer, as [{"expr": latex, "by": rule}] (the first "by" is None)
+    # for an answer equivalent by a derivation: the kernel-checked chain from the answer to the
+    # expected answer, as [{"expr": latex, "by": rule}] (the first "by" is None)
     derivation: list[dict] | None = None
 
     @property
@@ -176,10 +178,10 @@ def check(
     The answer goes through the forgiving reader (``derive.reader``) unless ``forgiving`` is
     false; the expected answer is read by the strict grammar (the contract for authors).
 
-    An equivalent verdict of the normal form carries, if ``derivation``, a derivation from the
-    answer to the expected answer that the kernel accepts, searched after the verdict within
-    ``derivation_budget`` seconds of its own; past it there is no derivation, and the verdict is
-    the same either way.
+    The symbolic decider (if ``derivation``) searches, within ``derivation_budget`` seconds, a
+    derivation from the answer to the expected answer that the kernel accepts; an equivalent
+    verdict by it carries the derivation. Without one, agreement on random instances is
+    evidence only, and the method says so.
 
     >>> check("(AB)^{-1}", "B^{-1}A^{-1}", assume="A, B invertible").verdict
     'equivalent'
@@ -219,19 +221,24 @@ def check(
         return _invalid(("expected answer", "answer")[getattr(exc, "side", 1)], exc)
     vectors = {n for n, t in env.symbols if t.kind == "vector"}
     shown = (latex(left.expr, vectors), latex(right.expr, vectors))
-    result = decide(left, right, env, shown, limits, seed, hints, hint_budget)
+    result = decide(
+        left,
+        right,
+        env,
+        shown,
+        limits,
+        seed,
+        hints,
+        hint_budget,
+        assume=assume if derivation else None,
+        derivation_budget=derivation_budget,
+    )
     if reading is not None:
         from derive.reader import shown as read_as
 
         result.read_as = read_as(reading, right.expr, vectors)
     if result.verdict == "not-equivalent":
         result.feedback = _feedback(result)
-    if derivation and result.verdict == "equivalent" and result.method == "normal form":
-        from derive.prove import derivation as derive_chain
-
-        chain = derive_chain(shown[1], shown[0], assume, derivation_budget)
-        if chain is not None:
-            result.derivation = [{"expr": e, "by": by} for e, by in chain]
     return result
 
 
@@ -258,6 +265,19 @@ def _parse(text: str, limits: Limits):
     return parse(text, limits=limits)
 
 
+def _derivation(left, right, shown, assume: str, seconds: float) -> list | None:
+    """A kernel-checked chain from the answer to the expected answer, or None: the same two
+    sides (the claim read again from ``shown`` must be exactly what was compared), searched
+    within ``seconds``; the catalogue is loaded (once) when the base rules alone find nothing."""
+    from derive.prove import derivation
+
+    if left.expr == right.expr:
+        return [(shown[1], None)]  # one expression: equal as written, nothing to derive
+    return derivation(
+        shown[1], shown[0], assume, seconds, same_as=(right.expr, left.expr), catalogue=True
+    )
+
+
 def _shapes_fit(a, b) -> bool:
     one = (None, (1, 1))
     return a == b or (a in one and b in one)
@@ -272,8 +292,16 @@ def decide(
     seed: int = 20261125,
     hints: bool = True,
     hint_budget: float | None = HINT_BUDGET,
+    assume: str | None = None,
+    derivation_budget: float = DERIVATION_BUDGET,
 ) -> CheckResult:
-    """The verdict for two typed expressions in one environment."""
+    """The verdict for two typed expressions in one environment.
+
+    With ``assume`` (the clauses as written) the symbolic decider runs: a derivation of the
+    answer from the expected answer that the kernel checks (``derive.prove.derivation``); without
+    it the verdict rests on the random trials alone (as for a hint, whose assumptions are not
+    written).
+    """
     from derive.expr import symbols
     from derive.randomized import dims_of, run_trials
 
@@ -293,21 +321,23 @@ def decide(
         )
     if report.counterexample is not None:
         return _refuted(report, left, right, env, shown, limits, seed, hints, hint_budget)
-    from derive.normal import equal_normal_forms
-
-    proved = False
-    try:
-        proved = equal_normal_forms(left.expr, right.expr, env)
-    except (LimitError, RecursionError):
-        proved = False
-    if proved and report.agreed:
-        return CheckResult("equivalent", "normal form", *shown)
-    if proved:
+    chain = None
+    if assume is not None:
+        chain = _derivation(left, right, shown, assume, derivation_budget)
+    if chain is not None and report.agreed:
+        return CheckResult(
+            "equivalent",
+            "derivation",
+            *shown,
+            derivation=[{"expr": e, "by": by} for e, by in chain] if len(chain) > 1 else None,
+            reason=None if len(chain) > 1 else "the two sides are the same expression",
+        )
+    if chain is not None:
         return CheckResult(
             "unknown",
-            "normal form",
+            "derivation",
             *shown,
-            reason="the normal forms agree, but no random instance had both sides "
+            reason="a derivation joins the two sides, but no random instance had both sides "
             "defined: the claim may be true only vacuously",
         )
     if (
@@ -325,8 +355,8 @@ def decide(
     if report.agreed >= MIN_AGREEMENTS:
         # evidence only: a second, independent round with wider entries before saying equivalent
         try:
-            from derive.normal import dimension_witness
             from derive.randomized import larger_sizes
+            from derive.sizes import dimension_witness
 
             rng = random.Random(seed + SECOND_ROUND)
             plan = larger_sizes(dims_of(env, [left.expr, right.expr]), rng)
@@ -359,7 +389,7 @@ def decide(
                 *shown,
                 reason="the two sides agree on every random instance with both sides defined, "
                 f"but none of size over {SMALL_SIZES} (sizes {_sizes_words(_sorted(report.sizes_agreed))}): "
-                "a claim may hold for small sizes only; the normal forms differ",
+                "a claim may hold for small sizes only; no derivation was found",
             )
     if report.agreed >= MIN_AGREEMENTS and _generic_only(left.expr, right.expr):
         return CheckResult(
@@ -368,7 +398,7 @@ def decide(
             *shown,
             reason="the two sides agree on every random instance, but a rank is "
             "the same on almost every random instance (rank(A) = n), so "
-            "agreement is no evidence; the normal forms differ",
+            "agreement is no evidence; no derivation was found",
         )
     if report.agreed >= MIN_AGREEMENTS:
         sizes = _sorted(report.sizes_agreed or report.sizes_tried)
@@ -393,7 +423,7 @@ def decide(
         "randomized evaluation",
         *shown,
         reason=f"only {report.agreed} random instances had both sides defined, "
-        "and the normal forms differ",
+        "and no derivation was found",
     )
 
 
@@ -522,7 +552,8 @@ def _hint(left, right, env, limits, seed) -> str | None:
         return None
 
     def holds(new_env) -> bool:
-        """The same standard as a verdict: the normal form, or two rounds of trials."""
+        """Two rounds of trials agree (the changed assumptions are not clauses the kernel
+        could be given)."""
         try:
             verdict = decide(left, right, new_env, (None, None), limits, seed + 1, hints=False)
         except (LimitError, DeriveError):

@@ -78,6 +78,11 @@ RULES: dict[str, tuple[str, str]] = {
         "a power series passes through a change of basis",
         r"f(PXP^{-1}) = Pf(X)P^{-1} \text{ for } f = \exp, \sin, \cos \text{ and } P \text{ invertible}",
     ),
+    "function-of-diagonal": (
+        "a power series acts entry by entry on a diagonal matrix",
+        r"f(\operatorname{diag}(d_1, \dots, d_n)) = \operatorname{diag}(f(d_1), \dots, f(d_n))",
+    ),
+    "exp-of-scalar": ("$\\exp(s) = e^s$ for a number $s$", r"\exp(s) = e^{s}"),
     "diagonal-square-root": (
         "$\\sqrt{X}\\sqrt{X} = X$ for diagonal $X \\ge 0$",
         r"\sqrt{X}\sqrt{X} = X \text{ for } X \text{ diagonal with entries } \ge 0",

@@ -51,6 +51,8 @@ SIMPLIFYING = [
     "power-definition",
     "distribute",
     "arithmetic",
+    "function-of-diagonal",
+    "exp-of-scalar",
 ]
 CANCELLING = [
     "inverse-mul-self",
@@ -173,6 +175,9 @@ def _rewrites(checker: K.Checker, e: Expr, rule: K.Rule):
         yield K.flatten_products(new)
 
 
+MAX_TERM_SIZE = 1500  # nodes: a longer expression is not a step a reader could follow
+
+
 def simplify_chain(
     e: Expr, checker: K.Checker, rules: list[K.Rule], deadline: float, max_steps: int = 40
 ) -> list[tuple[Expr, str | None]]:
@@ -186,6 +191,10 @@ def simplify_chain(
         step = None
         for rule in rules:
             for new in _rewrites(checker, chain[-1][0], rule):
+                if time.monotonic() > deadline:
+                    return chain
+                if _size(new) > MAX_TERM_SIZE:  # distributing k sums makes 2^k terms
+                    continue
                 key = _key(checker, new)
                 # a step the key does not see (I dropped: equal up to arithmetic) is taken when it
                 # makes the expression smaller, so that the rules the dropped factor hid can apply
@@ -464,19 +473,34 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     )
 
 
-DERIVATION_BUDGET = 0.2  # seconds for check's derivation, after the verdict; dropped past it
+DERIVATION_BUDGET = 0.5  # seconds for check's derivation search (catalogue loading aside)
 
 
 def derivation(
-    start: str, end: str, assume: str = "", seconds: float = DERIVATION_BUDGET
+    start: str,
+    end: str,
+    assume: str = "",
+    seconds: float = DERIVATION_BUDGET,
+    same_as: tuple[Expr, Expr] | None = None,
+    catalogue: bool = False,
 ) -> list[tuple[str, str | None]] | None:
     """A derivation of ``start = end`` (LaTeX as check read them) that the kernel accepts,
     complete, also when read back from its printed LaTeX; None if none is found in ``seconds``.
 
-    For ``derive check``: it never decides anything, and it is dropped once ``seconds`` have
-    passed. The catalogue's equations are used only when the catalogue is loaded already (loading
-    it takes longer than the budget); otherwise the base rules alone.
+    ``same_as``: the two typed sides the caller compared; the claim read again from ``start`` and
+    ``end`` must be exactly these, or there is no derivation (it would prove another claim). The
+    catalogue's equations are used when the catalogue is loaded already, or if ``catalogue``
+    says to load it (about half a second, once, outside ``seconds``) when the base rules alone
+    find nothing.
     """
+    chain = _derivation(start, end, assume, seconds, same_as)
+    if chain is None and catalogue and not _catalogue_loaded():
+        warm_catalogue()
+        chain = _derivation(start, end, assume, seconds, same_as)
+    return chain
+
+
+def _derivation(start, end, assume, seconds, same_as):
     from derive.render import latex
 
     deadline = time.monotonic() + seconds
@@ -488,6 +512,8 @@ def derivation(
             return None
         typed = typecheck([p], env)[0].expr
         if not isinstance(typed, Relation) or typed.op != "=":
+            return None
+        if same_as is not None and (typed.lhs, typed.rhs) != tuple(same_as):
             return None
         context = _loaded_context()
         checker, catalogue = _checker(claim, assume, typed, env, context)
@@ -508,6 +534,12 @@ def derivation(
         return [(latex(e, vectors), by) for e, by in chain]
     except (DeriveError, RecursionError, *K.FAULTS):
         return None
+
+
+def _catalogue_loaded() -> bool:
+    from derive.catalogue import _load, load
+
+    return bool(_load.cache_info().currsize) and "_context" in load().__dict__
 
 
 def _loaded_context() -> K.Context:

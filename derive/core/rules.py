@@ -217,6 +217,33 @@ def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
     return []
 
 
+def function_of_diagonal(e: Expr, facts: Facts) -> list[Expr]:
+    """f(D) = diag(f(d_1), ..., f(d_n)) for an explicit diagonal D, f = exp, sin, cos (powers of
+    a diagonal matrix are the powers of its diagonal: the power series act entry by entry).
+    >>> show(function_of_diagonal, T.Func("sin", T.MatrixLit(((c, ZERO), (ZERO, ONE)))))
+    ['[sin(c) 0; 0 sin(1)]']"""
+    if isinstance(e, T.Func) and e.name in CONJUGATED_FUNCTIONS and isinstance(e.arg, T.MatrixLit):
+        rows = e.arg.rows
+        if len(rows) == len(rows[0]) and all(
+            v == ZERO for i, r in enumerate(rows) for j, v in enumerate(r) if i != j
+        ):
+            f = [
+                [T.Func(e.name, v) if i == j else v for j, v in enumerate(r)]
+                for i, r in enumerate(rows)
+            ]
+            return [T.MatrixLit(tuple(map(tuple, f)))]
+    return []
+
+
+def exp_of_scalar(e: Expr, facts: Facts) -> list[Expr]:
+    """exp(s) = e^s for a scalar s (the exponential of a number is a power of e).
+    >>> show(exp_of_scalar, T.Func("exp", c)), show(exp_of_scalar, T.Func("exp", A))
+    (['(e)^(c)'], [])"""
+    if isinstance(e, T.Func) and e.name == "exp" and _scalar(e.arg, facts):
+        return [T.Pow(T.Const("e"), e.arg)]
+    return []
+
+
 def diagonal_square_root(e: Expr, facts: Facts) -> list[Expr]:
     """√X √X = X for X diagonal and positive semidefinite (√X = diag(√λ_i), √λ_i ≥ 0).
     >>> show(diagonal_square_root, Mul((T.Func("sqrt", A),) * 2), {"A": {"diagonal"}})
@@ -719,8 +746,8 @@ BASE_RULES = _table(  # in the order that ``derive rules`` lists them
     " conj-transpose-real inverse-mul-self inverse-of-inverse inverse-of-identity"
     " orthogonal-definition unitary-definition mul-identity mul-zero mul-assoc distribute"
     " scalar-arithmetic power-definition power-zero power-successor function-of-conjugate"
-    " diagonal-square-root scalar-commute det-of-product det-of-transpose det-of-inverse"
-    " det-of-identity det-of-conj-transpose det-of-scalar-multiple conj-of-real trace-cyclic"
+    " function-of-diagonal exp-of-scalar diagonal-square-root scalar-commute det-of-product"
+    " det-of-transpose det-of-inverse det-of-identity det-of-conj-transpose det-of-scalar-multiple conj-of-real trace-cyclic"
     " trace-of-scalar trace-of-sum trace-of-transpose trace-of-scalar-multiple norm-squared"
     " arithmetic one-by-one-entry explicit-transpose explicit-product norm-definition"
     " abs-definition sqrt-of-square rank-of-transpose"
