@@ -449,6 +449,7 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
     )
 
 
+SEARCH_FACT_DEPTH = 4  # how deep the search's fact prover looks (the kernel's: 8)
 DERIVATION_BUDGET = 0.2  # seconds for check's derivation, after the verdict; dropped past it
 
 
@@ -533,6 +534,11 @@ def _checker(
         except DeriveError:
             context = K.Context()
     checker = K.Checker(context, statement)
+    # the search asks the fact prover about many candidates, most of which fail; a failing
+    # question is answered only after every way is tried, which at the kernel's depth took 30 s
+    # for one inverse of a sum (Woodbury). The search asks less deep; the chain it finds is then
+    # checked by a new checker at the kernel's own depth.
+    checker.facts.depth_limit = min(checker.facts.depth_limit, SEARCH_FACT_DEPTH)
     rules = []
     for name in context.names():
         st = context.get(name).statement
