@@ -1249,7 +1249,9 @@ def _clause_facts(assumptions: Assumptions, clauses: list[Parsed], env: Env):
         try:
             typed = typecheck([p], env)[0]
         except ParseError as exc:
-            raise ClauseError(text, at + exc.position, f"in the clause '{clause}': {exc.reason}")
+            raise ClauseError(
+                text, at + exc.position, f"in the clause '{clause}': {exc.reason}"
+            ) from None
         except DeriveError as exc:
             raise ClauseError(text, at, f"in the clause '{clause}': {exc}") from None
         shape = typed.shape
