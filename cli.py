@@ -89,7 +89,13 @@ def limit_options(timeout_help: str, timeout: float = 5.0, minimum: float = 0.1,
 @main.command("check", cls=MathArguments, context_settings=MATH_SETTINGS)
 @click.argument("expected")
 @click.argument("answer")
-@click.option("--assume", "-a", default="", help='Clauses, e.g. "A symmetric; x, b vector".')
+@click.option(
+    "--assume",
+    "-a",
+    default="",
+    help='Clauses, e.g. "A symmetric; x, b vector; I + AB invertible" (an expression may be'
+    " said invertible or nonzero: docs/notation.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @limit_options("Seconds before giving up (the check runs in a worker that is then killed).")
 @click.option("--full", is_flag=True, help="Show every step of the derivation (the why: block).")
@@ -141,8 +147,8 @@ def check_command(
 @click.option(
     "--derivations",
     is_flag=True,
-    help="Add a `derivation` field: for an answer equivalent by the normal form, "
-    "a kernel-checked derivation from it to the expected answer (up to 0.2 s more each).",
+    help="Add a `derivation` field: for an answer equivalent by derivation, the "
+    "kernel-checked chain from it to the expected answer.",
 )
 def grade_command(
     answers: str,
@@ -165,7 +171,13 @@ def grade_command(
 
 @main.command("prove", cls=MathArguments, context_settings=MATH_SETTINGS)
 @click.argument("claim")
-@click.option("--assume", "-a", default="", help='Clauses, e.g. "A, B invertible".')
+@click.option(
+    "--assume",
+    "-a",
+    default="",
+    help='Clauses, e.g. "A, B invertible; A m x n; I + AB invertible" (an expression may be'
+    " said invertible or nonzero: docs/notation.md).",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @limit_options(
     "Seconds before giving up (the search runs in a worker that is then killed).", 10.0, 0.5

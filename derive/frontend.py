@@ -877,6 +877,9 @@ class Assumptions:
     shapes: tuple[tuple[str, tuple], ...] = ()
     commuting: tuple[frozenset[str], ...] = ()
     text: str = ""
+    # clauses about an expression (``I + AB invertible``): (the expression as written, property,
+    # its position in ``text``)
+    exprs: tuple[tuple[str, str, int], ...] = ()
 
     def props_of(self, name: str) -> frozenset[str]:
         return dict(self.props).get(name, frozenset())
@@ -916,12 +919,60 @@ def _split_names(part: str) -> list[str]:
     return [*out, cur]
 
 
+PROPERTY_ALIASES = {
+    "positive_semi_definite": "positive_semidefinite",
+    "pd": "positive_definite",
+    "psd": "positive_semidefinite",
+    "nonsingular": "invertible",
+    "non_zero": "nonzero",
+    "commuting": "commute",
+}
+EXPRESSION_PROPS = ("invertible", "nonzero")  # what a clause may say of an expression
+
+
+def _property_name(words: str) -> str:
+    prop = words.strip().lower().replace("-", "_").replace(" ", "_")
+    return PROPERTY_ALIASES.get(prop, prop)
+
+
+def _names_only(part: str) -> bool:
+    """Whether ``part`` is a comma-separated list of symbol names (``A, B``, ``\\mathbf{x}``)."""
+    return all(NAME_RE.match(raw.strip()) for raw in _split_names(part))
+
+
+def _property_suffix(clause: str) -> tuple[str, str, int] | None:
+    """(subject, property, where the property starts) for a clause that ends in a known property
+    (one to three words, after an optional ``is``/``are``); None if it ends in none."""
+    words = list(re.finditer(r"\S+", clause))
+    for k in (3, 2, 1):
+        if len(words) <= k:
+            continue
+        prop = _property_name(" ".join(w.group() for w in words[-k:]))
+        if prop not in PROPERTIES:
+            continue
+        subject_end = words[-k].start()
+        if words[-k - 1].group().lower() in ("is", "are") and len(words) > k + 1:
+            subject_end = words[-k - 1].start()
+        return clause[:subject_end].strip(), prop, words[-k].start()
+    return None
+
+
+class ClauseError(ParseError, AssumptionError):
+    """A clause about an expression that does not read: the position is in the whole text."""
+
+
 def parse_assumptions(text: str | None) -> Assumptions:
-    """Read ``--assume`` clauses: ``NAMES PROPERTY`` separated by ``;``.
+    """Read ``--assume`` clauses: ``SUBJECT PROPERTY`` separated by ``;``.
+
+    The subject is a comma-separated list of names (``A, B invertible``), or else one expression
+    in the notation, of which only ``invertible`` or ``nonzero`` may be said (``I + AB
+    invertible``; the expression is read by the grammar, never evaluated).
 
     >>> a = parse_assumptions("A, B invertible; x vector; A m x n")
     >>> sorted(a.props_of("A")), a.shape_of("A")
     (['invertible'], ('m', 'n'))
+    >>> parse_assumptions("A m x n; I + AB invertible").exprs
+    (('I + AB', 'invertible', 9),)
     >>> parse_assumptions("A weird")
     Traceback (most recent call last):
     derive.errors.AssumptionError: in the clause 'A weird': unknown property 'weird' (known: commute, complex, diagonal, hermitian, integer, invertible, matrix, nonzero, orthogonal, positive, positive_definite, positive_semidefinite, real, scalar, symmetric, unitary, vector)
@@ -929,13 +980,17 @@ def parse_assumptions(text: str | None) -> Assumptions:
     props: dict[str, set[str]] = {}
     shapes: dict[str, tuple] = {}
     commuting: list[frozenset[str]] = []
+    exprs: list[tuple[str, str, int]] = []
     text = text or ""
     if len(text) > 1000:
         raise AssumptionError("the assumptions are over 1000 characters")
-    for clause in text.split(";"):
-        clause = clause.strip()
+    offset = 0
+    for raw_clause in text.split(";"):
+        at, offset = offset, offset + len(raw_clause) + 1
+        clause = raw_clause.strip()
         if not clause:
             continue
+        at += len(raw_clause) - len(raw_clause.lstrip())  # where the clause starts in ``text``
         m = re.match(r"^(.*?[^,\s])\s+(is\s+|are\s+)?(.+)$", clause)
         if not m:
             raise AssumptionError(f"in the clause '{clause}': expected NAMES PROPERTY")
@@ -951,16 +1006,16 @@ def parse_assumptions(text: str | None) -> Assumptions:
             for raw in _split_names(names_part):
                 shapes[_normal_name(raw, clause)] = shape
             continue
-        prop = prop_part.lower().replace("-", "_").replace(" ", "_")
-        prop = {
-            "positive_semi_definite": "positive_semidefinite",
-            "pd": "positive_definite",
-            "psd": "positive_semidefinite",
-            "nonsingular": "invertible",
-            "non_zero": "nonzero",
-            "commuting": "commute",
-        }.get(prop, prop)
+        prop = _property_name(prop_part)
+        suffix = _property_suffix(clause)
+        if suffix is not None and not _names_only(suffix[0]):
+            # a clause about an expression: ``I + AB invertible``
+            exprs.append(_expression_clause(clause, *suffix, text, at))
+            continue
         if prop not in PROPERTIES:
+            before = clause.rsplit(None, 1)[0]
+            if re.search(r"[^A-Za-z_,\s]", before) and not _names_only(before):
+                prop_part = clause.split()[-1]  # after an expression, the last word
             known = ", ".join(sorted(PROPERTIES))
             raise AssumptionError(
                 f"in the clause '{clause}': unknown property '{prop_part}' (known: {known})"
@@ -980,7 +1035,41 @@ def parse_assumptions(text: str | None) -> Assumptions:
         tuple(sorted(shapes.items())),
         tuple(commuting),
         text,
+        tuple(exprs),
     )
+
+
+def _expression_clause(clause: str, subject: str, prop: str, prop_at: int, text: str, at: int):
+    """Check a clause about an expression (the clause starts at ``at`` in ``text``): the
+    property, and that the expression reads. The expression starts where the clause does."""
+
+    def fail(position: int, reason: str):
+        raise ClauseError(text, at + position, f"in the clause '{clause}': {reason}")
+
+    if prop not in EXPRESSION_PROPS:
+        fail(
+            prop_at,
+            f"'{prop}' is said of names only (A, B {prop});"
+            " of an expression only 'invertible' or 'nonzero'",
+        )
+    if len(subject.split()) > 1 and all(_names_only(w) for w in subject.split()):
+        fail(
+            0,
+            f"'{subject}' is names separated by spaces: separate them by commas"
+            f" ('{', '.join(subject.split())} {prop}'), or write the product without spaces",
+        )
+    if len(_split_names(subject)) > 1 and not re.search(r"[({\[]", subject):
+        fail(
+            len(_split_names(subject)[0]),
+            "a list is of names only: say it of each expression in a clause of its own",
+        )
+    try:
+        parse(subject)
+    except ParseError as exc:
+        fail(exc.position, exc.reason)
+    except LimitError as exc:
+        fail(0, str(exc))
+    return subject, prop, at
 
 
 def close_properties(props: set[str]) -> frozenset[str]:
@@ -1055,6 +1144,8 @@ class Env:
     symbols: tuple[tuple[str, SymbolType], ...]
     dims: frozenset[str] = frozenset()
     commuting: tuple[frozenset[str], ...] = ()
+    # what clauses say of expressions: (the expression as written, typed, property)
+    facts: tuple[tuple[str, Expr, str], ...] = ()
 
     def __getitem__(self, name: str) -> SymbolType:
         return dict(self.symbols)[name]
@@ -1084,6 +1175,8 @@ class Env:
 
 def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
     """Give every symbol of the inputs (and of the clauses) its type."""
+    clauses = [parse(src) for src, _, _ in assumptions.exprs]  # read already: no error here
+    parsed = [*parsed, *clauses]
     bold = set().union(*(p.bold for p in parsed)) if parsed else set()
     used: set[str] = set()
     for p in parsed:
@@ -1141,7 +1234,38 @@ def build_env(assumptions: Assumptions, parsed: list[Parsed]) -> Env:
         props = close_properties(declared - {MATRIX, VECTOR, SCALAR})
         out.append((name, SymbolType(kind, rows, cols, props)))
     in_scope = frozenset(d for d in dims if d not in declared_names)
-    return Env(tuple(out), in_scope, assumptions.commuting)
+    env = Env(tuple(out), in_scope, assumptions.commuting)
+    if not clauses:
+        return env
+    return replace(env, facts=tuple(_clause_facts(assumptions, clauses, env)))
+
+
+def _clause_facts(assumptions: Assumptions, clauses: list[Parsed], env: Env):
+    """The clauses about expressions, typed: (source, typed expression, property); an error
+    names the clause and the position in the whole text of the clauses."""
+    text = assumptions.text
+    for (src, prop, at), p in zip(assumptions.exprs, clauses, strict=True):
+        clause = text[at:].split(";")[0].strip()
+        try:
+            typed = typecheck([p], env)[0]
+        except ParseError as exc:
+            raise ClauseError(
+                text, at + exc.position, f"in the clause '{clause}': {exc.reason}"
+            ) from None
+        except DeriveError as exc:
+            raise ClauseError(text, at, f"in the clause '{clause}': {exc}") from None
+        shape = typed.shape
+        if prop == "invertible" and shape is not None and shape[0] != shape[1]:
+            if shape != (1, 1):
+                raise ClauseError(
+                    text,
+                    at,
+                    f"in the clause '{clause}': '{src}' is {shape[0]}×{shape[1]}, but"
+                    " 'invertible' needs a square matrix",
+                )
+        if prop == "invertible" and (shape is None or shape == (1, 1)):
+            prop = "nonzero"  # as for a scalar name
+        yield src, typed.expr, prop
 
 
 def _walk(e: Expr):

@@ -514,26 +514,27 @@ def grade_job(task: dict) -> dict:
 
     assume = task.get("assume") or ""
     answer = task["answer"]
-    want = bool(task.get("derivations"))  # ``derive grade --derivations``
-    if want:  # once per worker: the derivations may then cite the catalogue's theorems
-        from derive.prove import warm_catalogue
+    want = bool(task.get("derivations"))  # ``derive grade --derivations``: in the output
+    from derive.prove import warm_catalogue
 
-        warm_catalogue()
+    warm_catalogue()  # once per worker: derivations (the symbolic decider) may cite theorems
     # no hint yet: it is searched (within its budget) only if no feedback message matches
-    first = check(task["expected"], answer, assume=assume, hints=False, derivation=want).to_dict()
+    first = check(task["expected"], answer, assume=assume, hints=False).to_dict()
+    if not want:
+        first.pop("derivation", None)
     if first["verdict"] == "equivalent":
         return _with_form(first, task)
     if first["verdict"] == "invalid":
         return outcome(first)
     for k, form in enumerate(task.get("accepted") or (), 1):
-        other = check(form, answer, assume=assume, hints=False, derivation=want).to_dict()
+        other = check(form, answer, assume=assume, hints=False).to_dict()
+        if not want:
+            other.pop("derivation", None)
         if other["verdict"] == "equivalent":
             other["read_as"] = first.get("read_as")
             return _with_form(other, task, method=f"accepted form {k}: {other['method']}")
     for known in task.get("feedback") or ():
-        match = check(
-            known["answer"], answer, assume=assume, hints=False, derivation=False
-        ).to_dict()
+        match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
         if match["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
     if first["verdict"] == "not-equivalent":  # the same check again, now with the hint

@@ -997,6 +997,34 @@ class Sampler:
         raise Undefined("no instance with the declared properties could be drawn")
 
     def instance(self, env: Env, sizes: dict[str, int]) -> dict[str, Value]:
+        """Values for every symbol with its declared properties, on which what the clauses say
+        of expressions (``I + AB invertible``) holds too: drawn again a few times, then
+        Undefined (an instance that does not satisfy the assumptions decides nothing)."""
+        if not env.facts:
+            return self._instance(env, sizes)
+        for _ in range(FACT_REDRAWS):
+            values = self._instance(env, sizes)
+            failed = next((f for f in env.facts if not self.holds(f, values, sizes)), None)
+            if failed is None:
+                return values
+        raise Undefined(f"no instance on which {failed[0]} is {failed[2]} could be drawn")
+
+    def holds(self, fact, values: dict[str, Value], sizes: dict[str, int]) -> bool:
+        """Whether a clause about an expression holds on the instance: exactly, or not at all
+        (a numeric value near zero says nothing)."""
+        _, expr, prop = fact
+        try:
+            v = evaluate(expr, values, sizes, self.a)
+        except Undefined:  # the expression itself has no value (a singular inverse inside)
+            return False
+        if not v.exact:
+            return False
+        zero = self.a.K.zero
+        if prop == "invertible" and v.matrix:
+            return v.shape[0] == v.shape[1] and v.val.det() != zero
+        return any(x != zero for x in _flat(v.val)) if v.matrix else v.val != zero
+
+    def _instance(self, env: Env, sizes: dict[str, int]) -> dict[str, Value]:
         values: dict[str, Value] = {}
         present = set(env.names())
         groups = [g & present for g in env.commuting if len(g & present) > 1]
@@ -1174,6 +1202,7 @@ def transcendental_symbols(exprs: list[Expr]) -> frozenset[str]:
 
 
 def dims_of(env: Env, exprs: list[Expr]) -> list[str]:
+    exprs = [*exprs, *(e for _, e, _ in env.facts)]
     names = set()
     for _, t in env.symbols:
         names |= {d for d in (t.rows, t.cols) if isinstance(d, str)}
@@ -1258,6 +1287,7 @@ MAX_DPS_MATRIX_FUNCTION = 300  # the same where e^{A}, sin(A), sqrt(A) are compu
 # true only for small sizes still fails; every "equivalent" verdict has both rounds
 LARGE = 4
 REDRAWS = 5  # draws per planned instance while the expected answer has no real value
+FACT_REDRAWS = 8  # draws per instance while a clause about an expression does not hold
 
 
 def run_trials(

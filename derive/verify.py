@@ -1,7 +1,8 @@
 """Checking catalogue proofs: read each entry with the front end, hand the typed terms to the core.
 
 The core (``derive.core``) decides; this module only translates. An entry becomes a statement
-(hypotheses: the properties its assumptions declare, commuting pairs, and its ``hypotheses``;
+(hypotheses: the properties its assumptions declare, of names or of expressions, commuting pairs,
+and its ``hypotheses``;
 conclusions: its ``conclusions`` or its ``statement``) and a list of chains. Entries are added to one
 ``Context`` in catalogue order, so a proof can cite only entries accepted before it.
 """
@@ -274,6 +275,8 @@ def statement_of(entry: Entry, env: Env, typed: dict) -> K.Statement:
                         Relation("=", Mul((Sym(a), Sym(b))), Mul((Sym(b), Sym(a)))),
                     )
                 )
+    for src, expr, prop in env.facts:  # a clause about an expression: I + AB invertible
+        hyps.append((f"{src} {prop}", Has(expr, prop)))
     for i, h in enumerate(entry.hypotheses, start=1):
         hyps.append((f"hyp:{i}", _proposition(entry, f"hyp:{i}", h, typed)))
     concl = tuple(

@@ -295,6 +295,81 @@ def test_bad_clauses(clause, words):
         build_env(assumptions, [parse("A + x")])
 
 
+# ---------------------------------------------------------------- clauses about an expression
+
+
+@pytest.mark.parametrize(
+    "clause,source,prop",
+    [
+        ("A m x n; B n x m; I + AB invertible", "I + AB", "invertible"),
+        ("A m x n; B n x m; I + AB is invertible", "I + AB", "invertible"),
+        ("A + UCV nonsingular", "A + UCV", "invertible"),
+        ("C^{-1} + VA^{-1}U invertible", "C^{-1} + VA^{-1}U", "invertible"),
+        ("A^T invertible", "A^T", "invertible"),
+        ("u, v vector; 1 + v^TA^{-1}u nonzero", "1 + v^TA^{-1}u", "nonzero"),
+        ("u, v vector; v^Tu invertible", "v^Tu", "nonzero"),  # a scalar: nonzero, as for names
+    ],
+)
+def test_a_clause_about_an_expression(clause, source, prop):
+    assumptions = parse_assumptions(clause)
+    assert [s for s, _, _ in assumptions.exprs] == [source]
+    assert not any(source in n for n in assumptions.names())
+    _, env = read("A", clause)
+    ((src, expr, p),) = env.facts
+    assert (src, p) == (source, prop)
+    assert expr == typecheck([parse(source)], env)[0].expr
+
+
+def test_the_identity_in_a_clause_takes_its_size_from_the_clause():
+    _, env = read("A", "A m x n; B n x m; I + AB invertible")
+    ((_, expr, _),) = env.facts
+    assert expr == Add((Identity("m"), Mul((Sym("A"), Sym("B")))))
+    assert env["B"].rows == "n"  # a symbol of the clause only is typed too
+
+
+@pytest.mark.parametrize(
+    "clause",
+    [
+        "A, B invertible; x vector; A m x n",
+        "A positive definite",
+        "A, B are invertible",
+        "\\mathbf{u} nonzero",
+        "b_{1,2}, c scalar",
+        "A, B commute",
+    ],
+)
+def test_clauses_of_names_read_as_before(clause):
+    assert parse_assumptions(clause).exprs == ()
+
+
+@pytest.mark.parametrize(
+    "clause,position,words",
+    [
+        ("A symmetric; I + AB) invertible", 20, "')' closes nothing"),
+        ("I + A^{-1 invertible", 7, "never closed"),
+        ("I + AB symmetric", 8, "'symmetric' is said of names only"),
+        ("A^T commute", 5, "'commute' is said of names only"),
+        ("A B invertible", 1, "separate them by commas"),
+        ("A + B, C invertible", 6, "a list is of names only"),
+        ("A m x n; A + B invertible", 14, "cannot add"),
+        ("A m x n; B m x n; A + B invertible", 19, "needs a square matrix"),
+    ],
+)
+def test_bad_clauses_about_an_expression(clause, position, words):
+    """The position (1-based) is in the whole text of the clauses."""
+    with pytest.raises(ParseError) as info:
+        build_env(parse_assumptions(clause), [parse("A")])
+    assert isinstance(info.value, AssumptionError)
+    assert info.value.position + 1 == position
+    assert words in info.value.reason
+    assert "in the clause" in info.value.reason
+
+
+def test_an_unknown_property_after_an_expression_names_the_last_word():
+    with pytest.raises(AssumptionError, match="unknown property 'weird'"):
+        parse_assumptions("I + AB weird")
+
+
 # ---------------------------------------------------------------- what is not accepted
 
 

@@ -651,3 +651,42 @@ def test_a_cited_entrys_sizes_are_bound_by_the_match(tmp_path):
     assert verify_entry(cat.entries["right-inverse"], cat).status == "checked"
     assert verify_entry(cat.entries["bad"], cat).status == "failed"
     assert verify_entry(cat.entries["good"], cat).status == "checked"  # the I takes B's size m
+
+
+# ---------------------------------------------------------------- a hypothesis about an expression
+
+PUSH = "A m x n; B n x m"
+
+
+def test_invertible_of_a_sum_is_discharged_from_a_clause_about_it():
+    r = step("(I + AB)^{-1}(I + AB)A", "A", "inverse-mul-self", PUSH + "; I + AB invertible")
+    assert r.ok
+    # the kernel says which hypothesis it used: the clause as written
+    assert [c.describe() for c in r.conditions] == [
+        "I_m + A B invertible: hypothesis I + AB invertible"
+    ]
+    # the same sum written in another order is the same term
+    assert step("(I + AB)^{-1}(I + AB)A", "A", "inverse-mul-self", PUSH + "; AB + I invertible").ok
+
+
+def test_invertible_of_a_sum_is_refused_without_the_clause():
+    r = step("(I + AB)^{-1}(I + AB)A", "A", "inverse-mul-self", PUSH)
+    assert not r.ok and "needs I_m + A B invertible" in r.message
+    # a clause about another expression does not give it
+    r = step("(I + AB)^{-1}(I + AB)A", "A", "inverse-mul-self", PUSH + "; I + BA invertible")
+    assert not r.ok and "needs I_m + A B invertible" in r.message
+
+
+def test_a_nonzero_clause_about_a_scalar_expression_is_a_hypothesis_of_the_statement():
+    from derive.core import kernel as K
+    from derive.core.terms import Has
+    from derive.verify import entry_env, statement_of
+
+    assume = "u, v vector; A invertible; 1 + v^TA^{-1}u nonzero"
+    entry = Entry(id="s", title="s", statement="c = c", section="", assume=assume)
+    env, typed = entry_env(entry)
+    statement = statement_of(entry, env, typed)
+    ((label, h),) = [(n, h) for n, h in statement.hypotheses if n.startswith("1 +")]
+    assert label == "1 + v^TA^{-1}u nonzero" and isinstance(h, Has) and h.prop == "nonzero"
+    sc = K.Checker(K.Context(), statement).facts.prove(h.term, "nonzero")
+    assert (sc.kind, sc.name) == ("hypothesis", label)

@@ -273,3 +273,65 @@ def test_commuting_instances_commute_and_meet_their_definitions(base):
             assert _definition(a, set(closed))
             generic += not (b - b.transpose()).is_zero_matrix
     assert generic > 0  # the partner is not always symmetric when the base is
+
+
+# ---------------------------------------------------------------- clauses about an expression
+
+
+def test_instances_satisfy_a_clause_about_an_expression():
+    """At size 1 with small entries, a + b = 0 is frequent: such draws are drawn again."""
+    from derive.frontend import read
+    from derive.randomized import Arith, Sampler, Undefined
+
+    _, env = read("A + B", "A + B invertible")
+    ((_, expr, _),) = env.facts
+    sampler = Sampler(Arith(False), random.Random(3), 1)
+    drawn = 0
+    for _ in range(200):
+        try:
+            values = sampler.instance(env, {"n": 1})
+        except Undefined:
+            continue
+        drawn += 1
+        a, b = (values[x].val.to_list()[0][0] for x in "AB")
+        assert a + b != 0
+    assert drawn > 150
+
+
+def test_an_instance_where_the_clause_fails_is_neither_agreement_nor_counterexample():
+    # A - A is never invertible: every instance is skipped, so no counterexample is drawn from
+    # one (det(A - A) = 0, not 1) and nothing is counted as agreement
+    for answer in ("1", "0"):
+        result = check("\\det(A - A)", answer, assume="A - A invertible")
+        assert result.verdict == UNKNOWN, (answer, result.verdict, result.reason)
+
+
+def test_a_claim_that_needs_the_clause_is_decided_with_it():
+    assume = "A m x n; B n x m; I + AB invertible"
+    assert check("(I + AB)^{-1}A", "A(I + BA)^{-1}", assume=assume).verdict == EQ
+    wrong = check("(I + AB)^{-1}A", "A(I + AB)^{-1}", assume="A, B n x n; I + AB invertible")
+    assert wrong.verdict == NE
+    # the counterexample satisfies the clause
+    from derive.frontend import read
+    from derive.randomized import Arith, Sampler
+
+    _, env = read("A", "A, B n x n; I + AB invertible")
+    sizes = wrong.counterexample["sizes"]
+    assert Sampler(Arith(False), random.Random(0)).holds(env.facts[0], _values(wrong), sizes)
+
+
+def _values(result):
+    """The counterexample's A and B as exact matrices."""
+    from fractions import Fraction
+
+    from sympy.polys.domains import QQ
+    from sympy.polys.matrices import DomainMatrix
+
+    from derive.randomized import Value
+
+    out = {}
+    for name in ("A", "B"):
+        rows = result.counterexample["instance"][name]["value"]
+        entries = [[QQ(Fraction(x)) for x in r] for r in rows]
+        out[name] = Value(DomainMatrix(entries, (len(rows), len(rows[0])), QQ), True, True)
+    return out
