@@ -470,6 +470,7 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
 
 SEARCH_FACT_DEPTH = 4  # how deep the search's fact prover looks (the kernel's: 8)
 DERIVATION_BUDGET = 0.5  # seconds for check's derivation search (catalogue loading aside)
+FIRST_STAGE = 0.1  # of which at most this with the base rules alone
 
 
 def derivation(
@@ -511,23 +512,24 @@ def _derivation(start, end, assume, seconds, same_as):
             return None
         if same_as is not None and (typed.lhs, typed.rhs) != tuple(same_as):
             return None
-        context = _loaded_context()
-        checker, catalogue = _checker(claim, assume, typed, env, context)
-        left = deadline - time.monotonic()
-        if left <= 0:
-            return None
-        chain = search(typed.lhs, typed.rhs, checker, left, catalogue)
-        if chain is None or time.monotonic() > deadline:
-            return None
-        accepted = _kernel_accepts(chain, checker)
-        if accepted is None or not accepted.complete or time.monotonic() > deadline:
-            return None
         vectors = {n for n, t in env.symbols if t.kind == "vector"}
-        if not _reread_accepts(claim, assume, chain, vectors, context):
-            return None
-        if time.monotonic() > deadline:
-            return None
-        return [(latex(e, vectors), by) for e, by in chain]
+        # the base rules alone first (most derivations need no theorem, and they are found
+        # faster without the catalogue's equations to try at every place), then the catalogue
+        loaded = _loaded_context()
+        for context in [K.Context()] + ([loaded] if loaded.names() else []):
+            left = min(deadline - time.monotonic(), FIRST_STAGE if not context.names() else 1e9)
+            if left <= 0:
+                return None
+            checker, catalogue = _checker(claim, assume, typed, env, context)
+            chain = search(typed.lhs, typed.rhs, checker, left, catalogue)
+            if chain is None:
+                continue
+            accepted = _kernel_accepts(chain, checker)
+            if accepted is None or not accepted.complete or time.monotonic() > deadline:
+                continue
+            if _reread_accepts(claim, assume, chain, vectors, context):
+                return [(latex(e, vectors), by) for e, by in chain]
+        return None
     except (DeriveError, RecursionError, *K.FAULTS):
         return None
 
@@ -589,10 +591,22 @@ def _checker(
             for c in st.conclusions
         ):
             try:
-                rules.append(K._theorem_rule(st, checker))
+                rules.append(_by_head(K._theorem_rule(st, checker), st))
             except K.KernelError:
                 continue
     return checker, rules
+
+
+def _by_head(rule: K.Rule, st: K.Statement) -> K.Rule:
+    """The theorem's rule tried only where its equations' sides could match: a side rooted at a
+    product matches only a product, unless a side is a lone symbol (which matches anything)."""
+    from derive.expr import Sym
+
+    sides = [s for c in st.conclusions if isinstance(c, Relation) for s in (c.lhs, c.rhs)]
+    if any(isinstance(s, Sym) for s in sides):
+        return rule
+    heads = tuple({type(s) for s in sides})
+    return K.Rule(rule.name, lambda e, facts: rule.apply(e, facts) if isinstance(e, heads) else [])
 
 
 def _reread_accepts(
