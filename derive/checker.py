@@ -46,6 +46,9 @@ class CheckResult:
     # for an answer equivalent by a derivation: the kernel-checked chain from the answer to the
     # expected answer, as [{"expr": latex, "by": rule}] (the first "by" is None)
     derivation: list[dict] | None = None
+    # the random instances with both sides defined, when none or too few decided (not in the
+    # JSON): prove reads 0 as "a derivation proves the claim only vacuously"
+    agreed: int | None = None
 
     @property
     def exit_code(self) -> int:
@@ -424,6 +427,7 @@ def decide(
         *shown,
         reason=f"only {report.agreed} random instances had both sides defined, "
         "and no derivation was found",
+        agreed=report.agreed,
     )
 
 

@@ -439,6 +439,14 @@ def prove(claim: str, assume: str = "", seconds: float = 4.0) -> ProveResult:
 
     if accepted is not None and not _reread_accepts(claim, assume, chain, vectors):
         accepted = None  # the printed steps must read back to the same checked chain
+    if accepted is not None and verdict.agreed == 0:  # as check: a derivation is not enough
+        return ProveResult(
+            "unknown",
+            shown,
+            reason="a derivation joins the two sides, but no random instance had both sides "
+            "defined: the claim may be true only vacuously",
+            method=verdict.method,
+        )
     if accepted is not None and accepted.complete:
         steps = [(latex(e, vectors), by) for e, by in chain]
         pretty = [unicode(e) for e, _ in chain]
