@@ -1499,4 +1499,16 @@ def check_result_html(result) -> str:
     hint = getattr(result, "hint", None)
     if hint:
         rows.append(f"<b>hint:</b> {html.escape(str(hint))}")
+    steps = getattr(result, "derivation", None) or []
+    if steps:
+        items = "".join(
+            f"<li>${html.escape(s['expr'])}$"
+            + (f" <i>by {html.escape(s['by'])}</i>" if s["by"] else "")
+            + "</li>"
+            for s in steps
+        )
+        rows.append(
+            "<b>why</b> (each step checked by the kernel):"
+            f"<ol class='derive-derivation'>{items}</ol>"
+        )
     return "<div class='derive-check'>" + "<br>".join(rows) + "</div>"

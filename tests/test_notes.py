@@ -323,6 +323,8 @@ def test_check_result_in_a_notebook():
     assert "invalid" in html and "error" in html and "None" not in html
     assert "None" not in bad._repr_markdown_()
     assert "<h3>" in derive.show("transpose-inverse")._repr_html_()
+    good = derive.check("(AB)^T", "B^TA^T")._repr_html_()  # the derivation, step by step
+    assert "<ol class='derive-derivation'>" in good and "by transpose-of-product" in good
 
 
 def test_quotes_and_fractions_in_tex(cat, reports):

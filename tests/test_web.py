@@ -61,6 +61,13 @@ def test_questions_and_an_answer_with_feedback(client):
     assert got["read_as_latex"] == "A^{-1}B^{-1}"
     right = client.post("/api/questions/inverse-of-product/answer", json={"answer": "B^{-1}A^{-1}"})
     assert right.json()["verdict"] == "equivalent"
+    assert right.json()["derivation"] is None  # the expected answer as written: no step
+    other = client.post(
+        "/api/questions/trace-is-cyclic/answer", json={"answer": "\\operatorname{tr}(ABC)"}
+    ).json()
+    assert other["verdict"] == "equivalent"  # why it is right: a derivation the kernel checked
+    assert other["derivation"][0] == {"expr": "\\operatorname{tr}(ABC)", "by": None}
+    assert other["derivation"][-1] == {"expr": "\\operatorname{tr}(CAB)", "by": "trace-cyclic"}
 
 
 def test_entries_and_a_walkthrough(client):

@@ -108,6 +108,20 @@ def test_practice_page_preview_verdict_and_screenshot(server, page):
     assert other_hosts == []  # KaTeX, fonts and scripts all come from derive serve
 
 
+def test_a_right_answer_shows_why(server, page):
+    page.goto(server + "/?q=trace-is-cyclic")
+    page.wait_for_selector("body[data-ready='1']", timeout=30_000)
+    page.locator("#answer").fill("\\operatorname{tr}(ABC)")
+    page.click("#submit")
+    page.wait_for_selector("#result[data-verdict]", timeout=30_000)
+    assert page.locator("#result").get_attribute("data-verdict") == "equivalent"
+    assert "checked by derive's kernel" in page.locator("#why").inner_text()
+    assert page.locator("#why .katex-display").count() >= 2  # the answer, then each step
+    assert "by trace-cyclic" in page.locator("#why").inner_text()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "practice-page-why.png"))
+
+
 def test_unreadable_answer_shows_its_position(server, page):
     page.goto(server + "/?q=inverse-of-product")
     page.wait_for_selector("body[data-ready='1']", timeout=30_000)

@@ -120,6 +120,7 @@ def _graded(result: dict) -> dict:
         "read_as_latex": None,
         "method": result.get("method", "sandbox"),
         "counterexample": None,
+        "derivation": None,
         "reason": reason,
         "time": result.get("time"),
     }
@@ -195,7 +196,8 @@ def create_app(
         from derive.grade import InputRow, task_for
 
         task = task_for(InputRow(1, {"question": q.id, "answer": _field(data, "answer")}), bank)
-        result = _graded(await run({"kind": "grade", **task}))
+        # a right answer comes with why: the kernel-checked derivation, if one was found
+        result = _graded(await run({"kind": "grade", **task, "derivations": True}))
         return JSONResponse({"question": q.id, **result})
 
     async def api_entries(request: Request) -> Response:

@@ -63,6 +63,21 @@ function counterexample(ce) {
   if (ce.answer) box.appendChild(math("\\text{your answer: } " + big(ce.answer.latex), true));
 }
 
+// Why a right answer is right: the derivation from it to the expected answer, each step by a rule
+// that derive's kernel checked.
+function why(steps) {
+  const box = $("why");
+  box.textContent = "";
+  if (!steps || !steps.length) return;
+  box.appendChild(el("p", "", "Why it is right (each step checked by derive's kernel):"));
+  steps.forEach((step, k) => {
+    const row = el("div", "step");
+    row.appendChild(math((k ? "= " : "") + step.expr, true));
+    if (step.by) row.appendChild(el("span", "by", "by " + step.by));
+    box.appendChild(row);
+  });
+}
+
 async function submit() {
   const q = current();
   $("submit").disabled = true;
@@ -74,6 +89,7 @@ async function submit() {
     $("verdict").className = "verdict " + data.verdict;
     richText($("feedback"), data.feedback || "");
     counterexample(data.counterexample);
+    why(data.derivation);
   } catch (e) {
     $("result").hidden = false;
     $("verdict").textContent = "Error";
