@@ -63,7 +63,8 @@ OPENAPI = {
                 ),
                 "responses": _responses(
                     "verdict (equivalent, not-equivalent, invalid, unknown), method, read_as, "
-                    "counterexample, feedback, error",
+                    "counterexample, feedback, error, derivation (for an equivalent answer by "
+                    "derivation: [{expr, by}], each step checked by the kernel)",
                     400,
                     413,
                     503,
@@ -97,7 +98,8 @@ OPENAPI = {
                 ],
                 "requestBody": _body(["answer"], answer=_text("the answer")),
                 "responses": _responses(
-                    "verdict, feedback, read_as, read_as_latex, method, counterexample, reason",
+                    "verdict, feedback, read_as, read_as_latex, method, counterexample, reason, "
+                    "derivation",
                     400,
                     404,
                     413,
