@@ -268,16 +268,23 @@ def _parse(text: str, limits: Limits):
     return parse(text, limits=limits)
 
 
-def _derivation(left, right, shown, assume: str, seconds: float) -> list | None:
+def _derivation(left, right, env, shown, assume: str, seconds: float) -> list | None:
     """A kernel-checked chain from the answer to the expected answer, or None: the same two
-    sides (the claim read again from ``shown`` must be exactly what was compared), searched
+    sides (the claim read again from ``shown`` must be what was compared, in the same
+    environment, up to the kernel's arithmetic), searched
     within ``seconds``; the catalogue is loaded (once) when the base rules alone find nothing."""
     from derive.prove import derivation
 
     if left.expr == right.expr:
         return [(shown[1], None)]  # one expression: equal as written, nothing to derive
     return derivation(
-        shown[1], shown[0], assume, seconds, same_as=(right.expr, left.expr), catalogue=True
+        shown[1],
+        shown[0],
+        assume,
+        seconds,
+        same_as=(right.expr, left.expr),
+        catalogue=True,
+        same_env=env,
     )
 
 
@@ -326,14 +333,18 @@ def decide(
         return _refuted(report, left, right, env, shown, limits, seed, hints, hint_budget)
     chain = None
     if assume is not None:
-        chain = _derivation(left, right, shown, assume, derivation_budget)
+        chain = _derivation(left, right, env, shown, assume, derivation_budget)
     if chain is not None and report.agreed:
         return CheckResult(
             "equivalent",
             "derivation",
             *shown,
             derivation=[{"expr": e, "by": by} for e, by in chain] if len(chain) > 1 else None,
-            reason=None if len(chain) > 1 else "the two sides are the same expression",
+            reason=None
+            if len(chain) > 1
+            else "the two sides are the same expression"
+            if left.expr == right.expr
+            else "the two sides are the same up to arithmetic (the kernel's canonical form)",
         )
     if chain is not None:
         return CheckResult(

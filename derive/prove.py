@@ -30,6 +30,7 @@ SIMPLIFYING = [
     "conj-transpose-of-sum",
     "conj-transpose-of-conj-transpose",
     "conj-transpose-of-identity",
+    "conj-of-real",
     "inverse-of-inverse",
     "inverse-of-identity",
     "inverse-mul-self",
@@ -53,6 +54,8 @@ SIMPLIFYING = [
     "arithmetic",
     "function-of-diagonal",
     "exp-of-scalar",
+    "one-by-one-entry",
+    "conj-transpose-real",  # last: a real X^H that a definition needs (U^HU = I) is used first
 ]
 CANCELLING = [
     "inverse-mul-self",
@@ -235,7 +238,7 @@ def search(lhs: Expr, rhs: Expr, checker: K.Checker, seconds: float = 4.0, catal
         i, j = meet
         left, right = left[: i + 1], right[: j + 1]
     else:
-        moves = [*_moves(checker), *catalogue_rules]
+        moves = [*_moves(checker), *_hypotheses(checker), *catalogue_rules]
         joined = _explore(left, right, checker, rules, moves, deadline)
         if joined is None:
             return None
@@ -308,7 +311,7 @@ def _moves(checker: K.Checker) -> list[K.Rule]:
     bridges, and some rules read right to left (each such step is checked here against the rule
     read left to right, and again by the kernel with the whole chain)."""
     from derive.core.rules import BASE_RULES
-    from derive.expr import Mul, Trace, Transpose
+    from derive.expr import ConjTranspose, Mul, Trace, Transpose
 
     def backwards(name, candidates):
         forward = BASE_RULES[name]
@@ -333,7 +336,20 @@ def _moves(checker: K.Checker) -> list[K.Rule]:
             lambda e: [Trace(Transpose(e.arg))] if isinstance(e, Trace) else [],
         ),
         backwards("transpose-of-scalar", lambda e: [Transpose(e)] if isinstance(e, Mul) else []),
+        backwards(  # a real U^T read as U^H, for the definitions of unitary and hermitian
+            "conj-transpose-real",
+            lambda e: [ConjTranspose(e.arg)] if isinstance(e, Transpose) else [],
+        ),
         backwards("trace-of-scalar", lambda e: [Trace(e)] if isinstance(e, Mul) else []),
+    ]
+
+
+def _hypotheses(checker: K.Checker) -> list[K.Rule]:
+    """The claim's equations among its hypotheses (AB = BA for "A, B commute"), either way."""
+    return [
+        K._fixed_rule(label, h, checker)
+        for label, h in checker.statement.hypotheses
+        if isinstance(h, Relation) and h.op == "="
     ]
 
 
@@ -488,24 +504,38 @@ def derivation(
     seconds: float = DERIVATION_BUDGET,
     same_as: tuple[Expr, Expr] | None = None,
     catalogue: bool = False,
+    same_env=None,
 ) -> list[tuple[str, str | None]] | None:
     """A derivation of ``start = end`` (LaTeX as check read them) that the kernel accepts,
     complete, also when read back from its printed LaTeX; None if none is found in ``seconds``.
 
     ``same_as``: the two typed sides the caller compared; the claim read again from ``start`` and
-    ``end`` must be exactly these, or there is no derivation (it would prove another claim). The
+    ``end`` must be exactly these, or there is no derivation (it would prove another claim). With
+    ``same_env`` (the caller's environment: its symbols must have the same types here), equal up
+    to the kernel's arithmetic is enough (``0.5`` is read back as ``\\frac{1}{2}``). The
     catalogue's equations are used when the catalogue is loaded already, or if ``catalogue``
     says to load it (about half a second, once, outside ``seconds``) when the base rules alone
     find nothing.
     """
-    chain = _derivation(start, end, assume, seconds, same_as)
+    chain = _derivation(start, end, assume, seconds, same_as, same_env)
     if chain is None and catalogue and not _catalogue_loaded():
         warm_catalogue()
-        chain = _derivation(start, end, assume, seconds, same_as)
+        chain = _derivation(start, end, assume, seconds, same_as, same_env)
     return chain
 
 
-def _derivation(start, end, assume, seconds, same_as):
+def _same_claim(typed: Relation, same_as, same_env, checker: K.Checker, env) -> bool:
+    """Whether the claim read again is the one compared: the same sides, or (in the same
+    environment) the same sides up to arithmetic, as the kernel's canonical form says."""
+    if same_as is None or (typed.lhs, typed.rhs) == tuple(same_as):
+        return True
+    if same_env is None or same_env.symbols != env.symbols:
+        return False
+    pairs = zip(same_as, (typed.lhs, typed.rhs), strict=True)
+    return all(_key(checker, a) == _key(checker, b) is not None for a, b in pairs)
+
+
+def _derivation(start, end, assume, seconds, same_as, same_env=None):
     from derive.render import latex
 
     deadline = time.monotonic() + seconds
@@ -518,8 +548,12 @@ def _derivation(start, end, assume, seconds, same_as):
         typed = typecheck([p], env)[0].expr
         if not isinstance(typed, Relation) or typed.op != "=":
             return None
-        if same_as is not None and (typed.lhs, typed.rhs) != tuple(same_as):
+        if not _same_claim(
+            typed, same_as, same_env, _checker(claim, assume, typed, env, K.Context())[0], env
+        ):
             return None
+        if typed.lhs == typed.rhs:  # read back alike: the same up to the kernel's arithmetic
+            return [(start, None)]
         vectors = {n for n, t in env.symbols if t.kind == "vector"}
         # the base rules alone first (most derivations need no theorem, and they are found
         # faster without the catalogue's equations to try at every place), then the catalogue
