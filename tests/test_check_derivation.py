@@ -138,3 +138,27 @@ def test_grade_adds_derivations_only_on_request():
     assert graded["derivation"][0] == {"expr": "B^{T}A^{T}", "by": None}
     assert "derivation" not in result_columns([])
     assert result_columns([], derivations=True)[-1] == "derivation"
+
+
+@pytest.mark.parametrize(
+    ("expected", "answer", "assume", "rule"),
+    [
+        ("AB", "BA", "A symmetric; A, B commute", "A, B commute"),  # a hypothesis as a move
+        ("(A+B)^2", "A^2+2AB+B^2", "A, B commute", "A, B commute"),
+        ("U^TU", "I", "U unitary; U real", "unitary-definition"),  # U^T read as U^H
+        ("B^H", "B^T", "", "conj-transpose-real"),
+    ],
+)
+def test_hypotheses_and_real_adjoints_give_derivations(expected, answer, assume, rule):
+    result = check(expected, answer, assume)
+    assert (result.verdict, result.method) == ("equivalent", "derivation")
+    assert rule in [s["by"] for s in result.derivation]
+    assert_rechecked(result, assume)
+
+
+def test_a_claim_read_back_up_to_arithmetic_is_the_claim_compared():
+    """0.5A is printed, and read back, as \\frac{1}{2}A: the same up to the kernel's arithmetic,
+    in the same environment, so the verdict is by derivation (with no step to show)."""
+    result = check("\\frac{1}{2}A", "0.5A")
+    assert (result.verdict, result.method, result.derivation) == ("equivalent", "derivation", None)
+    assert "up to arithmetic" in result.reason
