@@ -690,3 +690,37 @@ def test_a_nonzero_clause_about_a_scalar_expression_is_a_hypothesis_of_the_state
     assert label == "1 + v^TA^{-1}u nonzero" and isinstance(h, Has) and h.prop == "nonzero"
     sc = K.Checker(K.Context(), statement).facts.prove(h.term, "nonzero")
     assert (sc.kind, sc.name) == ("hypothesis", label)
+
+
+def test_a_size_used_as_a_number_is_renamed_when_a_theorem_is_cited(tmp_path):
+    """det(cA) = c^n det(A) cited for an m×m matrix gives c^m, for a 3×3 one c^3; never c^n."""
+    entry = ENTRY + "assume = '{assume}'\n"
+    identities = "".join(
+        entry.format(id=i, statement=s, assume=a)
+        for i, s, a in (
+            ("scaled-det", "\\det(cA) = c^n\\det(A)", "A n x n; c scalar"),
+            ("cite-m", "\\det(cB) = c^m\\det(B)", "B m x m; c scalar"),
+            ("cite-3", "\\det(cB) = c^3\\det(B)", "B 3 x 3; c scalar"),
+            ("cite-n", "\\det(cB) = c^n\\det(B)", "B m x m; A n x n; c scalar"),
+        )
+    )
+    proofs = "[[proof]]\nid = 'scaled-det'\nsteps = [{ expr = '\\det(cA)' }, " + (
+        "{ expr = 'c^n\\det(A)', by = 'det-of-scalar-multiple' }]\n"
+    )
+    for i, end in (("cite-m", "c^m"), ("cite-3", "c^3"), ("cite-n", "c^n")):
+        proofs += (
+            f"[[proof]]\nid = '{i}'\nsteps = [{{ expr = '\\det(cB)' }}, "
+            f"{{ expr = '{end}\\det(B)', by = 'scaled-det' }}]\n"
+        )
+    dirs = _write(tmp_path, identities, proofs)
+    from derive.verify import catalogue_context
+
+    reports = catalogue_context(load(dirs))
+    status = {i: reports[i].status for i in ("scaled-det", "cite-m", "cite-3", "cite-n")}
+    assert status == {
+        "scaled-det": "checked",
+        "cite-m": "checked",
+        "cite-3": "checked",
+        "cite-n": "failed",
+    }
+    _load.cache_clear()

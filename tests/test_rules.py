@@ -70,6 +70,7 @@ SAMPLES: dict[str, list[tuple[str, str]]] = {
         ("\\det(cA)", "A 3 x 3"),
         ("\\det(-2cAB)", "A, B 2 x 2; c complex; B complex"),
         ("\\det(c\\mathbf{x}^T\\mathbf{y})", ""),
+        ("\\det(cA)", "A n x n"),
     ],
     "trace-cyclic": [("\\operatorname{tr}(ABC)", ""), ("\\operatorname{tr}(A^TB)", "A, B m x n")],
     "trace-of-scalar": [("\\operatorname{tr}(\\mathbf{y}^T\\mathbf{x})", "")],
@@ -164,9 +165,16 @@ def test_rules_with_side_conditions_do_not_apply_without_them():
         assert facts.missed, name  # the side condition was asked of the fact prover
 
 
-def test_det_of_a_scalar_multiple_needs_a_numeric_size():
-    term, _, facts = with_facts("\\det(cA)", "A n x n")  # c^n: a size as an exponent is not kept
-    assert BASE_RULES["det-of-scalar-multiple"](term, facts) == []
+def test_det_of_a_scalar_multiple_takes_the_size_as_the_exponent():
+    """c^n for an n×n matrix (a cited theorem renames n: tests/test_kernel.py), c^3 for a 3×3."""
+    for assume, power in (("A n x n", "n"), ("A 3 x 3", "3")):
+        term, env, facts = with_facts("\\det(cA)", assume)
+        (new,) = BASE_RULES["det-of-scalar-multiple"](term, facts)
+        assert str(new.factors[0].exp) in (
+            f"Sym(name='{power}')",
+            f"Num(value=Fraction({power}, 1))",
+        )
+        assert run_trials(term, new, env).counterexample is None
 
 
 # ---------------------------------------------------------------- relational rules

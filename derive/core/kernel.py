@@ -641,7 +641,8 @@ def _theorem_rule(st: Statement, checker: Checker) -> Rule:
     m = checker._matcher(st.scope)
 
     def instances(lhs: Expr, rhs: Expr, e: Expr):
-        needed = symbols(rhs) & set(st.scope.names()) | {("size", d) for d in sizes_in(rhs)}
+        sizes = sizes_in(rhs) | symbols(rhs) & st.scope.dims  # a size as a number too (c^n)
+        needed = symbols(rhs) & set(st.scope.names()) | {("size", d) for d in sizes}
         for binding in m.match(lhs, e):
             if needed <= set(binding) and _discharged(st, binding, checker):
                 yield substitute(rhs, binding)

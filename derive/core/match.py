@@ -6,6 +6,7 @@ to a term of its kind (a real one only to a real term), each symbolic size to th
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 
 from derive.core.shapes import SCALAR, VECTOR, Scope, real_valued, shape_of, shape_or_false
 from derive.core.terms import Expr, Identity, Mul, Num, Sym, Zero, flat_mul, walk
@@ -40,6 +41,8 @@ def substitute(e: Expr, binding: dict) -> Expr:
     """``e`` with each bound symbol (and bound size) replaced; products stay flat."""
     if isinstance(e, Sym) and e.name in binding:
         return binding[e.name]
+    if isinstance(e, Sym) and ("size", e.name) in binding:  # a size as a number (c^n)
+        return Sym(s) if isinstance(s := binding["size", e.name], str) else Num(Fraction(s))
     if isinstance(e, Identity) and ("size", e.dim) in binding:
         return Identity(binding[("size", e.dim)])
     if isinstance(e, Zero) and (("size", e.rows) in binding or ("size", e.cols) in binding):
@@ -65,6 +68,8 @@ class Matcher:
         if isinstance(pattern, Sym) and pattern.name in self.metas:
             yield from self._bind(pattern.name, subject, binding)
             return
+        if isinstance(pattern, Sym) and SIZES in self.metas and pattern.name in self.pscope.dims:
+            return  # a size as a number (c^n) is bound by the shapes, never matched as a term
         if isinstance(pattern, Mul) and isinstance(subject, Mul):
             yield from self._match_seq(pattern.factors, subject.factors, binding)
             return

@@ -218,20 +218,17 @@ def function_of_conjugate(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def function_of_diagonal(e: Expr, facts: Facts) -> list[Expr]:
-    """f(D) = diag(f(d_1), ..., f(d_n)) for an explicit diagonal D, f = exp, sin, cos (powers of
-    a diagonal matrix are the powers of its diagonal: the power series act entry by entry).
+    """f(D) = diag(f(d_1), ..., f(d_n)) for an explicit diagonal D, f = exp, sin, cos (power series).
     >>> show(function_of_diagonal, T.Func("sin", T.MatrixLit(((c, ZERO), (ZERO, ONE)))))
     ['[sin(c) 0; 0 sin(1)]']"""
     if isinstance(e, T.Func) and e.name in CONJUGATED_FUNCTIONS and isinstance(e.arg, T.MatrixLit):
-        rows = e.arg.rows
-        if len(rows) == len(rows[0]) and all(
-            v == ZERO for i, r in enumerate(rows) for j, v in enumerate(r) if i != j
-        ):
-            f = [
+        m, n = e.arg.rows, len(e.arg.rows)
+        if n == len(m[0]) and all(m[i][j] == ZERO for i in range(n) for j in range(n) if i != j):
+            d = [
                 [T.Func(e.name, v) if i == j else v for j, v in enumerate(r)]
-                for i, r in enumerate(rows)
+                for i, r in enumerate(m)
             ]
-            return [T.MatrixLit(tuple(map(tuple, f)))]
+            return [T.MatrixLit(tuple(map(tuple, d)))]
     return []
 
 
@@ -285,13 +282,14 @@ def det_of_product(e: Expr, facts: Facts) -> list[Expr]:
 
 
 def det_of_scalar_multiple(e: Expr, facts: Facts) -> list[Expr]:
-    """det(cX) = c^k det(X) for c a scalar and X k×k, k a number (not a symbolic size n).
-    >>> show(det_of_scalar_multiple, T.Det(Mul((c, T.MatrixLit(((c, ONE), (ONE, c)))))))
-    ['(c)^(2) det([c 1; 1 c])']"""
+    """det(cX) = c^k det(X) for c a scalar and X k×k (k a number or a size, such as n).
+    >>> show(det_of_scalar_multiple, T.Det(Mul((c, T.MatrixLit(((c, ONE), (ONE, c))))))), show(det_of_scalar_multiple, T.Det(Mul((c, A))))
+    (['(c)^(2) det([c 1; 1 c])'], ['(c)^(n) det(A)'])"""
     if isinstance(e, T.Det) and isinstance(e.arg, Mul):
         scal, mats = _split_scalars(e.arg, facts)
-        if scal and mats and isinstance(k := _shape(e.arg, facts)[0], int):
-            return [Mul((T.Pow(_mul(scal), Num(Fraction(k))), T.Det(_mul(mats))))]
+        if scal and mats:
+            k = Num(Fraction(k)) if isinstance(k := _shape(e.arg, facts)[0], int) else T.Sym(k)
+            return [Mul((T.Pow(_mul(scal), k), T.Det(_mul(mats))))]
     return []
 
 
