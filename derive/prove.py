@@ -167,15 +167,28 @@ def _key(checker: K.Checker, e: Expr):
         return None
 
 
-def _rewrites(checker: K.Checker, e: Expr, rule: K.Rule):
-    """The kernel's rewrites of ``e`` by ``rule``, with every product inside a product opened.
+def _rewrites(checker: K.Checker, e: Expr, rule: K.Rule, places: list | None = None):
+    """The kernel's rewrites of ``e`` by ``rule`` (as ``Checker._rewrites``: at each well-typed
+    place), with every product inside a product opened; ``places`` from ``_typed_places(e)``.
 
     A step is printed, then read back: the reader opens the parentheses of a product inside a
     product ((-y^T)x is read -y^Tx), so the next step must be found from the term as read back (the
     transpose of -y^Tx pulls the -1 out; that of (-y^T)x would not).
     """
-    for new in checker._rewrites(e, rule):
-        yield K.flatten_products(new)
+    for sub, plug in _typed_places(checker, e) if places is None else places:
+        for new in K._safe(rule.apply, sub, checker.facts):
+            yield K.flatten_products(plug(new))
+
+
+def _typed_places(checker: K.Checker, e: Expr) -> list:
+    """The places where a rule may rewrite ``e`` (found once for all the rules tried there)."""
+    from derive.core.shapes import well_typed
+
+    flat = K.flatten_products(e)
+    forms = (e, flat) if flat != e else (e,)
+    return [
+        (sub, plug) for f in forms for sub, plug in K._places(f) if well_typed(sub, checker.scope)
+    ]
 
 
 MAX_TERM_SIZE = 1500  # nodes: a longer expression is not a step a reader could follow
@@ -192,8 +205,9 @@ def simplify_chain(
         if time.monotonic() > deadline:
             break
         step = None
+        places = _typed_places(checker, chain[-1][0])
         for rule in rules:
-            for new in _rewrites(checker, chain[-1][0], rule):
+            for new in _rewrites(checker, chain[-1][0], rule, places):
                 if time.monotonic() > deadline:
                     return chain
                 if _size(new) > MAX_TERM_SIZE:  # distributing k sums makes 2^k terms
