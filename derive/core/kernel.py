@@ -638,14 +638,15 @@ def _fixed_rule(name: str, p: Expr, checker: Checker) -> Rule:
 
 def _theorem_rule(st: Statement, checker: Checker) -> Rule:
     """A theorem instantiated: every symbol and size bound, every hypothesis discharged."""
-    m = checker._matcher(st.scope)
+    m, hyps = checker._matcher(st.scope), {s for _, h in st.hypotheses for s in symbols(h)}
 
     def instances(lhs: Expr, rhs: Expr, e: Expr):
-        sizes = sizes_in(rhs) | symbols(rhs) & st.scope.dims  # a size as a number too (c^n)
-        needed = symbols(rhs) & set(st.scope.names()) | {("size", d) for d in sizes}
-        for binding in m.match(lhs, e):
+        nums = (symbols(rhs) | hyps) & st.scope.dims  # the sizes used as numbers: c^n, n = 2
+        needed = symbols(rhs) & set(st.scope.names()) | {("size", d) for d in sizes_in(rhs) | nums}
+        for binding in m.match(lhs, e):  # n renamed to a size m of the citing scope, no scalar m
             if needed <= set(binding) and _discharged(st, binding, checker):
-                yield substitute(rhs, binding)
+                if all(checker.scope.size_number(binding["size", d]) is not None for d in nums):
+                    yield substitute(rhs, binding)
 
     eqs = [c for c in st.conclusions if isinstance(c, Relation) and c.op == "="]
     rels = [c for c in st.conclusions if isinstance(c, Relation) and c.op not in ("=", "~")]

@@ -287,8 +287,7 @@ def det_of_scalar_multiple(e: Expr, facts: Facts) -> list[Expr]:
     (['(c)^(2) det([c 1; 1 c])'], ['(c)^(n) det(A)'])"""
     if isinstance(e, T.Det) and isinstance(e.arg, Mul):
         scal, mats = _split_scalars(e.arg, facts)
-        if scal and mats:
-            k = Num(Fraction(k)) if isinstance(k := _shape(e.arg, facts)[0], int) else T.Sym(k)
+        if scal and mats and (k := facts.scope.size_number(_shape(e.arg, facts)[0])) is not None:
             return [Mul((T.Pow(_mul(scal), k), T.Det(_mul(mats))))]
     return []
 

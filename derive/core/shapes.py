@@ -48,6 +48,11 @@ class Scope:
     def names(self) -> list[str]:
         return [n for n, _ in self.symbols]
 
+    def size_number(self, d: int | str) -> Expr | None:
+        """A size as a number: 3, or n if n is a size here and no symbol (not a declared scalar n)."""
+        ok = isinstance(d, int) or d in self.dims and self.get(d) is None
+        return None if not ok else Num(T.Fraction(d)) if isinstance(d, int) else Sym(d)
+
     @property
     def complex(self) -> bool:
         return any(t.complex for _, t in self.symbols)
@@ -75,7 +80,7 @@ def shape_of(e: Expr, scope: Scope) -> Shape:
     if isinstance(e, T.Zero):
         return (e.rows, e.cols)
     if isinstance(e, Add):
-        shapes = {_scalarish(shape_of(t, scope)) for t in e.terms}
+        shapes = {None if (s := shape_of(t, scope)) == (1, 1) else s for t in e.terms}
         if len(shapes) != 1:
             raise TypeFault("cannot add terms of different shapes")
         return shapes.pop()
@@ -106,10 +111,6 @@ def shape_of(e: Expr, scope: Scope) -> Shape:
         return None
     what = {Pow: "a matrix power", T.Inverse: "an inverse", Func: "a matrix function"}[type(e)]
     return _square(s, what)
-
-
-def _scalarish(s: Shape) -> Shape:
-    return None if s == (1, 1) else s
 
 
 def _square(s: tuple, what: str) -> tuple:
