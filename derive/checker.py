@@ -271,8 +271,8 @@ def _parse(text: str, limits: Limits):
 def _derivation(left, right, env, shown, assume: str, seconds: float) -> list | None:
     """A kernel-checked chain from the answer to the expected answer, or None: the same two
     sides (the claim read again from ``shown`` must be what was compared, in the same
-    environment, up to the kernel's arithmetic), searched
-    within ``seconds``; the catalogue is loaded (once) when the base rules alone find nothing."""
+    environment, up to the kernel's arithmetic), searched within ``seconds``; the catalogue is
+    loaded (once) when the base rules alone find nothing. A one-element chain: no step needed."""
     from derive.prove import derivation
 
     if left.expr == right.expr:
@@ -335,17 +335,15 @@ def decide(
     if assume is not None:
         chain = _derivation(left, right, env, shown, assume, derivation_budget)
     if chain is not None and report.agreed:
-        return CheckResult(
-            "equivalent",
-            "derivation",
-            *shown,
-            derivation=[{"expr": e, "by": by} for e, by in chain] if len(chain) > 1 else None,
-            reason=None
-            if len(chain) > 1
-            else "the two sides are the same expression"
+        if len(chain) > 1:
+            steps = [{"expr": e, "by": by} for e, by in chain]
+            return CheckResult("equivalent", "derivation", *shown, derivation=steps)
+        same = (
+            "the same expression"
             if left.expr == right.expr
-            else "the two sides are the same up to arithmetic (the kernel's canonical form)",
+            else ("the same up to arithmetic (the kernel's canonical form)")
         )
+        return CheckResult("equivalent", "derivation", *shown, reason=f"the two sides are {same}")
     if chain is not None:
         return CheckResult(
             "unknown",

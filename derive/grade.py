@@ -511,31 +511,32 @@ def outcome(check_dict: dict, feedback: str = "", method: str | None = None) -> 
 def grade_job(task: dict) -> dict:
     """Grade one answer (runs in a worker): expected, then accepted forms, then known wrong answers."""
     from derive.checker import check
+    from derive.prove import warm_catalogue
 
     assume = task.get("assume") or ""
     answer = task["answer"]
     want = bool(task.get("derivations"))  # ``derive grade --derivations``: in the output
-    from derive.prove import warm_catalogue
-
     warm_catalogue()  # once per worker: derivations (the symbolic decider) may cite theorems
+
+    def graded(expected: str) -> dict:
+        result = check(expected, answer, assume=assume, hints=False).to_dict()
+        if not want:
+            result.pop("derivation", None)
+        return result
+
     # no hint yet: it is searched (within its budget) only if no feedback message matches
-    first = check(task["expected"], answer, assume=assume, hints=False).to_dict()
-    if not want:
-        first.pop("derivation", None)
+    first = graded(task["expected"])
     if first["verdict"] == "equivalent":
         return _with_form(first, task)
     if first["verdict"] == "invalid":
         return outcome(first)
     for k, form in enumerate(task.get("accepted") or (), 1):
-        other = check(form, answer, assume=assume, hints=False).to_dict()
-        if not want:
-            other.pop("derivation", None)
+        other = graded(form)
         if other["verdict"] == "equivalent":
             other["read_as"] = first.get("read_as")
             return _with_form(other, task, method=f"accepted form {k}: {other['method']}")
     for known in task.get("feedback") or ():
-        match = check(known["answer"], answer, assume=assume, hints=False).to_dict()
-        if match["verdict"] == "equivalent":
+        if graded(known["answer"])["verdict"] == "equivalent":
             return outcome(first, feedback=known["message"])
     if first["verdict"] == "not-equivalent":  # the same check again, now with the hint
         first = check(task["expected"], answer, assume=assume, derivation=False).to_dict()

@@ -532,7 +532,7 @@ def derivation(
     find nothing.
     """
     chain = _derivation(start, end, assume, seconds, same_as, same_env)
-    if chain is None and catalogue and not _catalogue_loaded():
+    if chain is None and catalogue and not _loaded_context().names():
         warm_catalogue()
         chain = _derivation(start, end, assume, seconds, same_as, same_env)
     return chain
@@ -562,9 +562,8 @@ def _derivation(start, end, assume, seconds, same_as, same_env=None):
         typed = typecheck([p], env)[0].expr
         if not isinstance(typed, Relation) or typed.op != "=":
             return None
-        if not _same_claim(
-            typed, same_as, same_env, _checker(claim, assume, typed, env, K.Context())[0], env
-        ):
+        base = _checker(claim, assume, typed, env, K.Context())  # the base rules alone
+        if not _same_claim(typed, same_as, same_env, base[0], env):
             return None
         if typed.lhs == typed.rhs:  # read back alike: the same up to the kernel's arithmetic
             return [(start, None)]
@@ -576,7 +575,9 @@ def _derivation(start, end, assume, seconds, same_as, same_env=None):
             left = min(deadline - time.monotonic(), FIRST_STAGE if not context.names() else 1e9)
             if left <= 0:
                 return None
-            checker, catalogue = _checker(claim, assume, typed, env, context)
+            checker, catalogue = (
+                _checker(claim, assume, typed, env, context) if context.names() else base
+            )
             chain = search(typed.lhs, typed.rhs, checker, left, catalogue)
             if chain is None:
                 continue
@@ -588,12 +589,6 @@ def _derivation(start, end, assume, seconds, same_as, same_env=None):
         return None
     except (DeriveError, RecursionError, *K.FAULTS):
         return None
-
-
-def _catalogue_loaded() -> bool:
-    from derive.catalogue import _load, load
-
-    return bool(_load.cache_info().currsize) and "_context" in load().__dict__
 
 
 def _loaded_context() -> K.Context:
